@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// Caseload: a terminal workspace for the counseling staff of opioid treatment programs.
+// Layers (SPEC §2), dependencies pointing one way:
+//   CNcurses (C shim) ← CaseloadTUI (front end, the only ncurses importer)
+//   CaseloadCore (domain) ← CaseloadStore (GRDB) ; CaseloadCore ← CaseloadViewModels ← CaseloadTUI ← caseload
+import PackageDescription
+
+let package = Package(
+    name: "Caseload",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "caseload", targets: ["caseload"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        .target(name: "CaseloadCore"),
+        .target(name: "CaseloadStore", dependencies: [
+            "CaseloadCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "CaseloadViewModels", dependencies: ["CaseloadCore"]),
+        .target(name: "CaseloadTUI", dependencies: ["CNcurses", "CaseloadCore", "CaseloadViewModels"]),
+        .executableTarget(name: "caseload", dependencies: [
+            "CaseloadCore", "CaseloadStore", "CaseloadViewModels", "CaseloadTUI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "CaseloadCoreTests", dependencies: ["CaseloadCore"]),
+        .testTarget(name: "CaseloadStoreTests", dependencies: ["CaseloadCore", "CaseloadStore"]),
+        .testTarget(name: "CaseloadViewModelTests",
+                    dependencies: ["CaseloadCore", "CaseloadStore", "CaseloadViewModels"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "CaseloadTUITests", dependencies: ["CaseloadTUI", "CaseloadViewModels"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["caseload"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
