@@ -1,0 +1,4 @@
+// The version `caseload --version` prints; bump it with every release.
+enum CaseloadVersion {
+    static let current = "0.1.0"
+}

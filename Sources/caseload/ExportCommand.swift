@@ -1,0 +1,39 @@
+// `caseload export`: the store, or one client, as JSON on stdout (streamed; the shape is in the README).
+import ArgumentParser
+import CaseloadCore
+import CaseloadStore
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the store, or one client's records, as JSON to standard output.",
+        discussion: "Every export is recorded in the audit trail. Treat the output as protected health information.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: ArgumentHelp("Only this client's records (chart number).", valueName: "mrn"))
+    var client: String?
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("Act as another staff member (demo stores only).", valueName: "username"))
+    var asUser: String?
+
+    func run() throws {
+        let repository = try SQLiteStore.open(path: store.location().path, create: false)
+        let me = try SignIn.identify(in: repository, switchingTo: asUser)
+        var clientID: RowID?
+        if let client {
+            guard let found = try repository.client(mrn: client) else {
+                throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(client))'")
+            }
+            clientID = found.id
+        }
+        // Record first: an export that leaves no trace is worse than a trace of an export that failed.
+        try repository.record(.export, by: me.staff, clientID: clientID,
+                              subject: client.map { "client:\($0)" } ?? "store",
+                              detail: SignIn.auditDetail(me, what: client == nil ? "exported the whole store as JSON" : "exported one client as JSON"))
+        let output = BufferedOutput(fd: 1)
+        try Exporter.export(repository, clientMRN: client, write: output.write)
+        try output.write("\n")
+        try output.flush()
+    }
+}

@@ -1,0 +1,47 @@
+// Who is at the keyboard: the OS login of the real uid (what SSH authenticated), mapped to an
+// active staff account. `--as` exists only so people can try the roles on a demo store.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#else
+import Darwin
+#endif
+import CaseloadCore
+import CaseloadStore
+
+enum SignIn {
+    /// The login name of the real user id. $USER and $LOGNAME are deliberately ignored: anyone can set them.
+    static func osUsername() throws -> String {
+        let uid = getuid()
+        guard let pw = getpwuid(uid), let name = pw.pointee.pw_name else {
+            throw CaseloadError.refused("Your user id (\(uid)) has no login name on this computer, so Caseload cannot tell who you are. Ask the system administrator to fix the account.")
+        }
+        return String(cString: name)
+    }
+
+    /// The staff member this run acts as. Throws the sentence a person should read when refused.
+    static func identify(in store: SQLiteStore, switchingTo requested: String?) throws -> Identity {
+        let login = try osUsername()
+        if let requested, requested != login {
+            guard try store.settings().isDemo else { throw CaseloadError.switchingUserNotAllowed }
+            return Identity(staff: try activeStaff(requested, in: store))
+        }
+        return Identity(staff: try activeStaff(login, in: store))
+    }
+
+    static func activeStaff(_ username: String, in store: SQLiteStore) throws -> Staff {
+        guard let staff = try store.staff(username: username) else {
+            throw CaseloadError.unknownUser(username: username)
+        }
+        guard staff.active else { throw CaseloadError.inactiveUser(username: username) }
+        return staff
+    }
+
+    /// Who the audit trail should name: the staff account, plus the OS login when `--as` switched.
+    static func auditDetail(_ identity: Identity, what: String) -> String {
+        let login = (try? osUsername()) ?? "?"
+        if login == identity.staff.username { return what }
+        return "\(what) (demo: OS user '\(login)' acting as '\(identity.staff.username)')"
+    }
+}

@@ -1,0 +1,119 @@
+// `caseload staff add|list`: the minimal staff administration the first store needs.
+import ArgumentParser
+import CaseloadCore
+import CaseloadStore
+import CaseloadViewModels
+
+struct StaffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "staff",
+        abstract: "Add and list staff accounts.",
+        subcommands: [Add.self, List.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a staff account (administrators only).",
+            discussion: "USERNAME is the person's login on this computer (the SSH user); Caseload signs people in by it.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Argument(help: ArgumentHelp("The person's login name.", valueName: "username"))
+        var username: String
+
+        @Option(name: .long, help: ArgumentHelp("Full name as colleagues know it.", valueName: "full name"))
+        var name: String
+
+        @Option(name: .long, help: ArgumentHelp("Credentials, e.g. LADC or CADC-II.", valueName: "text"))
+        var credentials: String = ""
+
+        @Option(name: .long, help: ArgumentHelp("counselor, facilitator, supervisor or admin.", valueName: "role"))
+        var role: String
+
+        @Option(name: .long, help: ArgumentHelp("The clinical supervisor's username.", valueName: "username"))
+        var supervisor: String?
+
+        @Option(name: .customLong("as"), help: ArgumentHelp("Act as another staff member (demo stores only).", valueName: "username"))
+        var asUser: String?
+
+        func run() throws {
+            let username = try StaffValidation.username(self.username)
+            let displayName = try StaffValidation.displayName(name)
+            let credentials = try StaffValidation.credentials(self.credentials)
+            let role = try StaffValidation.role(self.role)
+
+            let repository = try SQLiteStore.open(path: store.location().path, create: false)
+            let me = try SignIn.identify(in: repository, switchingTo: asUser)
+            guard me.staff.role == .admin else {
+                throw CaseloadError.refused(
+                    "Only an administrator can add staff accounts; '\(me.staff.username)' is a \(me.staff.role.label.lowercased()).")
+            }
+            var supervisorID: RowID?
+            if let supervisor {
+                guard let boss = try repository.staff(username: supervisor), boss.active else {
+                    throw CaseloadError.invalidInput(
+                        "There is no active staff account '\(StaffValidation.printable(supervisor))' to be the supervisor. Check 'caseload staff list'.")
+                }
+                guard boss.role == .supervisor || boss.role == .admin else {
+                    throw CaseloadError.invalidInput(
+                        "'\(boss.username)' is a \(boss.role.label.lowercased()), not a clinical supervisor; choose a supervisor for --supervisor.")
+                }
+                supervisorID = boss.id
+            }
+            if try repository.staff(username: username) != nil {
+                throw CaseloadError.invalidInput("There is already a staff account '\(username)'.")
+            }
+            let added = try repository.addStaff(Staff(username: username, displayName: displayName,
+                                                      credentials: credentials, role: role,
+                                                      supervisorID: supervisorID))
+            try repository.record(.create, by: me.staff, clientID: nil, subject: "staff:\(added.username)",
+                                  detail: SignIn.auditDetail(me, what: "added \(role.rawValue) \(added.displayName)"))
+            try Console.out("Added \(role.label.lowercased()) '\(added.username)' (\(added.displayName)).")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List staff accounts.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(name: .customLong("as"), help: ArgumentHelp("Act as another staff member (demo stores only).", valueName: "username"))
+        var asUser: String?
+
+        func run() throws {
+            let repository = try SQLiteStore.open(path: store.location().path, create: false)
+            _ = try SignIn.identify(in: repository, switchingTo: asUser)
+            let staff = try repository.allStaff()
+            let byID = Dictionary(staff.compactMap { s in s.id.map { ($0, s) } }, uniquingKeysWith: { a, _ in a })
+            var rows = [["USERNAME", "NAME", "CREDENTIALS", "ROLE", "SUPERVISOR", "ACTIVE"]]
+            for s in staff.sorted(by: { $0.username < $1.username }) {
+                rows.append([s.username, s.displayName, s.credentials, s.role.rawValue,
+                             s.supervisorID.flatMap { byID[$0]?.username } ?? "", s.active ? "yes" : "no"])
+            }
+            for line in TextTable.lines(rows) { try Console.out(line) }
+        }
+    }
+}
+
+/// Columns aligned by display width, so 李 or Zoë do not push the next column out of line.
+enum TextTable {
+    static func lines(_ rows: [[String]]) -> [String] {
+        guard let columns = rows.map(\.count).max() else { return [] }
+        var widths = Array(repeating: 0, count: columns)
+        for row in rows {
+            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(cell)) }
+        }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : DisplayWidth.pad(cell, to: widths[i])
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,221 @@
+// Helpers for running the real `caseload` binary: as a plain process, and inside a private tmux
+// server where it sees a real terminal. Every wait polls (50 ms) with a generous deadline.
+import Foundation
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum Binary {
+    /// The `caseload` built next to this test bundle (SwiftPM's products directory).
+    static let url: URL = {
+        var candidates: [URL] = []
+        if let explicit = ProcessInfo.processInfo.environment["CASELOAD_BIN"], !explicit.isEmpty {
+            candidates.append(URL(fileURLWithPath: explicit))
+        }
+        let bundleDir = Bundle(for: BinaryLocator.self).bundleURL.deletingLastPathComponent()
+        candidates.append(bundleDir.appendingPathComponent("caseload"))
+        candidates.append(Bundle.main.bundleURL.appendingPathComponent("caseload"))
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("caseload"))
+        let argv0 = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        candidates.append(argv0.deletingLastPathComponent().appendingPathComponent("caseload"))
+        // On macOS the .xctest is a bundle directory: its products dir is two levels further up.
+        candidates.append(argv0.deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("caseload"))
+        for url in candidates where FileManager.default.isExecutableFile(atPath: url.path) {
+            return url
+        }
+        return candidates[1]
+    }()
+}
+
+private final class BinaryLocator {}
+
+struct RunResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var stdoutData: Data
+}
+
+enum Run {
+    /// Runs `caseload` with no terminal (stdin is /dev/null), killing it if it outlives `timeout`.
+    static func caseload(_ arguments: [String], environment extra: [String: String] = [:],
+                         timeout: TimeInterval = 300) throws -> RunResult {
+        try program(Binary.url, arguments, environment: extra, timeout: timeout)
+    }
+
+    static func program(_ url: URL, _ arguments: [String], environment extra: [String: String] = [:],
+                        timeout: TimeInterval = 60) throws -> RunResult {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "CASELOAD_DB")
+        for (k, v) in extra { env[k] = v }
+        process.environment = env
+        let outPipe = Pipe(), errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        process.standardInput = FileHandle.nullDevice
+        // Read both pipes while the process runs: a big export would otherwise fill the pipe and stall.
+        let collector = PipeCollector()
+        let group = DispatchGroup()
+        for (index, pipe) in [outPipe, errPipe].enumerated() {
+            group.enter()
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                collector.set(index, data)
+                group.leave()
+            }
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            group.wait()
+            throw HarnessError("'\(url.lastPathComponent) \(arguments.joined(separator: " "))' did not finish in \(Int(timeout)) s")
+        }
+        process.waitUntilExit()
+        group.wait()
+        let out = collector.get(0), err = collector.get(1)
+        return RunResult(status: process.terminationStatus,
+                         stdout: String(decoding: out, as: UTF8.self),
+                         stderr: String(decoding: err, as: UTF8.self),
+                         stdoutData: out)
+    }
+}
+
+private final class PipeCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data: [Int: Data] = [:]
+    func set(_ i: Int, _ d: Data) { lock.lock(); data[i] = d; lock.unlock() }
+    func get(_ i: Int) -> Data { lock.lock(); defer { lock.unlock() }; return data[i] ?? Data() }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The OS login the binary will see (the real uid, like the app itself looks it up).
+func osLogin() -> String {
+    guard let pw = getpwuid(getuid()) else { return "unknown" }
+    return String(cString: pw.pointee.pw_name)
+}
+
+/// Quotes for `sh -c`.
+func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+/// One private tmux server (its own socket) with one session: nothing is shared with the
+/// developer's own tmux, and killing the server cannot touch anyone else's sessions.
+final class TmuxSession {
+    static var isAvailable: Bool { tmuxURL != nil }
+    private static let tmuxURL: URL? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"]
+        .map(URL.init(fileURLWithPath:)).first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    nonisolated(unsafe) private static var counter = 0
+
+    let socket: String
+    let name = "caseload-e2e"
+    private var alive = true
+
+    /// Starts `command` (run by the server's `sh -c`) in a detached width × height window.
+    init(command: String, width: Int = 80, height: Int = 24) throws {
+        TmuxSession.counter += 1
+        socket = "caseload-e2e-\(getpid())-\(TmuxSession.counter)-\(Int.random(in: 0..<1_000_000))"
+        // Keep the pane after the program exits so a crash leaves its last screen to read; set in the
+        // same command queue as new-session so even an instant exit is kept.
+        let result = try tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command,
+                               ";", "set-option", "-t", name, "remain-on-exit", "on"])
+        guard result.status == 0 else { throw HarnessError("tmux new-session failed: \(result.stderr)") }
+    }
+
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> RunResult {
+        guard let url = TmuxSession.tmuxURL else { throw HarnessError("tmux is not installed") }
+        var env: [String: String] = [:]
+        env["TMUX"] = ""
+        return try Run.program(url, ["-f", "/dev/null", "-L", socket] + arguments, environment: env, timeout: 30)
+    }
+
+    /// Named keys as tmux spells them: "Enter", "Tab", "BTab", "Escape", "Down", "C-l", "q".
+    func press(_ keys: String...) throws {
+        try tmux(["send-keys", "-t", name] + keys)
+    }
+
+    /// Literal text (UTF-8 is fine: "Ñúñez").
+    func type(_ text: String) throws {
+        try tmux(["send-keys", "-t", name, "-l", text])
+    }
+
+    func screen() -> String {
+        (try? tmux(["capture-pane", "-p", "-t", name]).stdout) ?? ""
+    }
+
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// The pid of the program started in the pane (exec it in the command to make this the app itself).
+    func panePID() throws -> pid_t {
+        let out = try tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).stdout
+        guard let pid = pid_t(out.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw HarnessError("no pane pid in '\(out)'")
+        }
+        return pid
+    }
+
+    var paneIsDead: Bool {
+        ((try? tmux(["display-message", "-p", "-t", name, "#{pane_dead}"]).stdout) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+    }
+
+    /// Waits until the screen satisfies `predicate`; on timeout fails the test with the last screen.
+    @discardableResult
+    func waitUntil(_ what: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line,
+                   _ predicate: (String) -> Bool) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        repeat {
+            last = screen()
+            if predicate(last) { return last }
+            usleep(50_000)
+        } while Date() < deadline
+        XCTFail("Timed out after \(Int(timeout)) s waiting for \(what). Screen was:\n\(last)", file: file, line: line)
+        return last
+    }
+
+    @discardableResult
+    func waitFor(_ text: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line) -> String {
+        waitUntil("'\(text)'", timeout: timeout, file: file, line: line) { $0.contains(text) }
+    }
+
+    func kill() {
+        guard alive else { return }
+        alive = false
+        _ = try? tmux(["kill-server"])
+    }
+
+    deinit { kill() }
+}
+
+/// Whether a process is gone (or only a zombie waiting for its parent).
+func processHasExited(_ pid: pid_t) -> Bool {
+    if Glibc.kill(pid, 0) != 0 { return errno == ESRCH }
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return true }
+    let state = stat[stat.index(close, offsetBy: 2)]
+    return state == "Z" || state == "X"
+}
+
+/// Waits for `pid` to exit; returns how long it took, or nil on timeout.
+func waitForExit(_ pid: pid_t, timeout: TimeInterval) -> TimeInterval? {
+    let start = Date()
+    while Date().timeIntervalSince(start) < timeout {
+        if processHasExited(pid) { return Date().timeIntervalSince(start) }
+        usleep(20_000)
+    }
+    return processHasExited(pid) ? Date().timeIntervalSince(start) : nil
+}
