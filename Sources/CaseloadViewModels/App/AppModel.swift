@@ -1,0 +1,420 @@
+// The app as one view-model: a stack of screens, the message line, the `:` prompt and the help
+// overlay. It is the only part of the view-model layer that calls the repository.
+import Foundation
+import CaseloadCore
+
+public enum Screen: Hashable, Sendable {
+    case home(HomeState)
+    case caseload(CaseloadState)
+    case chart(ChartState)
+
+    public var title: String {
+        switch self {
+        case .home: "Home"
+        case .caseload: "Caseload"
+        case .chart: "Chart"
+        }
+    }
+}
+
+public struct Message: Hashable, Sendable {
+    public var text: String
+    public var role: Role
+    public init(_ text: String, _ role: Role) { self.text = text; self.role = role }
+}
+
+/// What the bottom-but-one row is doing when it is not showing a message.
+public enum Prompt: Hashable, Sendable {
+    case command(LineEditor)
+    case confirmQuit
+}
+
+public final class AppModel {
+    public static let minimumSize = Size(width: 60, height: 16)
+
+    public let repository: any CaseloadRepository
+    public let identity: Identity
+    public let clock: any Clock
+    public let keyMap: KeyMap
+    public private(set) var themeNames: [String]
+
+    public private(set) var size: Size
+    public private(set) var stack: [Screen] = []
+    public private(set) var message: Message?
+    public private(set) var prompt: Prompt?
+    public private(set) var help: HelpState?
+    public private(set) var settings: ProgramSettings
+
+    public init(repository: any CaseloadRepository, identity: Identity, clock: any Clock, size: Size,
+                keyMap: KeyMap = .standard, themeNames: [String] = []) {
+        self.repository = repository; self.identity = identity; self.clock = clock; self.size = size
+        self.keyMap = keyMap; self.themeNames = themeNames
+        do {
+            settings = try repository.settings()
+        } catch {
+            settings = ProgramSettings()
+            message = Message("Could not read the program settings: \(describe(error)). Using defaults.", .error)
+        }
+        var home = HomeState(summary: nil, area: contentArea)
+        do {
+            _ = HomeScreen.reduce(&home, .loaded(try repository.homeSummary(for: identity.staffID, on: clock.today())))
+        } catch {
+            message = Message("Could not load today's overview: \(describe(error))", .error)
+        }
+        stack = [.home(home)]
+    }
+
+    public var hasUnsavedChanges: Bool { false }
+
+    /// Nothing on these screens is editable yet, so there are no drafts to keep; editors will save here.
+    public func saveDrafts() {}
+
+    public func themeApplied(name: String, error: String?) {
+        if let error { message = Message(error, .error) } else { message = Message("Theme “\(name)” applied.", .info) }
+    }
+
+    public var current: Screen { stack[stack.count - 1] }
+
+    var contentArea: Rect { Rect(x: 0, y: 1, width: size.width, height: max(1, size.height - 3)) }
+    var isTooSmall: Bool { size.width < Self.minimumSize.width || size.height < Self.minimumSize.height }
+
+    // MARK: - Events
+
+    public func handle(_ event: InputEvent) -> Effect {
+        switch event {
+        case .tick:
+            return .none
+        case .hangup:
+            saveDrafts()
+            return .quit
+        case .resize(let newSize):
+            resize(newSize)
+            return .fullRedraw
+        case .key(let key):
+            return handleKey(key)
+        }
+    }
+
+    private func resize(_ newSize: Size) {
+        size = Size(width: max(1, newSize.width), height: max(1, newSize.height))
+        let area = contentArea
+        for i in stack.indices {
+            switch stack[i] {
+            case .home(var s): _ = HomeScreen.reduce(&s, .resized(area)); stack[i] = .home(s)
+            case .caseload(var s): _ = CaseloadScreen.reduce(&s, .resized(area)); stack[i] = .caseload(s)
+            case .chart(var s): _ = ChartScreen.reduce(&s, .resized(area)); stack[i] = .chart(s)
+            }
+        }
+        if var h = help { h.resize(to: size, keyMap: keyMap, scopes: scopes); help = h }
+    }
+
+    var scopes: [KeyScope] {
+        switch current {
+        case .home: HomeScreen.scopes
+        case .caseload: CaseloadScreen.scopes
+        case .chart(let s): ChartScreen.scopes(s)
+        }
+    }
+
+    private func handleKey(_ key: Key) -> Effect {
+        if key == .ctrl("l") { return .fullRedraw }
+        if isTooSmall {
+            // Nothing else is visible, so only quitting makes sense until the window grows.
+            if keyMap.command(for: key, in: [.global]) == .quit { return requestQuit() }
+            return .none
+        }
+        if let p = prompt { return handlePrompt(p, key) }
+        if case .caseload(var s) = current, s.isSearching {
+            message = nil
+            let r = CaseloadScreen.reduce(&s, .searchKey(key))
+            replaceTop(.caseload(s))
+            return perform(r)
+        }
+        message = nil
+        if var h = help {
+            switch keyMap.command(for: key, in: [.help, .list, .global]) {
+            case .back?: help = nil
+            case .quit?: return requestQuit()
+            case .commandLine?: help = nil; prompt = .command(LineEditor())
+            case let c?: _ = h.cursor.applyPager(c); help = h
+            case nil: break
+            }
+            return .redraw
+        }
+        guard let command = keyMap.command(for: key, in: scopes) else {
+            if case .char(let c) = key { message = Message("The key “\(c)” does nothing here. Press ? for help.", .info) }
+            return .redraw
+        }
+        switch command {
+        case .quit: return requestQuit()
+        case .help:
+            help = HelpState(size: size, keyMap: keyMap, scopes: scopes)
+            return .redraw
+        case .commandLine:
+            prompt = .command(LineEditor())
+            return .redraw
+        case .redraw:
+            return .fullRedraw
+        default:
+            return dispatch(command, key)
+        }
+    }
+
+    private func dispatch(_ command: Command, _ key: Key) -> Effect {
+        let request: Request
+        switch current {
+        case .home(var s):
+            request = HomeScreen.reduce(&s, .command(command)); replaceTop(.home(s))
+        case .caseload(var s):
+            request = CaseloadScreen.reduce(&s, .command(command)); replaceTop(.caseload(s))
+        case .chart(var s):
+            request = ChartScreen.reduce(&s, .command(command, key)); replaceTop(.chart(s))
+        }
+        return perform(request)
+    }
+
+    private func replaceTop(_ screen: Screen) { stack[stack.count - 1] = screen }
+
+    /// Runs what a reducer asked for, feeding results back as actions.
+    @discardableResult
+    private func perform(_ request: Request) -> Effect {
+        switch request {
+        case .none:
+            break
+        case .message(let text, let role):
+            message = Message(text, role)
+        case .back:
+            if stack.count > 1 { stack.removeLast(); refreshTop() }
+        case .openCaseload:
+            openCaseload()
+        case .loadCaseload(let scope):
+            guard case .caseload(var s) = current else { break }
+            do {
+                let rows = try repository.caseloadRows(for: identity.staffID, scope: scope, on: clock.today())
+                _ = CaseloadScreen.reduce(&s, .loaded(rows, scope))
+                replaceTop(.caseload(s))
+                message = Message("\(scope.label): \(Format.plural(rows.count, "client")).", .info)
+            } catch {
+                message = Message("Could not load the caseload: \(describe(error))", .error)
+            }
+        case .openChart(let clientID):
+            openChart(clientID)
+        case .loadChartTab(let tab):
+            loadTab(tab)
+        case .loadMoreNotes(let offset):
+            guard case .chart(var s) = current else { break }
+            do {
+                let more = try repository.notes(clientID: s.clientID, limit: ChartScreen.notesPage, offset: offset)
+                _ = ChartScreen.reduce(&s, .moreNotesLoaded(more))
+            } catch {
+                _ = ChartScreen.reduce(&s, .loadFailed(.notes))
+                message = Message("Could not load more notes: \(describe(error))", .error)
+            }
+            replaceTop(.chart(s))
+        case .loadNote(let id):
+            guard case .chart(var s) = current else { break }
+            do {
+                _ = ChartScreen.reduce(&s, .noteLoaded(try repository.note(id: id)))
+                replaceTop(.chart(s))
+            } catch {
+                message = Message("Could not open the note: \(describe(error))", .error)
+            }
+        }
+        return .redraw
+    }
+
+    /// Screens under the top may be stale after a visit to a chart; Home is cheap to reload.
+    private func refreshTop() {
+        guard case .home(var s) = current else { return }
+        if let summary = try? repository.homeSummary(for: identity.staffID, on: clock.today()) {
+            _ = HomeScreen.reduce(&s, .loaded(summary))
+            replaceTop(.home(s))
+        }
+    }
+
+    var allowedScopes: [CaseloadScope] {
+        switch identity.staff.role {
+        case .supervisor, .admin: [.mine, .team, .all]
+        case .counselor, .facilitator: [.mine]
+        }
+    }
+
+    private func openCaseload() {
+        if case .caseload = current { return }
+        // Coming back to an existing caseload screen keeps its sort, filter and search.
+        if let i = stack.lastIndex(where: { if case .caseload = $0 { true } else { false } }) {
+            stack.removeSubrange((i + 1)...)
+            return
+        }
+        do {
+            let rows = try repository.caseloadRows(for: identity.staffID, scope: .mine, on: clock.today())
+            let state = CaseloadState(rows: rows, scope: .mine, allowedScopes: allowedScopes, area: contentArea,
+                                      today: clock.today(), dueSoonDays: settings.planDueWarningDays,
+                                      phases: settings.phases)
+            stack.append(.caseload(state))
+        } catch {
+            message = Message("Could not load your caseload: \(describe(error))", .error)
+        }
+    }
+
+    private func openChart(_ clientID: RowID) {
+        do {
+            let summary = try repository.chartSummary(clientID: clientID)
+            try repository.record(.view, by: identity.staff, clientID: clientID, subject: "chart",
+                                  detail: "opened from \(current.title)")
+            let state = ChartState(summary: summary, area: contentArea, today: clock.today(), settings: settings,
+                                   utcOffset: Format.utcOffset(of: clock))
+            stack.append(.chart(state))
+        } catch {
+            message = Message("Could not open the chart: \(describe(error))", .error)
+        }
+    }
+
+    private func loadTab(_ tab: ChartTab) {
+        guard case .chart(var s) = current else { return }
+        let id = s.clientID
+        do {
+            let data: ChartTabData
+            switch tab {
+            case .summary: return
+            case .plan: data = .plan(try repository.currentPlan(clientID: id), versions: try repository.planVersions(clientID: id))
+            case .notes:
+                data = .notes(try repository.notes(clientID: id, limit: ChartScreen.notesPage, offset: 0),
+                              total: try repository.noteCount(clientID: id))
+            case .groups:
+                data = .groups(try repository.groupMemberships(clientID: id),
+                               try repository.attendanceHistory(clientID: id, limit: 200))
+            case .screens: data = .screens(try repository.drugScreens(clientID: id, limit: 200))
+            case .referrals: data = .referrals(try repository.referrals(clientID: id))
+            case .contacts: data = .contacts(try repository.contacts(clientID: id))
+            case .consents: data = .consents(try repository.consents(clientID: id))
+            case .activity: data = .activity(try repository.activity(clientID: id, limit: 200))
+            }
+            _ = ChartScreen.reduce(&s, .tabLoaded(data))
+        } catch {
+            _ = ChartScreen.reduce(&s, .loadFailed(tab))
+            message = Message("Could not load \(tab.title): \(describe(error))", .error)
+        }
+        replaceTop(.chart(s))
+    }
+
+    // MARK: - Prompt and commands
+
+    private func requestQuit() -> Effect {
+        if hasUnsavedChanges {
+            prompt = .confirmQuit
+            return .redraw
+        }
+        return .quit
+    }
+
+    private func handlePrompt(_ p: Prompt, _ key: Key) -> Effect {
+        switch p {
+        case .confirmQuit:
+            prompt = nil
+            if key == .char("y") || key == .char("Y") { saveDrafts(); return .quit }
+            message = Message("Still here. Nothing was lost.", .info)
+            return .redraw
+        case .command(var editor):
+            if key == .tab {
+                let (text, candidates) = CommandPrompt.complete(editor.text, themeNames: themeNames)
+                editor.setText(text)
+                prompt = .command(editor)
+                message = candidates.isEmpty ? nil : Message(candidates.joined(separator: "  "), .info)
+                return .redraw
+            }
+            switch editor.handle(key) {
+            case .edited, .moved:
+                prompt = .command(editor)
+                return .redraw
+            case .cancel:
+                prompt = nil
+                return .redraw
+            case .unhandled:
+                if key == .backspace && editor.text.isEmpty { prompt = nil }
+                return .redraw
+            case .submit:
+                prompt = nil
+                return run(CommandPrompt.parse(editor.text))
+            }
+        }
+    }
+
+    private func run(_ command: ParsedCommand) -> Effect {
+        switch command {
+        case .empty:
+            return .redraw
+        case .quit:
+            return requestQuit()
+        case .help:
+            help = HelpState(size: size, keyMap: keyMap, scopes: scopes)
+            return .redraw
+        case .caseload:
+            return perform(.openCaseload)
+        case .home:
+            stack.removeSubrange(1...)
+            refreshTop()
+            return .redraw
+        case .theme(nil):
+            message = themeNames.isEmpty ? Message("No themes were found.", .warning)
+                : Message("Themes: " + themeNames.joined(separator: ", ") + ". Use :theme NAME.", .info)
+            return .redraw
+        case .theme(let name?):
+            if !themeNames.isEmpty, !themeNames.contains(name) {
+                message = Message("There is no theme “\(name)”. Themes: \(themeNames.joined(separator: ", ")).", .error)
+                return .redraw
+            }
+            return .setTheme(name)
+        case .unknown(let word):
+            message = Message("“:\(word)” is not a command. Try :help for the list.", .error)
+            return .redraw
+        }
+    }
+
+    private func describe(_ error: Error) -> String {
+        if let e = error as? CaseloadError { return e.description }
+        return String(describing: error)
+    }
+
+    // MARK: - Rendering
+
+    public func render() -> ScreenBuffer {
+        var buffer = ScreenBuffer(size: size)
+        if isTooSmall {
+            TooSmall.render(into: &buffer, minimum: Self.minimumSize)
+            return buffer
+        }
+        Chrome.titleBar(into: &buffer, screen: current.title, program: settings.programName, staff: identity.staff,
+                        today: clock.today())
+        switch current {
+        case .home(let s): HomeScreen.render(s, into: &buffer)
+        case .caseload(let s): CaseloadScreen.render(s, into: &buffer, showCursor: !s.isSearching)
+        case .chart(let s): ChartScreen.render(s, into: &buffer)
+        }
+        let messageRow = size.height - 2
+        var hints = keyMap.hints(for: scopes)
+        if case .home = current { hints.removeAll { $0.label == "back" } }
+        if let h = help {
+            h.render(into: &buffer)
+            hints = [("↑↓", "scroll"), ("Esc", "close help"), ("Q", "quit")]
+        }
+        switch prompt {
+        case .command(let editor)?:
+            if let m = message { Chrome.message(into: &buffer, m, y: messageRow - 1) }
+            editor.draw(into: &buffer, prompt: ":", x: 0, y: messageRow, width: size.width, role: .commandLine)
+            hints = [("Tab", "complete"), ("Enter", "run"), ("Esc", "cancel")]
+        case .confirmQuit?:
+            Chrome.message(into: &buffer, Message("You have unsaved changes. Quit anyway? (y/n)", .warning), y: messageRow)
+            buffer.cursor = Point(x: min(size.width - 1, 46), y: messageRow)
+        case nil:
+            if case .caseload(let s) = current, let editor = s.searchEditor {
+                editor.draw(into: &buffer, prompt: "/", x: 0, y: messageRow, width: size.width, role: .commandLine)
+                hints = [("Enter", "keep filter"), ("Esc", "clear"), ("↑↓", "after Enter: move")]
+            } else if let m = message {
+                Chrome.message(into: &buffer, m, y: messageRow)
+            }
+        }
+        Chrome.statusBar(into: &buffer, hints: hints, y: size.height - 1)
+        return buffer
+    }
+}

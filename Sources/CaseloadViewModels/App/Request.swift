@@ -1,0 +1,40 @@
+// What a screen's reducer asks the app to do: side effects returned as values (Bubble Tea's Cmd),
+// so reducers stay pure and the app model is the only code that talks to the repository.
+import CaseloadCore
+
+public enum Request: Hashable, Sendable {
+    case none
+    /// Leave this screen (pop the stack).
+    case back
+    case openChart(clientID: RowID)
+    case openCaseload
+    case loadCaseload(CaseloadScope)
+    case loadChartTab(ChartTab)
+    case loadMoreNotes(offset: Int)
+    case loadNote(RowID)
+    /// Show a sentence on the message line.
+    case message(String, Role)
+}
+
+/// A rectangle of the screen given to a screen to draw in.
+public struct Rect: Hashable, Sendable {
+    public var x: Int, y: Int, width: Int, height: Int
+    public init(x: Int, y: Int, width: Int, height: Int) { self.x = x; self.y = y; self.width = width; self.height = height }
+}
+
+/// Lays out labelled items left to right, starting a new line when the next would not fit.
+enum Flow {
+    static func lines(_ items: [[Span]], width: Int, gap: Int = 3) -> [StyledLine] {
+        var out: [StyledLine] = [], current: [Span] = [], used = 0
+        for item in items {
+            let w = item.reduce(0) { $0 + DisplayWidth.of($1.text) }
+            if used > 0 && used + gap + w > width {
+                out.append(StyledLine(current)); current = []; used = 0
+            }
+            if used > 0 { current.append(Span(String(repeating: " ", count: gap))); used += gap }
+            current += item; used += w
+        }
+        if !current.isEmpty { out.append(StyledLine(current)) }
+        return out
+    }
+}

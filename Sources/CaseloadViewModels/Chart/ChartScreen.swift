@@ -1,0 +1,300 @@
+// The client chart: header, tab bar, and one tab's content, each tab loaded on first visit.
+import CaseloadCore
+
+public enum ChartTab: Int, CaseIterable, Hashable, Sendable {
+    case summary, plan, notes, groups, screens, referrals, contacts, consents, activity
+
+    public var title: String {
+        switch self {
+        case .summary: "Summary"
+        case .plan: "Plan"
+        case .notes: "Notes"
+        case .groups: "Groups"
+        case .screens: "Screens"
+        case .referrals: "Referrals"
+        case .contacts: "Contacts"
+        case .consents: "Consents"
+        case .activity: "Activity"
+        }
+    }
+    public var shortTitle: String {
+        switch self {
+        case .summary: "Sum"
+        case .plan: "Plan"
+        case .notes: "Notes"
+        case .groups: "Grp"
+        case .screens: "UDS"
+        case .referrals: "Ref"
+        case .contacts: "Cont"
+        case .consents: "Cons"
+        case .activity: "Act"
+        }
+    }
+}
+
+/// What a tab loads from the store; kept once loaded so coming back to a tab costs nothing.
+public enum ChartTabData: Hashable, Sendable {
+    case plan(PlanTree?, versions: [TreatmentPlan])
+    case notes([NoteListItem], total: Int)
+    case groups([GroupMembershipRow], [AttendanceHistoryRow])
+    case screens([DrugScreen])
+    case referrals([Referral])
+    case contacts([Contact])
+    case consents([Consent])
+    case activity([ActivityRow])
+
+    var tab: ChartTab {
+        switch self {
+        case .plan: .plan
+        case .notes: .notes
+        case .groups: .groups
+        case .screens: .screens
+        case .referrals: .referrals
+        case .contacts: .contacts
+        case .consents: .consents
+        case .activity: .activity
+        }
+    }
+}
+
+public struct ChartState: Hashable, Sendable {
+    public var summary: ChartSummary
+    public var tab: ChartTab = .summary
+    public var data: [ChartTab: ChartTabData] = [:]
+    /// Tabs asked for but not loaded yet (so a tab is requested once).
+    public var loading: Set<ChartTab> = []
+    /// Scroll position of each text tab, and the selection of the notes list.
+    public var scroll: [ChartTab: ListCursor] = [:]
+    public var notesCursor = ListCursor()
+    /// The note being read, and its scroll position.
+    public var openNote: NoteDetail?
+    public var noteScroll = ListCursor()
+    public var area: Rect
+    public var today: Day
+    public var settings: ProgramSettings
+    /// Local offset from UTC for time stamps (derived from the injected clock).
+    public var utcOffset: Int
+
+    public init(summary: ChartSummary, area: Rect, today: Day, settings: ProgramSettings, utcOffset: Int = 0) {
+        self.summary = summary; self.area = area; self.today = today; self.settings = settings
+        self.utcOffset = utcOffset
+        ChartScreen.relayout(&self)
+    }
+
+    public var clientID: RowID { summary.client.id! }
+    public var notes: [NoteListItem] {
+        if case .notes(let n, _)? = data[.notes] { return n }
+        return []
+    }
+    public var notesTotal: Int {
+        if case .notes(_, let t)? = data[.notes] { return t }
+        return 0
+    }
+}
+
+public enum ChartAction: Hashable, Sendable {
+    case command(Command, Key)
+    case tabLoaded(ChartTabData)
+    case moreNotesLoaded([NoteListItem])
+    case noteLoaded(NoteDetail)
+    case loadFailed(ChartTab)
+    case resized(Rect)
+}
+
+public enum ChartScreen {
+    public static func scopes(_ state: ChartState) -> [KeyScope] {
+        state.openNote != nil ? [.note, .chart, .list, .global] : [.chart, .list, .global]
+    }
+
+    /// Rows of the header and the tab bar above the tab content.
+    static let headerRows = 3
+    static let notesPage = 100
+
+    static func contentArea(_ area: Rect) -> Rect {
+        Rect(x: area.x, y: area.y + headerRows, width: area.width, height: max(1, area.height - headerRows))
+    }
+
+    public static func reduce(_ state: inout ChartState, _ action: ChartAction) -> Request {
+        switch action {
+        case .resized(let area):
+            state.area = area
+            relayout(&state)
+            return .none
+        case .tabLoaded(let d):
+            state.data[d.tab] = d
+            state.loading.remove(d.tab)
+            relayout(&state)
+            return .none
+        case .loadFailed(let tab):
+            state.loading.remove(tab)
+            return .none
+        case .moreNotesLoaded(let more):
+            state.loading.remove(.notes)
+            guard case .notes(let have, let total)? = state.data[.notes] else { return .none }
+            // A page that overlaps what we have (a note was added meanwhile) must not duplicate rows.
+            let known = Set(have.map(\.id))
+            state.data[.notes] = .notes(have + more.filter { !known.contains($0.id) }, total: max(total, have.count))
+            state.notesCursor.setCount(state.notes.count)
+            return .none
+        case .noteLoaded(let detail):
+            state.openNote = detail
+            state.noteScroll = ListCursor(count: 0, pageSize: 1)
+            relayout(&state)
+            return .none
+        case .command(let command, let key):
+            return handle(&state, command, key)
+        }
+    }
+
+    private static func handle(_ state: inout ChartState, _ command: Command, _ key: Key) -> Request {
+        switch command {
+        case .nextTab, .previousTab, .jumpToTab:
+            var next = state.tab.rawValue
+            if command == .nextTab { next = (next + 1) % ChartTab.allCases.count }
+            if command == .previousTab { next = (next + ChartTab.allCases.count - 1) % ChartTab.allCases.count }
+            if command == .jumpToTab, case .char(let c) = key, let n = Int(String(c)) { next = n - 1 }
+            guard let tab = ChartTab(rawValue: next) else { return .none }
+            state.openNote = nil
+            return select(&state, tab)
+        case .back:
+            if state.openNote != nil { state.openNote = nil; return .none }
+            return .back
+        case .open:
+            guard state.openNote == nil else { return .none }
+            guard state.tab == .notes else { return .message("Enter reads a note on the Notes tab (3).", .info) }
+            guard let item = state.notes[safe: state.notesCursor.selected] else {
+                return .message("This client has no notes yet.", .info)
+            }
+            return .loadNote(item.id)
+        default:
+            if state.openNote != nil {
+                _ = state.noteScroll.applyPager(command)
+                return .none
+            }
+            if state.tab == .notes {
+                guard state.notesCursor.apply(command) else { return .none }
+                return moreNotesIfNeeded(&state)
+            }
+            var s = state.scroll[state.tab] ?? ListCursor()
+            _ = s.applyPager(command)
+            state.scroll[state.tab] = s
+            return .none
+        }
+    }
+
+    /// Switches tab, asking for its data the first time.
+    public static func select(_ state: inout ChartState, _ tab: ChartTab) -> Request {
+        state.tab = tab
+        relayout(&state)
+        guard tab != .summary, state.data[tab] == nil, !state.loading.contains(tab) else { return .none }
+        state.loading.insert(tab)
+        return .loadChartTab(tab)
+    }
+
+    private static func moreNotesIfNeeded(_ state: inout ChartState) -> Request {
+        let have = state.notes.count
+        guard have < state.notesTotal, state.notesCursor.selected >= have - state.notesCursor.pageSize - 10,
+              !state.loading.contains(.notes) else { return .none }
+        state.loading.insert(.notes)
+        return .loadMoreNotes(offset: have)
+    }
+
+    /// Recomputes page sizes and line counts after a resize, a load or a tab switch.
+    static func relayout(_ state: inout ChartState) {
+        let content = contentArea(state.area)
+        if let note = state.openNote {
+            let lines = ChartContent.noteLines(note, width: content.width - 2, utcOffset: state.utcOffset)
+            state.noteScroll.setPageSize(content.height)
+            state.noteScroll.setCount(lines.count)
+            return
+        }
+        if state.tab == .notes {
+            state.notesCursor.setPageSize(max(1, content.height - 1))
+            state.notesCursor.setCount(state.notes.count)
+            return
+        }
+        let lines = ChartContent.lines(state, width: content.width - 2)
+        var s = state.scroll[state.tab] ?? ListCursor()
+        s.setPageSize(content.height)
+        s.setCount(lines.count)
+        state.scroll[state.tab] = s
+    }
+
+    // MARK: - Rendering
+
+    public static func render(_ state: ChartState, into buffer: inout ScreenBuffer) {
+        let a = state.area
+        let header = headerLines(state, width: a.width - 2)
+        for (i, line) in header.prefix(2).enumerated() {
+            line.draw(into: &buffer, x: a.x + 1, y: a.y + i, width: a.width - 2)
+        }
+        TabBar.draw(into: &buffer, x: a.x, y: a.y + 2, width: a.width,
+                    titles: ChartTab.allCases.map { "\($0.rawValue + 1) \($0.title)" },
+                    shortTitles: ChartTab.allCases.map(\.shortTitle), active: state.tab.rawValue)
+        let content = contentArea(a)
+        if let note = state.openNote {
+            let lines = ChartContent.noteLines(note, width: content.width - 2, utcOffset: state.utcOffset)
+            LinesView(lines: lines, cursor: state.noteScroll)
+                .draw(into: &buffer, x: content.x + 1, y: content.y, width: content.width - 2, marker: false)
+            if lines.count > content.height {
+                let pos = "\(min(lines.count, state.noteScroll.top + content.height))/\(lines.count) lines"
+                buffer.put(pos, x: a.x + a.width - DisplayWidth.of(pos) - 1, y: a.y + 2, role: .dim)
+            }
+            return
+        }
+        if state.tab != .summary && state.data[state.tab] == nil {
+            buffer.put(state.loading.contains(state.tab) ? "Loading…" : "Could not load this tab.",
+                       x: content.x + 1, y: content.y, role: .dim)
+            buffer.cursor = Point(x: content.x + 1, y: content.y)
+            return
+        }
+        if state.tab == .notes {
+            ChartContent.drawNotes(state, into: &buffer, area: content)
+            return
+        }
+        let lines = ChartContent.lines(state, width: content.width - 2)
+        let cursor = state.scroll[state.tab] ?? ListCursor(count: lines.count, pageSize: content.height)
+        LinesView(lines: lines, cursor: cursor)
+            .draw(into: &buffer, x: content.x + 1, y: content.y, width: content.width - 2, marker: false)
+        if lines.count > content.height {
+            let pos = "\(min(lines.count, cursor.top + content.height))/\(lines.count)"
+            buffer.put(pos, x: a.x + a.width - DisplayWidth.of(pos) - 1, y: content.y + content.height - 1, role: .dim)
+        }
+    }
+
+    /// Two header lines: who the client is, then medication, counselor and flags.
+    static func headerLines(_ state: ChartState, width: Int) -> [StyledLine] {
+        let c = state.summary.client
+        var first: [Span] = [Span(c.displayName, .header), Span("  MRN \(c.mrn)", .dim)]
+        if let p = c.pronouns, !p.isEmpty { first.append(Span(" · \(p)")) }
+        first.append(Span(" · age \(c.dateOfBirth.age(on: state.today))"))
+        first.append(Span(" · \(c.phase)"))
+        if c.status != .active { first.append(Span(" · \(c.status.label)", .warning)) }
+        var second: [Span] = [
+            Span("\(c.medication.label) \(Format.dose(c.doseMg)) mg, \(Format.takeHome(c.takeHomeLevel))"),
+            Span(" · Counselor: \(state.summary.counselorName ?? "none assigned")"),
+        ]
+        if !c.flags.isEmpty {
+            second.append(Span(" · "))
+            second.append(Span("Flags: " + c.flags.joined(separator: ", "), .flag))
+        }
+        return [StyledLine(first), StyledLine(second)]
+    }
+}
+
+extension ListCursor {
+    /// Pager movement: the window scrolls line by line, and the focused line is the top one.
+    public mutating func applyPager(_ command: Command) -> Bool {
+        switch command {
+        case .moveDown: scroll(by: 1)
+        case .moveUp: scroll(by: -1)
+        case .pageDown: scroll(by: pageSize)
+        case .pageUp: scroll(by: -pageSize)
+        case .first: scroll(by: -count)
+        case .last: scroll(by: count)
+        default: return false
+        }
+        select(top)
+        return true
+    }
+}

@@ -1,0 +1,159 @@
+// Home: today's appointments and groups, and the counts of what needs attention.
+import CaseloadCore
+
+public struct HomeState: Hashable, Sendable {
+    public var summary: HomeSummary?
+    /// Selection over today's individual appointments (groups are listed, not opened, here).
+    public var cursor = ListCursor()
+    public var area: Rect
+
+    public init(summary: HomeSummary?, area: Rect) {
+        self.summary = summary
+        self.area = area
+        cursor = ListCursor(count: summary?.appointments.count ?? 0, pageSize: 1)
+        cursor.setPageSize(HomeScreen.layout(summary: summary, area: area).appointmentRows)
+    }
+}
+
+public enum HomeAction: Hashable, Sendable {
+    case command(Command)
+    case loaded(HomeSummary)
+    case resized(Rect)
+}
+
+public enum HomeScreen {
+    public static let scopes: [KeyScope] = [.home, .list, .global]
+
+    public static func reduce(_ state: inout HomeState, _ action: HomeAction) -> Request {
+        switch action {
+        case .loaded(let summary):
+            let selectedID = state.summary?.appointments[safe: state.cursor.selected]?.appointmentID
+            state.summary = summary
+            state.cursor.setCount(summary.appointments.count)
+            if let id = selectedID, let i = summary.appointments.firstIndex(where: { $0.appointmentID == id }) {
+                state.cursor.select(i)
+            }
+            state.cursor.setPageSize(layout(summary: summary, area: state.area).appointmentRows)
+            return .none
+        case .resized(let area):
+            state.area = area
+            state.cursor.setPageSize(layout(summary: state.summary, area: area).appointmentRows)
+            return .none
+        case .command(let command):
+            if state.cursor.apply(command) { return .none }
+            switch command {
+            case .open:
+                guard let appt = state.summary?.appointments[safe: state.cursor.selected] else {
+                    return .message("No appointment to open today. Press c for your caseload.", .info)
+                }
+                return .openChart(clientID: appt.clientID)
+            case .goCaseload:
+                return .openCaseload
+            case .back:
+                return .message("Home is the first screen. Press Q to quit.", .info)
+            default:
+                return .none
+            }
+        }
+    }
+
+    struct Layout { var countLines: Int; var appointmentRows: Int; var groupRows: Int }
+
+    static func countItems(_ s: HomeSummary?) -> [[Span]] {
+        guard let s else { return [] }
+        return [
+            [Span("Plan reviews: "), Span("! \(s.plansOverdue) overdue", s.plansOverdue > 0 ? .overdue : .normal),
+             Span("  "), Span("~ \(s.plansDueSoon) due soon", s.plansDueSoon > 0 ? .dueSoon : .normal)],
+            [Span("Unsigned notes: "), Span("\(s.unsignedNotes)", s.unsignedNotes > 0 ? .warning : .normal)],
+            [Span("No contact 30+ days: "), Span("\(s.noContact)", s.noContact > 0 ? .warning : .normal)],
+            [Span("Caseload: "), Span("\(s.caseloadActive) active, \(s.caseloadOnHold) on hold")],
+        ]
+    }
+
+    static func layout(summary: HomeSummary?, area: Rect) -> Layout {
+        let counts = Flow.lines(countItems(summary), width: area.width - 1).count
+        // Rows: counts, blank, appointments header + table header + rows, blank, groups header + rows.
+        let groups = max(1, summary?.groups.count ?? 0)
+        let fixed = counts + 1 + 2 + 1 + 2
+        let spare = max(0, area.height - fixed)
+        let groupRows = min(groups, max(1, spare / 3))
+        let apptRows = max(1, spare - groupRows)
+        return Layout(countLines: counts, appointmentRows: apptRows, groupRows: groupRows)
+    }
+
+    static let appointmentColumns = [
+        TableColumn("Time", width: 5),
+        TableColumn("Client", width: 16, flexible: true),
+        TableColumn("MRN", width: 8, priority: 50),
+        TableColumn("Modality", width: 22, priority: 40),
+        TableColumn("Note", width: 11),
+    ]
+    static let groupColumns = [
+        TableColumn("Time", width: 11),
+        TableColumn("Group", width: 16, flexible: true),
+        TableColumn("Room", width: 10, priority: 50),
+        TableColumn("Roster", width: 10),
+        TableColumn("Status", width: 9, priority: 40),
+    ]
+
+    public static func render(_ state: HomeState, into buffer: inout ScreenBuffer) {
+        let a = state.area
+        guard let s = state.summary else {
+            buffer.put("Loading today…", x: a.x + 1, y: a.y, role: .dim)
+            return
+        }
+        let l = layout(summary: s, area: a)
+        var y = a.y
+        for line in Flow.lines(countItems(s), width: a.width - 1) {
+            line.draw(into: &buffer, x: a.x + 1, y: y, width: a.width - 1); y += 1
+        }
+        y += 1
+        buffer.put("Appointments today (\(s.appointments.count))", x: a.x + 1, y: y, role: .header); y += 1
+        if s.appointments.isEmpty {
+            buffer.put("No individual appointments today.", x: a.x + 2, y: y + 1, role: .dim)
+        } else {
+            let cols = appointmentColumns
+            TableView.draw(into: &buffer, x: a.x, y: y, width: a.width, height: l.appointmentRows + 1,
+                           columns: cols, layout: TableLayout.make(cols, width: a.width), cursor: state.cursor) { row, col in
+                let ap = s.appointments[row]
+                switch col {
+                case 0: return StyledLine(formatClockTime(ap.startMinute))
+                case 1: return StyledLine(ap.clientName)
+                case 2: return StyledLine(ap.mrn, .dim)
+                case 3: return StyledLine(ap.modality)
+                default: return ap.noteWritten ? StyledLine("[x] written", .ok) : StyledLine("[ ] not yet", .warning)
+                }
+            }
+            if s.appointments.count > l.appointmentRows {
+                let more = "\(state.cursor.selected + 1)/\(s.appointments.count)"
+                buffer.put(more, x: a.x + a.width - DisplayWidth.of(more) - 1, y: y - 1, role: .dim)
+            }
+        }
+        y += l.appointmentRows + 2
+        buffer.put("Groups today (\(s.groups.count))", x: a.x + 1, y: y, role: .header); y += 1
+        if s.groups.isEmpty {
+            buffer.put("No groups today.", x: a.x + 2, y: y, role: .dim)
+            return
+        }
+        let gl = TableLayout.make(groupColumns, width: a.width)
+        // When groups overflow, the last row says how many more there are.
+        let shown = s.groups.count > l.groupRows ? l.groupRows - 1 : l.groupRows
+        for (i, g) in s.groups.prefix(shown).enumerated() {
+            let cells: [StyledLine] = [
+                StyledLine("\(formatClockTime(g.startMinute))–\(formatClockTime(g.startMinute + g.minutes))"),
+                StyledLine(g.name),
+                StyledLine(g.room, .dim),
+                StyledLine(Format.plural(g.rosterSize, "member")),
+                StyledLine(g.status.label, g.status == .cancelled ? .warning : .dim),
+            ]
+            for slot in gl.slots { cells[slot.column].draw(into: &buffer, x: a.x + slot.x, y: y + i, width: slot.width) }
+        }
+        if shown < s.groups.count {
+            buffer.put("… and \(s.groups.count - shown) more", x: a.x + 2, y: y + shown, role: .dim)
+        }
+    }
+}
+
+extension Array {
+    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
+}

@@ -1,0 +1,169 @@
+// The one key-map table (calcurse keydef[] / tig REQ_ style): bindings, the help overlay and the
+// status-bar hints are all generated from it, and a user file can rebind its entries.
+
+/// Everything a key can ask for. Raw values are the names a user key file uses.
+public enum Command: String, CaseIterable, Sendable, Hashable {
+    case moveUp = "move-up", moveDown = "move-down", pageUp = "page-up", pageDown = "page-down"
+    case first, last
+    case open, back, quit
+    case nextTab = "next-tab", previousTab = "previous-tab", jumpToTab = "jump-to-tab"
+    case search, nextMatch = "next-match", previousMatch = "previous-match"
+    case sortNext = "sort-next", sortPrevious = "sort-previous", sortReverse = "sort-reverse"
+    case filterStatus = "filter-status", cycleScope = "cycle-scope"
+    case goCaseload = "caseload"
+    case help, commandLine = "command-line", redraw
+}
+
+/// Where a binding applies. A screen looks keys up in its own scope first, then list, then global.
+public enum KeyScope: String, CaseIterable, Sendable, Hashable {
+    case global, list, home, caseload, chart, note, help
+
+    public var title: String {
+        switch self {
+        case .global: "Everywhere"
+        case .list: "Lists and text"
+        case .home: "Home"
+        case .caseload: "Caseload"
+        case .chart: "Client chart"
+        case .note: "Reading a note"
+        case .help: "This help"
+        }
+    }
+}
+
+public struct KeyBinding: Hashable, Sendable {
+    public var command: Command
+    public var keys: [Key]
+    public var label: String
+    public var scope: KeyScope
+    /// Shown in the status bar of screens that use this scope.
+    public var hint: Bool
+    public init(_ command: Command, _ keys: [Key], _ label: String, scope: KeyScope, hint: Bool = false) {
+        self.command = command; self.keys = keys; self.label = label; self.scope = scope; self.hint = hint
+    }
+    /// "↓/j" for the help overlay.
+    public var keyNames: String { keys.map(KeyMap.name(of:)).joined(separator: "/") }
+}
+
+public struct KeyMap: Hashable, Sendable {
+    public private(set) var bindings: [KeyBinding]
+
+    public init(bindings: [KeyBinding]) { self.bindings = bindings }
+
+    public static let standard = KeyMap(bindings: [
+        KeyBinding(.moveDown, [.down, .char("j")], "move down", scope: .list),
+        KeyBinding(.moveUp, [.up, .char("k")], "move up", scope: .list, hint: true),
+        KeyBinding(.pageDown, [.pageDown, .ctrl("f"), .char(" ")], "page down", scope: .list),
+        KeyBinding(.pageUp, [.pageUp, .ctrl("b")], "page up", scope: .list),
+        KeyBinding(.first, [.char("g"), .home], "go to first", scope: .list),
+        KeyBinding(.last, [.char("G"), .end], "go to last", scope: .list),
+
+        KeyBinding(.open, [.enter], "open chart", scope: .home, hint: true),
+        KeyBinding(.goCaseload, [.char("c")], "caseload", scope: .home, hint: true),
+
+        KeyBinding(.open, [.enter], "open chart", scope: .caseload, hint: true),
+        KeyBinding(.search, [.char("/")], "search name or MRN", scope: .caseload, hint: true),
+        KeyBinding(.nextMatch, [.char("n")], "next match", scope: .caseload),
+        KeyBinding(.previousMatch, [.char("N")], "previous match", scope: .caseload),
+        KeyBinding(.sortNext, [.char("s"), .right, .char("l")], "sort by next column", scope: .caseload, hint: true),
+        KeyBinding(.sortPrevious, [.left, .char("h")], "sort by previous column", scope: .caseload),
+        KeyBinding(.sortReverse, [.char("r")], "reverse the sort", scope: .caseload, hint: true),
+        KeyBinding(.filterStatus, [.char("f")], "status: active / on hold / discharged / all", scope: .caseload,
+                   hint: true),
+        KeyBinding(.cycleScope, [.char("v")], "view: mine / team / all (supervisors)", scope: .caseload),
+
+        KeyBinding(.open, [.enter], "read the note", scope: .chart),
+        KeyBinding(.nextTab, [.tab, .right, .char("l")], "next tab", scope: .chart, hint: true),
+        KeyBinding(.previousTab, [.backTab, .left, .char("h")], "previous tab", scope: .chart),
+        KeyBinding(.jumpToTab, (1...9).map { .char(Character(String($0))) }, "go to tab 1–9", scope: .chart,
+                   hint: true),
+
+        KeyBinding(.back, [.escape, .char("q")], "back to the list", scope: .note, hint: true),
+
+        KeyBinding(.back, [.escape, .char("q"), .char("?")], "close help", scope: .help, hint: true),
+
+        KeyBinding(.back, [.escape, .char("q")], "go back", scope: .global, hint: true),
+        KeyBinding(.quit, [.char("Q")], "quit Caseload", scope: .global, hint: true),
+        KeyBinding(.help, [.char("?"), .function(1)], "help", scope: .global, hint: true),
+        KeyBinding(.commandLine, [.char(":")], "command line", scope: .global),
+        KeyBinding(.redraw, [.ctrl("l")], "redraw the screen", scope: .global),
+    ])
+
+    /// The command bound to `key`, looking through `scopes` in order.
+    public func command(for key: Key, in scopes: [KeyScope]) -> Command? {
+        for scope in scopes {
+            if let b = bindings.first(where: { $0.scope == scope && $0.keys.contains(key) }) { return b.command }
+        }
+        return nil
+    }
+
+    /// Status-bar hints for a screen: its own scopes' hinted bindings first, globals last.
+    public func hints(for scopes: [KeyScope]) -> [(keys: String, label: String)] {
+        var out: [(String, String)] = []
+        var seen = Set<Command>()
+        for scope in scopes {
+            for b in bindings where b.scope == scope && b.hint && !seen.contains(b.command) {
+                seen.insert(b.command)
+                out.append((KeyMap.shortName(of: b), KeyMap.hintLabel(b)))
+            }
+        }
+        return out
+    }
+
+    /// Returns a copy where `command` in `scope` answers to `keys` instead (a user key file).
+    public func rebinding(_ command: Command, in scope: KeyScope, to keys: [Key]) -> KeyMap {
+        var copy = self
+        for i in copy.bindings.indices where copy.bindings[i].command == command && copy.bindings[i].scope == scope {
+            copy.bindings[i].keys = keys
+        }
+        return copy
+    }
+
+    static func shortName(of b: KeyBinding) -> String {
+        if b.command == .jumpToTab { return "1-9" }
+        if b.command == .moveUp || b.command == .moveDown { return "↑↓" }
+        return b.keys.first.map(name(of:)) ?? ""
+    }
+
+    static func hintLabel(_ b: KeyBinding) -> String {
+        switch b.command {
+        case .moveUp, .moveDown: "move"
+        case .sortNext: "sort"
+        case .sortReverse: "reverse"
+        case .filterStatus: "status"
+        case .jumpToTab: "tab"
+        case .search: "search"
+        case .back: "back"
+        case .quit: "quit"
+        case .open: "open"
+        case .nextTab: "next tab"
+        case .goCaseload: "caseload"
+        default: b.label
+        }
+    }
+
+    /// How a key is written in help and hints.
+    public static func name(of key: Key) -> String {
+        switch key {
+        case .char(" "): "Space"
+        case .char(let c): String(c)
+        case .ctrl(let c): "^" + String(c).uppercased()
+        case .up: "↑"
+        case .down: "↓"
+        case .left: "←"
+        case .right: "→"
+        case .home: "Home"
+        case .end: "End"
+        case .pageUp: "PgUp"
+        case .pageDown: "PgDn"
+        case .enter: "Enter"
+        case .tab: "Tab"
+        case .backTab: "S-Tab"
+        case .backspace: "Bksp"
+        case .delete: "Del"
+        case .escape: "Esc"
+        case .function(let n): "F\(n)"
+        case .paste: "paste"
+        }
+    }
+}
