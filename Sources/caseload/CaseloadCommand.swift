@@ -74,13 +74,13 @@ struct CaseloadCommand: ParsableCommand {
             try command.run()
         } catch let error as CaseloadError {
             Console.error(error.description)
-            exit(1)
+            Self.exit(withError: ExitCode.failure)
         } catch {
             if let known = Failure.sentence(for: error) {
                 Console.error(known)
-                exit(1)
+                Self.exit(withError: ExitCode.failure)
             }
-            exit(withError: error)
+            Self.exit(withError: error)
         }
     }
 }

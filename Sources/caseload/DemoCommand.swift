@@ -106,6 +106,10 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
+    static func describe(_ summary: DemoSummary) -> String {
+        "\(summary)"
+    }
+
     static func humanSize(_ bytes: Int64) -> String {
         let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(bytes)

@@ -1,0 +1,302 @@
+// The real binary in a real terminal (a private tmux server at 80×24): what a counselor sees
+// and types, including resize, hang-up and quitting back to the shell.
+import Foundation
+import XCTest
+
+final class TerminalTests: XCTestCase {
+    private var demo: DemoFixture!
+    private var session: TmuxSession?
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(TmuxSession.isAvailable, "tmux is required for the end-to-end terminal tests")
+        demo = try DemoFixture.shared()
+    }
+
+    override func tearDown() {
+        session?.kill()
+        session = nil
+    }
+
+    /// The command line that runs caseload in the pane, replacing the pane's shell (so pane_pid is caseload).
+    private func appCommand(term: String = "screen-256color", env: [String: String] = [:], arguments: [String] = []) -> String {
+        var parts = ["exec", "env", "-u", "NO_COLOR", "-u", "CASELOAD_TRACE_FILE", "TERM=\(term)"]
+        for (k, v) in env.sorted(by: { $0.key < $1.key }) { parts.append(shellQuote("\(k)=\(v)")) }
+        parts.append(shellQuote(Binary.url.path))
+        parts += ["--db", shellQuote(demo.dbPath)] + arguments.map(shellQuote)
+        return parts.joined(separator: " ")
+    }
+
+    private func startApp(term: String = "screen-256color", env: [String: String] = [:], arguments: [String] = [],
+                          width: Int = 80, height: Int = 24) throws -> TmuxSession {
+        let s = try TmuxSession(command: appCommand(term: term, env: env, arguments: arguments),
+                                width: width, height: height)
+        session = s
+        return s
+    }
+
+    /// Home is up: today's lists and the status-bar hints are drawn.
+    private func waitForHome(_ s: TmuxSession, file: StaticString = #filePath, line: UInt = #line) {
+        s.waitUntil("the Home screen", file: file, line: line) {
+            $0.contains(Screen.homeAppointments) && $0.contains(Screen.homeGroups) && $0.contains(Screen.quitHint)
+        }
+    }
+
+    /// A client of mine whose last name is plain ASCII, so typing it is unambiguous.
+    private func someClientOfMine() throws -> (last: String, first: String, mrn: String) {
+        let mine = demo.myClients.filter { ($0["status"] as? String) == "active" }
+        let pick = try XCTUnwrap(mine.first {
+            let last = $0["legalLastName"] as? String ?? ""
+            return last.count >= 4 && last.allSatisfy { $0.isASCII && $0.isLetter }
+        } ?? mine.first, "the OS user has active clients")
+        return (pick["legalLastName"] as? String ?? "", pick["legalFirstName"] as? String ?? "", pick["mrn"] as? String ?? "")
+    }
+
+    // MARK: -
+
+    func testStartShowsHomeThenQQuitsBackToTheShell() throws {
+        // A shell in the pane: after Q the prompt must come back and take input.
+        let s = try TmuxSession(command: "exec env -u NO_COLOR PS1='e2e$ ' TERM=screen-256color sh")
+        session = s
+        s.waitFor("e2e$")
+        try s.type(appCommand().replacingOccurrences(of: "exec ", with: ""))
+        try s.press("Enter")
+        waitForHome(s)
+        let home = s.screen()
+        XCTAssertTrue(home.contains(demo.osUser), "the title names who is signed in:\n\(home)")
+        XCTAssertFalse(home.contains("e2e$"), "the app owns the whole screen while it runs")
+
+        try s.press("Q")
+        s.waitUntil("the shell prompt after quitting") { $0.contains("e2e$") && !$0.contains(Screen.quitHint) }
+        XCTAssertTrue(pgrepCaseload().isEmpty, "caseload is gone: \(pgrepCaseload())")
+        try s.type("echo back-$((40+2))")
+        try s.press("Enter")
+        s.waitFor("back-42")
+    }
+
+    func testColonQuitQuits() throws {
+        let s = try startApp()
+        waitForHome(s)
+        let pid = try s.panePID()
+        try s.type(":q")
+        s.waitFor(":q")
+        try s.press("Enter")
+        XCTAssertNotNil(waitForExit(pid, timeout: 10), "caseload exits after :q")
+    }
+
+    func testSearchACaseloadOpenTheChartSwitchTabsAndReadANote() throws {
+        let client = try someClientOfMine()
+        let s = try startApp()
+        waitForHome(s)
+        try s.press("c")
+        s.waitUntil("the Caseload table") { $0.contains(Screen.caseloadTitle) && $0.contains("MRN") }
+
+        try s.press("/")
+        try s.type(client.last.lowercased())
+        let narrowed = s.waitUntil("the search to narrow to \(client.last)") { screen in
+            screen.contains(client.last) && screen.contains(client.mrn)
+        }
+        XCTAssertTrue(narrowed.contains(client.last.lowercased()), "the query is shown while typing:\n\(narrowed)")
+        try s.press("Enter")
+        try s.press("Enter")
+        // The chart: header with the MRN, tabs, Summary first.
+        let chart = s.waitUntil("the chart of \(client.last)") {
+            $0.contains(client.mrn) && $0.contains("Summary") && $0.contains("Notes")
+        }
+        XCTAssertTrue(chart.contains(client.last), chart)
+
+        try s.press("Tab")
+        s.waitUntil("the Plan tab") { Screen.planTabShown($0) }
+        try s.press("Tab")
+        let notes = s.waitUntil("the Notes tab") { Screen.notesTabShown($0) }
+        try s.press("Enter")
+        let note = s.waitUntil("a whole note") { screen in
+            screen != notes && NoteTemplates.any(in: screen)
+        }
+        XCTAssertTrue(note.contains(client.last) || note.contains(client.mrn), "the note says whose it is:\n\(note)")
+        try s.press("Escape")
+        s.waitUntil("back on the notes list") { Screen.notesTabShown($0) }
+        try s.press("q")
+        s.waitUntil("back on the Caseload table") { $0.contains(Screen.caseloadTitle) }
+    }
+
+    func testThemeCommandRecoloursTheScreen() throws {
+        let s = try startApp()
+        waitForHome(s)
+        let before = try s.coloured()
+        try s.type(":theme light")
+        try s.press("Enter")
+        s.waitFor("light")
+        let after = s.waitUntilColoured { $0 != before }
+        XCTAssertNotEqual(before, after, "the light theme changes the colours on screen")
+        XCTAssertTrue(s.screen().contains(Screen.homeAppointments), "the same screen, new colours")
+
+        try s.type(":theme no-such-theme")
+        try s.press("Enter")
+        s.waitFor("no-such-theme")
+    }
+
+    func testResizeFollowsAndTooSmallSaysSo() throws {
+        let s = try startApp()
+        waitForHome(s)
+        try s.press("c")
+        s.waitUntil("the Caseload table") { $0.contains(Screen.caseloadTitle) }
+        XCTAssertEqual(Screen.lastNonBlankRow(s.screen()), 23, "80×24: the status bar is on the last row")
+
+        try s.resize(width: 60, height: 20)
+        let narrow = s.waitUntil("the 60×20 layout") { screen in
+            Screen.lastNonBlankRow(screen) == 19 && screen.contains(Screen.caseloadTitle)
+                && screen.split(separator: "\n", omittingEmptySubsequences: false).allSatisfy { Screen.width($0) <= 60 }
+        }
+        XCTAssertTrue(narrow.contains(Screen.quitHint) || narrow.contains("?"), narrow)
+
+        try s.resize(width: 40, height: 10)
+        s.waitFor(Screen.tooSmall)
+
+        try s.resize(width: 80, height: 24)
+        s.waitUntil("the 80×24 layout again") { screen in
+            Screen.lastNonBlankRow(screen) == 23 && screen.contains(Screen.caseloadTitle) && !screen.contains(Screen.tooSmall)
+        }
+    }
+
+    func testHelpOverlayListsTheKeys() throws {
+        let s = try startApp()
+        waitForHome(s)
+        try s.press("?")
+        let help = s.waitUntil("the help overlay") { $0.contains("quit Caseload") }
+        XCTAssertTrue(help.contains("search") || help.contains("move"), help)
+        try s.press("Escape")
+        s.waitUntil("help closed") { !$0.contains("quit Caseload") && $0.contains(Screen.homeAppointments) }
+    }
+
+    func testHangUpEndsTheProcessPromptly() throws {
+        let s = try startApp()
+        waitForHome(s)
+        let pid = try s.panePID()
+        XCTAssertFalse(processHasExited(pid))
+        s.kill()   // the terminal goes away, as when an SSH connection drops
+        let took = waitForExit(pid, timeout: 2)
+        XCTAssertNotNil(took, "caseload still running 2 s after its terminal hung up")
+        XCTAssertTrue(pgrepCaseload().isEmpty)
+    }
+
+    func testNoColorIsMonochromeButSelectionStillShows() throws {
+        let s = try startApp(env: ["NO_COLOR": "1"])
+        waitForHome(s)
+        try s.press("c")
+        s.waitUntil("the Caseload table") { $0.contains(Screen.caseloadTitle) }
+        let escapes = try s.coloured()
+        XCTAssertNil(escapes.range(of: #"\e\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|10[0-7]|38;5;\d+|48;5;\d+)[;m]"#,
+                                   options: .regularExpression), "no colour with NO_COLOR:\n\(escapes.debugDescription)")
+        XCTAssertTrue(escapes.contains("\u{1B}[7m") || escapes.contains("\u{1B}[1m") || escapes.contains(";7m"),
+                      "attributes (reverse/bold) still mark things")
+        XCTAssertTrue(s.screen().contains(">"), "the selected row has a marker as well")
+    }
+
+    func testUnknownTermFallsBackAndStillDraws() throws {
+        let s = try startApp(term: "unknown-term")
+        waitForHome(s)
+        try s.press("c")
+        s.waitUntil("the Caseload table") { $0.contains(Screen.caseloadTitle) }
+        try s.press("Q")
+        s.waitUntil("the pane to end") { _ in s.paneIsDead }
+    }
+
+    func testTheTableScrollsWithTheSelection() throws {
+        XCTAssertGreaterThan(demo.myClients.count, 20, "more clients than fit on one screen")
+        let s = try startApp()
+        waitForHome(s)
+        try s.press("c")
+        let top = s.waitUntil("the Caseload table") { $0.contains(Screen.caseloadTitle) }
+        try s.press("G")
+        let bottom = s.waitUntil("the end of the table") { $0 != top }
+        XCTAssertTrue(bottom.contains(">"), "the selection stays on screen at the end:\n\(bottom)")
+        try s.press("g")
+        s.waitUntil("the top again") { $0 == top }
+    }
+
+    func testAsActsAsAnotherStaffMemberOnADemoStore() throws {
+        let supervisor = try XCTUnwrap(demo.supervisorUsername, "the demo has a supervisor")
+        let s = try startApp(arguments: ["--as", supervisor])
+        waitForHome(s)
+        XCTAssertTrue(s.screen().contains(supervisor) || s.screen().contains(demo.displayName(of: supervisor)),
+                      "the title names the supervisor:\n\(s.screen())")
+    }
+
+    private func pgrepCaseload() -> [String] {
+        guard let r = try? Run.program(URL(fileURLWithPath: "/usr/bin/pgrep"), ["-f", "--", "--db .*\(demo.dbPath)"]) else {
+            return []
+        }
+        return r.stdout.split(separator: "\n").map(String.init).filter { pid in
+            // pgrep may see the tmux server whose command line carries the path; keep only caseload itself.
+            ((try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "").hasPrefix("caseload")
+        }
+    }
+}
+
+/// What the screens say, in one place so a wording change is one edit.
+enum Screen {
+    static let homeAppointments = "Appointments today"
+    static let homeGroups = "Groups today"
+    static let caseloadTitle = "My caseload"
+    static let quitHint = "quit"
+    static let tooSmall = "Terminal too small"
+
+    static func planTabShown(_ screen: String) -> Bool {
+        screen.contains("Problem") || screen.contains("Goal") || screen.contains("No treatment plan")
+    }
+
+    static func notesTabShown(_ screen: String) -> Bool {
+        NoteTemplates.any(in: screen) && (screen.contains("Signed") || screen.contains("Draft") || screen.contains("signed"))
+    }
+
+    static func lastNonBlankRow(_ screen: String) -> Int {
+        let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        return rows.lastIndex { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? -1
+    }
+
+    /// Terminal columns of a line (wide CJK counts 2).
+    static func width(_ line: Substring) -> Int {
+        line.unicodeScalars.reduce(0) { w, u in
+            if u.properties.generalCategory == .nonspacingMark { return w }
+            let v = u.value
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
+            return w + (wide ? 2 : 1)
+        }
+    }
+}
+
+enum NoteTemplates {
+    static func any(in screen: String) -> Bool {
+        ["DAP", "SOAP", "BIRP", "GIRP"].contains { screen.contains($0) }
+    }
+}
+
+extension TmuxSession {
+    /// The screen with its colour and attribute escapes (capture-pane -e).
+    func coloured() throws -> String {
+        try tmux(["capture-pane", "-p", "-e", "-t", name]).stdout
+    }
+
+    func waitUntilColoured(timeout: TimeInterval = 10, _ predicate: (String) -> Bool) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        repeat {
+            last = (try? coloured()) ?? ""
+            if predicate(last) { return last }
+            usleep(50_000)
+        } while Date() < deadline
+        return last
+    }
+}
+
+extension DemoFixture {
+    func displayName(of username: String) -> String {
+        staff.first { $0["username"] as? String == username }?["displayName"] as? String ?? username
+    }
+
+    var supervisorUsername: String? {
+        staff.first { $0["role"] as? String == "supervisor" }?["username"] as? String
+    }
+}
