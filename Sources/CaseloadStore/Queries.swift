@@ -1,0 +1,359 @@
+// The read side of CaseloadRepository: each screen's data in one or a few SQL queries.
+import CaseloadCore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// Last contact of client `c`: a session that was not a no-show. Matches the partial
+    /// index progress_notes_contact exactly, so it is one index probe per client.
+    static let lastContactSQL =
+        "(SELECT max(n.date) FROM progress_notes n WHERE n.client_id = c.id AND n.format <> 'no_show')"
+    /// Next review of client `c`: of the plan in force (signed), else of the latest draft.
+    static let nextReviewSQL = """
+        (SELECT p.next_review_date FROM treatment_plans p
+         WHERE p.client_id = c.id AND p.status IN ('signed', 'draft')
+         ORDER BY p.status = 'signed' DESC, p.version DESC LIMIT 1)
+        """
+    static let attendedList = AttendanceStatus.allCases.filter(\.attended).map { "'\($0.rawValue)'" }
+        .joined(separator: ",")
+
+    public func settings() throws -> ProgramSettings {
+        try read { db in try SettingsCodec.read(db) }
+    }
+
+    public func staff(username: String) throws -> Staff? {
+        try read { db in try StaffTable.fetchAll(db, where: "username = ?", [username]).first }
+    }
+
+    public func staff(id: RowID) throws -> Staff? {
+        try read { db in try StaffTable.fetchAll(db, where: "id = ?", [id]).first }
+    }
+
+    // MARK: Home
+
+    /// Counts cover the staff member's own caseload (primary counselor = them):
+    /// - plan reviews: clients not discharged whose next review is before `day` (overdue) or within
+    ///   `planDueWarningDays` from `day` inclusive (due soon); clients without a plan are not counted;
+    /// - no contact: active clients whose last contact (or admission, when never seen) is more than
+    ///   `noContactWarningDays` before `day`;
+    /// - unsigned notes: their drafts created more than `unsignedNoteHours` before the store clock's now.
+    public func homeSummary(for staffID: RowID, on day: Day) throws -> HomeSummary {
+        try read { db in
+            let settings = try SettingsCodec.read(db)
+            let soon = day.adding(days: settings.planDueWarningDays).description
+            let noContactBefore = day.adding(days: -settings.noContactWarningDays).description
+            let today = day.description
+            let counts = try Row.fetchOne(db, sql: """
+                WITH mine AS (
+                    SELECT c.status, c.admission_date,
+                           \(Self.lastContactSQL) AS last_contact,
+                           \(Self.nextReviewSQL) AS next_review
+                    FROM clients c WHERE c.primary_counselor_id = ?)
+                SELECT
+                    count(*) FILTER (WHERE status = 'active'),
+                    count(*) FILTER (WHERE status = 'on_hold'),
+                    count(*) FILTER (WHERE status <> 'discharged' AND next_review < ?),
+                    count(*) FILTER (WHERE status <> 'discharged' AND next_review >= ? AND next_review <= ?),
+                    count(*) FILTER (WHERE status = 'active' AND coalesce(last_contact, admission_date) < ?)
+                FROM mine
+                """, arguments: [staffID, today, today, soon, noContactBefore])!
+            let cutoff = clock.now().addingTimeInterval(-Double(settings.unsignedNoteHours) * 3600)
+            let unsigned = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM progress_notes WHERE staff_id = ? AND status = 'draft' AND created_at < ?
+                """, arguments: [staffID, cutoff]) ?? 0
+
+            var appointments: [TodayAppointment] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT a.id, a.client_id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn,
+                       a.start_minute, a.minutes, m.name, a.note_id IS NOT NULL
+                FROM appointments a JOIN clients c ON c.id = a.client_id JOIN modalities m ON m.id = a.modality_id
+                WHERE a.staff_id = ? AND a.date = ? ORDER BY a.start_minute, a.id
+                """, arguments: [staffID, today])
+            while let r = try rows.next() {
+                appointments.append(TodayAppointment(
+                    appointmentID: r[0], clientID: r[1],
+                    clientName: clientDisplayName(first: r[2], last: r[3], preferred: r[4]), mrn: r[5],
+                    startMinute: r[6], minutes: r[7], modality: r[8], noteWritten: r[9]))
+            }
+
+            var groups: [TodayGroup] = []
+            let groupRows = try Row.fetchCursor(db, sql: """
+                SELECT g.id, s.id, g.name, coalesce(s.start_minute, g.start_minute), coalesce(s.minutes, g.minutes),
+                       g.room,
+                       (SELECT count(DISTINCT gm.client_id) FROM group_members gm
+                        WHERE gm.group_id = g.id AND gm.joined_on <= :day AND (gm.left_on IS NULL OR gm.left_on > :day)),
+                       coalesce(s.status, 'scheduled')
+                FROM groups g
+                JOIN group_facilitators f ON f.group_id = g.id AND f.staff_id = :staff
+                LEFT JOIN group_sessions s ON s.group_id = g.id AND s.date = :day
+                WHERE s.id IS NOT NULL OR (g.active AND g.weekday = :weekday)
+                ORDER BY 4, g.name, g.id
+                """, arguments: ["day": today, "staff": staffID, "weekday": day.weekday])
+            while let r = try groupRows.next() {
+                groups.append(TodayGroup(groupID: r[0], groupSessionID: r[1], name: r[2], startMinute: r[3],
+                                         minutes: r[4], room: r[5], rosterSize: r[6],
+                                         status: try Col.value(r, 7, "group_sessions.status")))
+            }
+            return HomeSummary(appointments: appointments, groups: groups, plansOverdue: counts[2],
+                               plansDueSoon: counts[3], unsignedNotes: unsigned, noContact: counts[4],
+                               caseloadActive: counts[0], caseloadOnHold: counts[1])
+        }
+    }
+
+    // MARK: Caseload
+
+    /// Every client in scope, whatever their status (the screen filters), by last then first name.
+    public func caseloadRows(for staffID: RowID, scope: CaseloadScope, on day: Day) throws -> [CaseloadRow] {
+        let filter: String
+        let arguments: StatementArguments
+        switch scope {
+        case .mine:
+            filter = "c.primary_counselor_id = ?"; arguments = [staffID]
+        case .team:
+            filter = "(c.primary_counselor_id = ? OR c.primary_counselor_id IN (SELECT id FROM staff WHERE supervisor_id = ?))"
+            arguments = [staffID, staffID]
+        case .all:
+            filter = "1"; arguments = []
+        }
+        return try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, c.status, c.phase,
+                       c.medication, c.dose_mg, c.take_home_level, coalesce(s.display_name, ''),
+                       \(Self.lastContactSQL), \(Self.nextReviewSQL), c.flags
+                FROM clients c LEFT JOIN staff s ON s.id = c.primary_counselor_id
+                WHERE \(filter)
+                ORDER BY c.legal_last_name, c.legal_first_name, c.id
+                """, arguments: arguments)
+            var result: [CaseloadRow] = []
+            while let r = try rows.next() {
+                result.append(CaseloadRow(
+                    id: r[0], name: clientDisplayName(first: r[1], last: r[2], preferred: r[3]), mrn: r[4],
+                    status: try Col.value(r, 5, "clients.status"), phase: r[6],
+                    medication: try Col.value(r, 7, "clients.medication"), doseMg: r[8], takeHomeLevel: r[9],
+                    counselorName: r[10], lastContact: try Col.optionalDay(r, 11, "progress_notes.date"),
+                    nextPlanReview: try Col.optionalDay(r, 12, "treatment_plans.next_review_date"),
+                    flags: try Col.flags(r, 13)))
+            }
+            return result
+        }
+    }
+
+    // MARK: Chart
+
+    public func chartSummary(clientID: RowID) throws -> ChartSummary {
+        try read { db in
+            guard let r = try Row.fetchOne(db, sql: """
+                SELECT \(ClientTable.select("c")), s.display_name, \(Self.lastContactSQL), \(Self.nextReviewSQL)
+                FROM clients c LEFT JOIN staff s ON s.id = c.primary_counselor_id WHERE c.id = ?
+                """, arguments: [clientID]) else { throw CaseloadError.notFound(what: "Client \(clientID)") }
+            let n = ClientTable.columns.count
+            return ChartSummary(client: try ClientTable.decode(r), counselorName: r[n],
+                                lastContact: try Col.optionalDay(r, n + 1, "progress_notes.date"),
+                                nextPlanReview: try Col.optionalDay(r, n + 2, "treatment_plans.next_review_date"))
+        }
+    }
+
+    public func currentPlan(clientID: RowID) throws -> PlanTree? {
+        try read { db in
+            guard let plan = try PlanTable.fetchAll(
+                db, where: "client_id = ? AND status IN ('signed', 'draft')", [clientID],
+                orderBy: "status = 'signed' DESC, version DESC LIMIT 1").first else { return nil }
+            return try Self.planTree(plan, db)
+        }
+    }
+
+    /// The tree of one plan: five queries whatever its size.
+    static func planTree(_ plan: TreatmentPlan, _ db: Database) throws -> PlanTree {
+        let planID = plan.id!
+        let problems = try ProblemTable.fetchAll(db, where: "plan_id = ?", [planID], orderBy: "position, id")
+        let goals = try Row.fetchAll(db, sql: """
+            SELECT \(GoalTable.select("g")) FROM goals g JOIN problems p ON p.id = g.problem_id
+            WHERE p.plan_id = ? ORDER BY g.position, g.id
+            """, arguments: [planID]).map { try GoalTable.decode($0) }
+        let objectives = try Row.fetchAll(db, sql: """
+            SELECT \(ObjectiveTable.select("o")) FROM objectives o JOIN goals g ON g.id = o.goal_id
+            JOIN problems p ON p.id = g.problem_id WHERE p.plan_id = ? ORDER BY o.position, o.id
+            """, arguments: [planID]).map { try ObjectiveTable.decode($0) }
+        let n = InterventionTable.columns.count
+        let interventions = try Row.fetchAll(db, sql: """
+            SELECT \(InterventionTable.select("i")), m.name, s.display_name
+            FROM interventions i JOIN objectives o ON o.id = i.objective_id JOIN goals g ON g.id = o.goal_id
+            JOIN problems p ON p.id = g.problem_id JOIN modalities m ON m.id = i.modality_id
+            LEFT JOIN staff s ON s.id = i.responsible_staff_id
+            WHERE p.plan_id = ? ORDER BY i.position, i.id
+            """, arguments: [planID]).map {
+                PlanTree.InterventionNode(intervention: try InterventionTable.decode($0), modality: $0[n],
+                                          responsibleName: $0[n + 1])
+            }
+        let signatures = try SignatureTable.fetchAll(db, where: "plan_id = ?", [planID], orderBy: "signed_at, id")
+
+        var interventionsByObjective: [RowID: [PlanTree.InterventionNode]] = [:]
+        for i in interventions { interventionsByObjective[i.intervention.objectiveID, default: []].append(i) }
+        var objectivesByGoal: [RowID: [PlanTree.ObjectiveNode]] = [:]
+        for o in objectives {
+            objectivesByGoal[o.goalID, default: []].append(
+                PlanTree.ObjectiveNode(objective: o, interventions: interventionsByObjective[o.id!] ?? []))
+        }
+        var goalsByProblem: [RowID: [PlanTree.GoalNode]] = [:]
+        for g in goals {
+            goalsByProblem[g.problemID, default: []].append(PlanTree.GoalNode(goal: g, objectives: objectivesByGoal[g.id!] ?? []))
+        }
+        return PlanTree(plan: plan, problems: problems.map { PlanTree.ProblemNode(problem: $0, goals: goalsByProblem[$0.id!] ?? []) },
+                        signatures: signatures)
+    }
+
+    /// Newest version first.
+    public func planVersions(clientID: RowID) throws -> [TreatmentPlan] {
+        try read { db in try PlanTable.fetchAll(db, where: "client_id = ?", [clientID], orderBy: "version DESC") }
+    }
+
+    public func notes(clientID: RowID, limit: Int, offset: Int) throws -> [NoteListItem] {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT n.id, n.date, n.start_minute, n.minutes, n.format, n.template, m.name, s.display_name, n.status,
+                       CASE WHEN n.section1 <> '' THEN substr(n.section1, 1, 200)
+                            WHEN n.section2 <> '' THEN substr(n.section2, 1, 200)
+                            WHEN n.section3 <> '' THEN substr(n.section3, 1, 200)
+                            ELSE substr(n.section4, 1, 200) END
+                FROM progress_notes n JOIN modalities m ON m.id = n.modality_id JOIN staff s ON s.id = n.staff_id
+                WHERE n.client_id = ?
+                ORDER BY n.date DESC, n.start_minute DESC, n.id DESC LIMIT ? OFFSET ?
+                """, arguments: [clientID, max(0, limit), max(0, offset)])
+            var result: [NoteListItem] = []
+            while let r = try rows.next() {
+                let text: String = r[9] ?? ""
+                let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: true).first
+                    .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                result.append(NoteListItem(
+                    id: r[0], date: try Col.day(r, 1, "progress_notes.date"), startMinute: r[2], minutes: r[3],
+                    format: try Col.value(r, 4, "progress_notes.format"),
+                    template: try Col.value(r, 5, "progress_notes.template"), modality: r[6], staffName: r[7],
+                    status: try Col.value(r, 8, "progress_notes.status"), firstLine: firstLine))
+            }
+            return result
+        }
+    }
+
+    public func noteCount(clientID: RowID) throws -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM progress_notes WHERE client_id = ?", arguments: [clientID]) ?? 0
+        }
+    }
+
+    public func note(id: RowID) throws -> NoteDetail {
+        try read { db in
+            guard let r = try Row.fetchOne(db, sql: """
+                SELECT \(NoteTable.select("n")), m.name, s.display_name, sb.display_name
+                FROM progress_notes n JOIN modalities m ON m.id = n.modality_id JOIN staff s ON s.id = n.staff_id
+                LEFT JOIN staff sb ON sb.id = n.signed_by_id WHERE n.id = ?
+                """, arguments: [id]) else { throw CaseloadError.notFound(what: "Note \(id)") }
+            let k = NoteTable.columns.count
+            let linked = try String.fetchAll(db, sql: """
+                SELECT coalesce(o.statement, g.statement) FROM note_goal_links l
+                LEFT JOIN goals g ON g.id = l.goal_id LEFT JOIN objectives o ON o.id = l.objective_id
+                WHERE l.note_id = ? ORDER BY l.id
+                """, arguments: [id])
+            return NoteDetail(note: try NoteTable.decode(r), modality: r[k], staffName: r[k + 1],
+                              signedByName: r[k + 2], linkedGoals: linked)
+        }
+    }
+
+    // MARK: Groups
+
+    /// Attended and held count the group's sessions inside the membership window
+    /// (joined on or after, before the day the member left).
+    public func groupMemberships(clientID: RowID) throws -> [GroupMembershipRow] {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT gm.group_id, g.name, m.name, g.weekday, g.start_minute, g.minutes, gm.joined_on, gm.left_on,
+                       (SELECT count(*) FROM attendance a JOIN group_sessions s ON s.id = a.group_session_id
+                        WHERE a.client_id = gm.client_id AND s.group_id = gm.group_id AND s.date >= gm.joined_on
+                          AND (gm.left_on IS NULL OR s.date < gm.left_on) AND a.status IN (\(Self.attendedList))),
+                       (SELECT count(*) FROM group_sessions s
+                        WHERE s.group_id = gm.group_id AND s.status = 'held' AND s.date >= gm.joined_on
+                          AND (gm.left_on IS NULL OR s.date < gm.left_on))
+                FROM group_members gm JOIN groups g ON g.id = gm.group_id JOIN modalities m ON m.id = g.modality_id
+                WHERE gm.client_id = ?
+                ORDER BY gm.left_on IS NOT NULL, gm.joined_on DESC, gm.id DESC
+                """, arguments: [clientID])
+            var result: [GroupMembershipRow] = []
+            while let r = try rows.next() {
+                let weekday: Int = r[3], start: Int = r[4], minutes: Int = r[5]
+                let schedule = "\(Day.weekdayNames[min(max(weekday, 0), 6)]) \(formatClockTime(start)) \(minutes)m"
+                result.append(GroupMembershipRow(
+                    groupID: r[0], groupName: r[1], modality: r[2], schedule: schedule,
+                    joinedOn: try Col.day(r, 6, "group_members.joined_on"),
+                    leftOn: try Col.optionalDay(r, 7, "group_members.left_on"), attended: r[8], held: r[9]))
+            }
+            return result
+        }
+    }
+
+    public func attendanceHistory(clientID: RowID, limit: Int) throws -> [AttendanceHistoryRow] {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT s.id, g.name, s.date, s.topic, a.status, a.minutes, a.line
+                FROM attendance a JOIN group_sessions s ON s.id = a.group_session_id JOIN groups g ON g.id = s.group_id
+                WHERE a.client_id = ? ORDER BY s.date DESC, s.start_minute DESC, s.id DESC LIMIT ?
+                """, arguments: [clientID, max(0, limit)])
+            var result: [AttendanceHistoryRow] = []
+            while let r = try rows.next() {
+                result.append(AttendanceHistoryRow(
+                    groupSessionID: r[0], groupName: r[1], date: try Col.day(r, 2, "group_sessions.date"), topic: r[3],
+                    status: try Col.value(r, 4, "attendance.status"), minutes: r[5], line: r[6]))
+            }
+            return result
+        }
+    }
+
+    // MARK: Other chart tabs
+
+    public func drugScreens(clientID: RowID, limit: Int) throws -> [DrugScreen] {
+        try read { db in
+            var screens = try DrugScreenTable.fetchAll(db, where: "client_id = ?", [clientID],
+                                                       orderBy: "collected_on DESC, id DESC LIMIT \(max(0, limit))")
+            try DrugScreenTable.attachResults(&screens, db)
+            return screens
+        }
+    }
+
+    /// Newest first.
+    public func referrals(clientID: RowID) throws -> [Referral] {
+        try read { db in
+            try ReferralTable.fetchAll(db, where: "client_id = ?", [clientID], orderBy: "referred_on DESC, id DESC")
+        }
+    }
+
+    public func contacts(clientID: RowID) throws -> [Contact] {
+        try read { db in try ContactTable.fetchAll(db, where: "client_id = ?", [clientID], orderBy: "name, id") }
+    }
+
+    /// Newest first.
+    public func consents(clientID: RowID) throws -> [Consent] {
+        try read { db in
+            try ConsentTable.fetchAll(db, where: "client_id = ?", [clientID], orderBy: "signed_on DESC, id DESC")
+        }
+    }
+
+    public func activity(clientID: RowID, limit: Int) throws -> [ActivityRow] {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT at, username, action, subject, detail FROM audit_events
+                WHERE client_id = ? ORDER BY at DESC, id DESC LIMIT ?
+                """, arguments: [clientID, max(0, limit)])
+            var result: [ActivityRow] = []
+            while let r = try rows.next() {
+                result.append(ActivityRow(at: try Col.date(r, 0, "audit_events.at"), username: r[1],
+                                          action: try Col.value(r, 2, "audit_events.action"), subject: r[3], detail: r[4]))
+            }
+            return result
+        }
+    }
+
+    /// Appends an audit event at the store clock's now. The hash chain comes with a later issue.
+    public func record(_ action: AuditAction, by staff: Staff, clientID: RowID?, subject: String, detail: String) throws {
+        let event = AuditEvent(at: clock.now(), staffID: staff.id, username: staff.username, action: action,
+                               clientID: clientID, subject: subject, detail: detail)
+        try write { db in _ = try AuditTable.insert(event, db) }
+    }
+}
