@@ -27,6 +27,10 @@ static inline int cl_err(void) { return ERR; }
 static inline int cl_ok(void) { return OK; }
 static inline int cl_key_code_yes(void) { return KEY_CODE_YES; }
 
+/// Columns the C library gives a character (wcwidth needs _XOPEN_SOURCE, which Swift's Glibc lacks).
+extern int wcwidth(wchar_t);
+static inline int cl_wcwidth(wchar_t c) { return wcwidth(c); }
+
 /// Puts one grapheme (a base character plus up to CCHARW_MAX-1 combining marks) at y,x.
 static inline int cl_put_cell(int y, int x, const wchar_t *wcs, attr_t attrs, short pair) {
     cchar_t cc;
