@@ -34,8 +34,15 @@ public struct HelpState: Hashable, Sendable {
             if !out.isEmpty { out.append(StyledLine()) }
             out.append(StyledLine(scope.title + (scopes.contains(scope) && scope != .global ? " (here)" : ""), .overlayTitle))
             for b in bindings {
-                out += TextWrap.wrap(b.label, width: width, prefix: "  " + DisplayWidth.pad(b.keyNames, to: keyWidth),
-                                     role: .overlay, prefixRole: .statusKey)
+                if DisplayWidth.of(b.keyNames) >= keyWidth {
+                    // Too many keys for the column: keys on their own row rather than cut short.
+                    out.append(StyledLine("  " + b.keyNames, .statusKey))
+                    out += TextWrap.wrap(b.label, width: width, prefix: String(repeating: " ", count: keyWidth + 2),
+                                         role: .overlay)
+                } else {
+                    out += TextWrap.wrap(b.label, width: width, prefix: "  " + DisplayWidth.pad(b.keyNames, to: keyWidth),
+                                         role: .overlay, prefixRole: .statusKey)
+                }
             }
         }
         out.append(StyledLine())

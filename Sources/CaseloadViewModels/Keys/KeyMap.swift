@@ -42,7 +42,14 @@ public struct KeyBinding: Hashable, Sendable {
         self.command = command; self.keys = keys; self.label = label; self.scope = scope; self.hint = hint
     }
     /// "↓/j" for the help overlay.
-    public var keyNames: String { keys.map(KeyMap.name(of:)).joined(separator: "/") }
+    public var keyNames: String {
+        // A run of digit keys reads better as a range ("1-9") than as nine names.
+        let digits = keys.compactMap { k -> Int? in if case .char(let c) = k { return c.wholeNumberValue } else { return nil } }
+        if digits.count == keys.count, digits.count > 2, digits == Array(digits[0]...digits[digits.count - 1]) {
+            return "\(digits[0])-\(digits[digits.count - 1])"
+        }
+        return keys.map(KeyMap.name(of:)).joined(separator: "/")
+    }
 }
 
 public struct KeyMap: Hashable, Sendable {
