@@ -10,8 +10,8 @@ public enum CaseloadColumn: Int, CaseIterable, Hashable, Sendable {
         case .mrn: "MRN"
         case .phase: "Phase"
         case .medication: "Medication"
-        case .lastContact: "Last contact"
-        case .nextReview: "Plan review"
+        case .lastContact: "Contact"
+        case .nextReview: "Review"
         case .flags: "Flags"
         }
     }
@@ -285,9 +285,9 @@ public enum CaseloadScreen {
         TableColumn("MRN", width: 8, priority: 90),
         TableColumn("Phase", width: 10, priority: 20),
         TableColumn("Medication", width: 12, priority: 70),
-        TableColumn("Last contact", width: 10, priority: 30),
-        TableColumn("Plan review", width: 10, priority: 80),
-        TableColumn("Flags", width: 5, priority: 95),
+        TableColumn("Contact", width: 10, priority: 30),
+        TableColumn("Review", width: 10, priority: 80),
+        TableColumn("Flags", width: 6, priority: 95),
     ]
 
     public static func render(_ state: CaseloadState, into buffer: inout ScreenBuffer, showCursor: Bool = true) {

@@ -16,6 +16,21 @@ public struct StyledLine: Hashable, Sendable {
     public var plainText: String { spans.map(\.text).joined() }
     public var width: Int { spans.reduce(0) { $0 + DisplayWidth.of($1.text) } }
 
+    /// Cut to `width` columns with a trailing "…" when anything was dropped, so a reader knows.
+    public func truncated(to width: Int) -> StyledLine {
+        guard self.width > width else { return self }
+        guard width > 0 else { return StyledLine() }
+        var out: [Span] = [], used = 0
+        for span in spans {
+            let w = DisplayWidth.of(span.text)
+            if used + w <= width - 1 { out.append(span); used += w; continue }
+            let cut = DisplayWidth.truncate(span.text + "…", to: width - used)
+            out.append(Span(cut.hasSuffix("…") ? cut : cut + "…", span.role))
+            break
+        }
+        return StyledLine(out)
+    }
+
     /// Draws the line at (x, y), clipped to `width` columns; returns columns written.
     @discardableResult
     public func draw(into buffer: inout ScreenBuffer, x: Int, y: Int, width: Int) -> Int {

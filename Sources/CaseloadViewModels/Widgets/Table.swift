@@ -65,7 +65,7 @@ public enum TableView {
             let ry = rowsTop + offset
             let isSelected = row == cursor.selected
             for slot in layout.slots {
-                var line = cell(row, slot.column)
+                var line = cell(row, slot.column).truncated(to: slot.width)
                 if columns[slot.column].alignRight {
                     let gap = max(0, slot.width - line.width)
                     line.spans.insert(Span(String(repeating: " ", count: gap)), at: 0)
