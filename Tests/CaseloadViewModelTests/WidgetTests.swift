@@ -234,3 +234,23 @@ final class KeyMapTests: XCTestCase {
         XCTAssertTrue(text.hasPrefix("Home (here)"))
     }
 }
+
+final class SpanWrapTests: XCTestCase {
+    func testSpansWrapByWordKeepingRolesAndHangingIndent() {
+        let lines = ChartContent.wrapSpans([Span("observed, random: ", .dim), Span("+ Fentanyl, Cocaine, Benzodiazepines", .positive),
+                                            Span("; − 5 negative", .dim)], width: 30, prefix: "  2026-02-08 ", indent: 13)
+        XCTAssertEqual(lines.map(\.plainText), ["  2026-02-08 observed, random:",
+                                                "             + Fentanyl,",
+                                                "             Cocaine,",
+                                                "             Benzodiazepines;",
+                                                "             − 5 negative"])
+        XCTAssertTrue(lines.allSatisfy { $0.width <= 30 })
+        XCTAssertEqual(lines[1].spans.last?.role, .positive)
+        XCTAssertEqual(lines[4].spans.last?.role, .dim)
+    }
+
+    func testShortSpansStayOnOneLine() {
+        let lines = ChartContent.wrapSpans([Span("Written by Zoë · "), Span("[x] Signed", .ok)], width: 40)
+        XCTAssertEqual(lines.map(\.plainText), ["Written by Zoë · [x] Signed"])
+    }
+}

@@ -55,7 +55,7 @@ public final class AppModel {
             settings = ProgramSettings()
             message = Message("Could not read the program settings: \(describe(error)). Using defaults.", .error)
         }
-        var home = HomeState(summary: nil, area: contentArea)
+        var home = HomeState(summary: nil, area: contentArea, noContactDays: settings.noContactWarningDays)
         do {
             _ = HomeScreen.reduce(&home, .loaded(try repository.homeSummary(for: identity.staffID, on: clock.today())))
         } catch {
@@ -409,7 +409,7 @@ public final class AppModel {
         case nil:
             if case .caseload(let s) = current, let editor = s.searchEditor {
                 editor.draw(into: &buffer, prompt: "/", x: 0, y: messageRow, width: size.width, role: .commandLine)
-                hints = [("Enter", "keep filter"), ("Esc", "clear"), ("↑↓", "after Enter: move")]
+                hints = [("Enter", "keep filter"), ("Esc", "clear search")]
             } else if let m = message {
                 Chrome.message(into: &buffer, m, y: messageRow)
             }

@@ -2,7 +2,7 @@
 import CaseloadCore
 
 enum ChartContent {
-    static let labelWidth = 17
+    static let labelWidth = 20
 
     static func labelled(_ label: String, _ value: String, width: Int, role: Role = .normal) -> [StyledLine] {
         TextWrap.wrap(value.isEmpty ? "—" : value, width: width,
@@ -187,8 +187,8 @@ enum ChartContent {
         for s in screens {
             let tested = Substance.allCases.filter { s.results[$0] != nil && s.results[$0] != .notTested }
             let positive = tested.filter { s.results[$0] == .positive }
-            var spans = [Span("  \(s.collectedOn) "), Span(s.observed ? "observed" : "unobserved", .dim),
-                         Span(s.random ? ", random  " : ", scheduled  ", .dim)]
+            var spans = [Span(s.observed ? "observed" : "unobserved", .dim),
+                         Span(s.random ? ", random: " : ", scheduled: ", .dim)]
             if positive.isEmpty {
                 spans.append(Span("− all \(tested.count) negative", .ok))
             } else {
@@ -196,8 +196,8 @@ enum ChartContent {
                 let neg = tested.count - positive.count
                 if neg > 0 { spans.append(Span("; − \(neg) negative", .dim)) }
             }
-            out.append(StyledLine(spans))
-            if !s.note.isEmpty { out += TextWrap.wrap(s.note, width: width, prefix: "      ", role: .dim) }
+            out += wrapSpans(spans, width: width, prefix: "  \(s.collectedOn) ", indent: 13)
+            if !s.note.isEmpty { out += TextWrap.wrap(s.note, width: width, prefix: String(repeating: " ", count: 13), role: .dim) }
         }
         return out
     }
@@ -271,10 +271,10 @@ enum ChartContent {
         TableColumn("Time", width: 5),
         TableColumn("Format", width: 10, priority: 40),
         TableColumn("Tmpl", width: 4, priority: 50),
-        TableColumn("Modality", width: 12, priority: 30),
-        TableColumn("Staff", width: 10, priority: 35),
+        TableColumn("Modality", width: 14, priority: 35),
+        TableColumn("Staff", width: 12, priority: 30),
         TableColumn("Status", width: 6),
-        TableColumn("First line", width: 12, flexible: true),
+        TableColumn("First line", width: 22, flexible: true),
     ]
 
     static func drawNotes(_ state: ChartState, into buffer: inout ScreenBuffer, area: Rect) {
@@ -301,8 +301,6 @@ enum ChartContent {
             default: return StyledLine(n.firstLine.split(whereSeparator: \.isNewline).first.map(String.init) ?? "")
             }
         }
-        let pos = "\(state.notesCursor.selected + 1)/\(state.notesTotal)"
-        buffer.put(" \(pos) ", x: area.x + area.width - DisplayWidth.of(pos) - 2, y: area.y, role: .header)
     }
 
     static func noteLines(_ d: NoteDetail, width: Int, utcOffset: Int) -> [StyledLine] {
@@ -333,20 +331,40 @@ enum ChartContent {
         return out
     }
 
-    /// Wraps a sequence of spans as one paragraph; each wrapped piece keeps its span's role.
-    static func wrapSpans(_ spans: [Span], width: Int) -> [StyledLine] {
-        var out: [StyledLine] = [], line: [Span] = [], used = 0
+    /// Word-wraps spans as one paragraph, each word keeping its span's role; continuation lines
+    /// start `indent` columns in, so a record's later lines hang under its first.
+    static func wrapSpans(_ spans: [Span], width: Int, prefix: String = "", indent: Int = 0) -> [StyledLine] {
+        var words: [(text: String, role: Role, spaceBefore: Bool)] = []
+        var pendingSpace = false
         for span in spans {
-            for piece in TextWrap.wrap(span.text, width: width).enumerated().map({ $0 }) {
-                let w = DisplayWidth.of(piece.element)
-                if piece.offset > 0 || used + w > width {
-                    if !line.isEmpty { out.append(StyledLine(line)) }
-                    line = []; used = 0
-                }
-                line.append(Span(piece.element, span.role)); used += w
+            for (i, part) in span.text.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+                if i > 0 { pendingSpace = true }
+                if part.isEmpty { continue }
+                words.append((String(part), span.role, pendingSpace && !words.isEmpty))
+                pendingSpace = false
             }
         }
-        if !line.isEmpty { out.append(StyledLine(line)) }
+        let pad = String(repeating: " ", count: indent)
+        let start = DisplayWidth.of(prefix)
+        var out: [StyledLine] = []
+        var line: [Span] = prefix.isEmpty ? [] : [Span(prefix)]
+        var used = start, lineStart = start
+        for word in words {
+            // A word wider than a whole line is split so nothing runs off the edge.
+            let pieces = TextWrap.wrap(word.text, width: max(1, width - indent))
+            for (k, piece) in pieces.enumerated() {
+                let w = DisplayWidth.of(piece)
+                let gap = (k == 0 && word.spaceBefore && used > lineStart) ? 1 : 0
+                if used > lineStart && used + gap + w > width {
+                    out.append(StyledLine(line))
+                    line = [Span(pad)]; used = indent; lineStart = indent
+                } else if gap == 1 {
+                    line.append(Span(" ")); used += 1
+                }
+                line.append(Span(piece, word.role)); used += w
+            }
+        }
+        if used > lineStart || out.isEmpty { out.append(StyledLine(line)) }
         return out
     }
 }

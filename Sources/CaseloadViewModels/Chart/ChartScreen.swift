@@ -226,10 +226,10 @@ public enum ChartScreen {
         let a = state.area
         let header = headerLines(state, width: a.width - 2)
         for (i, line) in header.prefix(2).enumerated() {
-            line.draw(into: &buffer, x: a.x + 1, y: a.y + i, width: a.width - 2)
+            line.truncated(to: a.width - 2).draw(into: &buffer, x: a.x + 1, y: a.y + i, width: a.width - 2)
         }
-        TabBar.draw(into: &buffer, x: a.x, y: a.y + 2, width: a.width,
-                    titles: ChartTab.allCases.map { "\($0.rawValue + 1) \($0.title)" },
+        let tabsWidth = TabBar.draw(into: &buffer, x: a.x, y: a.y + 2, width: a.width,
+                    titles: ChartTab.allCases.map(\.title),
                     shortTitles: ChartTab.allCases.map(\.shortTitle), active: state.tab.rawValue)
         let content = contentArea(a)
         if let note = state.openNote {
@@ -237,8 +237,8 @@ public enum ChartScreen {
             LinesView(lines: lines, cursor: state.noteScroll)
                 .draw(into: &buffer, x: content.x + 1, y: content.y, width: content.width - 2, marker: false)
             if lines.count > content.height {
-                let pos = "\(min(lines.count, state.noteScroll.top + content.height))/\(lines.count) lines"
-                buffer.put(pos, x: a.x + a.width - DisplayWidth.of(pos) - 1, y: a.y + 2, role: .dim)
+                position("lines \(min(lines.count, state.noteScroll.top + content.height))/\(lines.count)",
+                         header: header[0], tabsWidth: tabsWidth, area: a, into: &buffer)
             }
             return
         }
@@ -250,6 +250,10 @@ public enum ChartScreen {
         }
         if state.tab == .notes {
             ChartContent.drawNotes(state, into: &buffer, area: content)
+            if state.notesTotal > 0 {
+                position("note \(state.notesCursor.selected + 1)/\(state.notesTotal)", header: header[0], tabsWidth: tabsWidth,
+                         area: a, into: &buffer)
+            }
             return
         }
         let lines = ChartContent.lines(state, width: content.width - 2)
@@ -257,8 +261,22 @@ public enum ChartScreen {
         LinesView(lines: lines, cursor: cursor)
             .draw(into: &buffer, x: content.x + 1, y: content.y, width: content.width - 2, marker: false)
         if lines.count > content.height {
-            let pos = "\(min(lines.count, cursor.top + content.height))/\(lines.count)"
-            buffer.put(pos, x: a.x + a.width - DisplayWidth.of(pos) - 1, y: content.y + content.height - 1, role: .dim)
+            position("lines \(min(lines.count, cursor.top + content.height))/\(lines.count)", header: header[0],
+                     tabsWidth: tabsWidth, area: a, into: &buffer)
+        }
+    }
+
+    /// Where the reader is in a long tab: at the right of the first header line, else of the tab
+    /// bar, wherever there is room (it never covers chart content).
+    static func position(_ text: String, header: StyledLine, tabsWidth: Int, area a: Rect,
+                         into buffer: inout ScreenBuffer) {
+        let w = DisplayWidth.of(text)
+        if header.width + w + 4 <= a.width {
+            buffer.put(text, x: a.x + a.width - w - 1, y: a.y, role: .dim)
+        } else {
+            let short = text.split(separator: " ").last.map(String.init) ?? text
+            let sw = DisplayWidth.of(short)
+            if tabsWidth + sw + 2 <= a.width { buffer.put(short, x: a.x + a.width - sw - 1, y: a.y + 2, role: .tabInactive) }
         }
     }
 

@@ -6,12 +6,15 @@ public struct HomeState: Hashable, Sendable {
     /// Selection over today's individual appointments (groups are listed, not opened, here).
     public var cursor = ListCursor()
     public var area: Rect
+    /// The program's "no contact" window (ProgramSettings.noContactWarningDays), for the label.
+    public var noContactDays: Int
 
-    public init(summary: HomeSummary?, area: Rect) {
+    public init(summary: HomeSummary?, area: Rect, noContactDays: Int = 30) {
         self.summary = summary
         self.area = area
+        self.noContactDays = noContactDays
         cursor = ListCursor(count: summary?.appointments.count ?? 0, pageSize: 1)
-        cursor.setPageSize(HomeScreen.layout(summary: summary, area: area).appointmentRows)
+        cursor.setPageSize(HomeScreen.layout(summary: summary, area: area, noContactDays: noContactDays).appointmentRows)
     }
 }
 
@@ -33,11 +36,11 @@ public enum HomeScreen {
             if let id = selectedID, let i = summary.appointments.firstIndex(where: { $0.appointmentID == id }) {
                 state.cursor.select(i)
             }
-            state.cursor.setPageSize(layout(summary: summary, area: state.area).appointmentRows)
+            state.cursor.setPageSize(layout(summary: summary, area: state.area, noContactDays: state.noContactDays).appointmentRows)
             return .none
         case .resized(let area):
             state.area = area
-            state.cursor.setPageSize(layout(summary: state.summary, area: area).appointmentRows)
+            state.cursor.setPageSize(layout(summary: state.summary, area: area, noContactDays: state.noContactDays).appointmentRows)
             return .none
         case .command(let command):
             if state.cursor.apply(command) { return .none }
@@ -59,24 +62,26 @@ public enum HomeScreen {
 
     struct Layout { var countLines: Int; var appointmentRows: Int; var groupRows: Int }
 
-    static func countItems(_ s: HomeSummary?) -> [[Span]] {
+    static func countItems(_ s: HomeSummary?, noContactDays: Int = 30) -> [[Span]] {
         guard let s else { return [] }
         return [
             [Span("Plan reviews: "), Span("! \(s.plansOverdue) overdue", s.plansOverdue > 0 ? .overdue : .normal),
              Span("  "), Span("~ \(s.plansDueSoon) due soon", s.plansDueSoon > 0 ? .dueSoon : .normal)],
             [Span("Unsigned notes: "), Span("\(s.unsignedNotes)", s.unsignedNotes > 0 ? .warning : .normal)],
-            [Span("No contact 30+ days: "), Span("\(s.noContact)", s.noContact > 0 ? .warning : .normal)],
+            [Span("No contact \(noContactDays)+ days: "), Span("\(s.noContact)", s.noContact > 0 ? .warning : .normal)],
             [Span("Caseload: "), Span("\(s.caseloadActive) active, \(s.caseloadOnHold) on hold")],
         ]
     }
 
-    static func layout(summary: HomeSummary?, area: Rect) -> Layout {
-        let counts = Flow.lines(countItems(summary), width: area.width - 1).count
+    static func layout(summary: HomeSummary?, area: Rect, noContactDays: Int = 30) -> Layout {
+        let counts = Flow.lines(countItems(summary, noContactDays: noContactDays), width: area.width - 1).count
         // Rows: counts, blank, appointments header + table header + rows, blank, groups header + rows.
         let groups = max(1, summary?.groups.count ?? 0)
         let fixed = counts + 1 + 2 + 1 + 2
         let spare = max(0, area.height - fixed)
-        let groupRows = min(groups, max(1, spare / 3))
+        // Appointments get the room they need first; groups take what is left (at least a third).
+        let appts = max(1, summary?.appointments.count ?? 0)
+        let groupRows = max(min(groups, max(1, spare / 3)), min(groups, spare - min(appts, spare)))
         let apptRows = max(1, spare - groupRows)
         return Layout(countLines: counts, appointmentRows: apptRows, groupRows: groupRows)
     }
@@ -102,9 +107,9 @@ public enum HomeScreen {
             buffer.put("Loading today…", x: a.x + 1, y: a.y, role: .dim)
             return
         }
-        let l = layout(summary: s, area: a)
+        let l = layout(summary: s, area: a, noContactDays: state.noContactDays)
         var y = a.y
-        for line in Flow.lines(countItems(s), width: a.width - 1) {
+        for line in Flow.lines(countItems(s, noContactDays: state.noContactDays), width: a.width - 1) {
             line.draw(into: &buffer, x: a.x + 1, y: y, width: a.width - 1); y += 1
         }
         y += 1
@@ -129,7 +134,7 @@ public enum HomeScreen {
                 buffer.put(more, x: a.x + a.width - DisplayWidth.of(more) - 1, y: y - 1, role: .dim)
             }
         }
-        y += l.appointmentRows + 2
+        y += max(1, min(l.appointmentRows, s.appointments.count)) + 2
         buffer.put("Groups today (\(s.groups.count))", x: a.x + 1, y: y, role: .header); y += 1
         if s.groups.isEmpty {
             buffer.put("No groups today.", x: a.x + 2, y: y, role: .dim)
