@@ -12,6 +12,11 @@ public enum DisplayWidth {
     /// The grapheme as it should be drawn, and its width (0, 1 or 2). Control characters become
     /// U+FFFD so that a stray escape in stored text can never drive the terminal.
     public static func sanitized(_ g: Character) -> (text: String, width: Int) {
+        // Most of a frame is ASCII: answer it without walking scalars (a keystroke redraws every cell).
+        if let a = g.asciiValue {
+            if a < 0x20 || a == 0x7F { return ("\u{FFFD}", 1) }
+            return (String(g), 1)
+        }
         guard let first = g.unicodeScalars.first else { return ("", 0) }
         let v = first.value
         if v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0x2028 || v == 0x2029 { return ("\u{FFFD}", 1) }

@@ -74,6 +74,10 @@ public struct ChartState: Hashable, Sendable {
     public var settings: ProgramSettings
     /// Local offset from UTC for time stamps (derived from the injected clock).
     public var utcOffset: Int
+    /// Wrapped lines of the text tabs and of the open note, built when data, tab or width change,
+    /// so a keystroke draws only the visible rows instead of re-wrapping a whole history.
+    var lineCache: [ChartTab: WrappedLines] = [:]
+    var noteLines: WrappedLines?
 
     public init(summary: ChartSummary, area: Rect, today: Day, settings: ProgramSettings, utcOffset: Int = 0) {
         self.summary = summary; self.area = area; self.today = today; self.settings = settings
@@ -90,6 +94,11 @@ public struct ChartState: Hashable, Sendable {
         if case .notes(_, let t)? = data[.notes] { return t }
         return 0
     }
+}
+
+struct WrappedLines: Hashable, Sendable {
+    var width: Int
+    var lines: [StyledLine]
 }
 
 public enum ChartAction: Hashable, Sendable {
@@ -122,6 +131,7 @@ public enum ChartScreen {
             return .none
         case .tabLoaded(let d):
             state.data[d.tab] = d
+            state.lineCache[d.tab] = nil
             state.loading.remove(d.tab)
             relayout(&state)
             return .none
@@ -138,6 +148,7 @@ public enum ChartScreen {
             return .none
         case .noteLoaded(let detail):
             state.openNote = detail
+            state.noteLines = nil
             state.noteScroll = ListCursor(count: 0, pageSize: 1)
             relayout(&state)
             return .none
@@ -202,10 +213,14 @@ public enum ChartScreen {
     /// Recomputes page sizes and line counts after a resize, a load or a tab switch.
     static func relayout(_ state: inout ChartState) {
         let content = contentArea(state.area)
+        let width = content.width - 2
         if let note = state.openNote {
-            let lines = ChartContent.noteLines(note, width: content.width - 2, utcOffset: state.utcOffset)
+            if state.noteLines?.width != width {
+                state.noteLines = WrappedLines(width: width,
+                                               lines: ChartContent.noteLines(note, width: width, utcOffset: state.utcOffset))
+            }
             state.noteScroll.setPageSize(content.height)
-            state.noteScroll.setCount(lines.count)
+            state.noteScroll.setCount(state.noteLines!.lines.count)
             return
         }
         if state.tab == .notes {
@@ -213,11 +228,19 @@ public enum ChartScreen {
             state.notesCursor.setCount(state.notes.count)
             return
         }
-        let lines = ChartContent.lines(state, width: content.width - 2)
+        if state.lineCache[state.tab]?.width != width {
+            state.lineCache[state.tab] = WrappedLines(width: width, lines: ChartContent.lines(state, width: width))
+        }
         var s = state.scroll[state.tab] ?? ListCursor()
         s.setPageSize(content.height)
-        s.setCount(lines.count)
+        s.setCount(state.lineCache[state.tab]!.lines.count)
         state.scroll[state.tab] = s
+    }
+
+    /// The cached lines when they match the width (always, after relayout), else built now.
+    static func textLines(_ state: ChartState, width: Int) -> [StyledLine] {
+        if let c = state.lineCache[state.tab], c.width == width { return c.lines }
+        return ChartContent.lines(state, width: width)
     }
 
     // MARK: - Rendering
@@ -233,7 +256,8 @@ public enum ChartScreen {
                     shortTitles: ChartTab.allCases.map(\.shortTitle), active: state.tab.rawValue)
         let content = contentArea(a)
         if let note = state.openNote {
-            let lines = ChartContent.noteLines(note, width: content.width - 2, utcOffset: state.utcOffset)
+            let lines = state.noteLines.flatMap { $0.width == content.width - 2 ? $0.lines : nil }
+                ?? ChartContent.noteLines(note, width: content.width - 2, utcOffset: state.utcOffset)
             LinesView(lines: lines, cursor: state.noteScroll)
                 .draw(into: &buffer, x: content.x + 1, y: content.y, width: content.width - 2, marker: false)
             if lines.count > content.height {
@@ -256,7 +280,7 @@ public enum ChartScreen {
             }
             return
         }
-        let lines = ChartContent.lines(state, width: content.width - 2)
+        let lines = textLines(state, width: content.width - 2)
         let cursor = state.scroll[state.tab] ?? ListCursor(count: lines.count, pageSize: content.height)
         LinesView(lines: lines, cursor: cursor)
             .draw(into: &buffer, x: content.x + 1, y: content.y, width: content.width - 2, marker: false)
