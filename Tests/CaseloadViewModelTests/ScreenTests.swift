@@ -331,8 +331,8 @@ final class ScreenTests: XCTestCase {
             _ = app.render()
             worst = max(worst, DispatchTime.now().uptimeNanoseconds - t0)
         }
-        // A debug build on a shared 2-core machine: the release target is 10 ms (see the benchmark).
-        XCTAssertLessThan(worst, 50_000_000, "worst keystroke-to-frame \(worst / 1000) µs")
+        // A debug build on a shared 2-core machine: the release target is 10 ms (LongHistoryTimingTests).
+        XCTAssertLessThan(worst, 100_000_000, "worst keystroke-to-frame \(worst / 1000) µs")
     }
 }
 
