@@ -191,8 +191,9 @@ public struct ResolvedTheme: Sendable, Equatable {
                 let light = rgb.0 * 3 + rgb.1 * 6 + rgb.2 > 128 * 10
                 fg = light ? 0 : (depth == .eight ? 7 : 15)
             }
-            if let normal = normalResolved, Self.mustStandOut.contains(role) {
-                let looksLikeBody = fg == normal.fg && bg == normal.bg && attrs == normal.attributes
+            if let normal = normalResolved, role != .normal {
+                let looksLikeBody = Self.mustStandOut.contains(role)
+                    && fg == normal.fg && bg == normal.bg && attrs == normal.attributes
                 // The theme meant a bar (its own background) but the palette lost it: black is taken
                 // to be what a default background looks like, as it is on most terminals.
                 let barLost = style.bg != theme.style(for: .normal).bg

@@ -14,6 +14,9 @@ nonisolated(unsafe) private var restoreBytes: UnsafeMutablePointer<UInt8>?
 nonisolated(unsafe) private var restoreByteCount = 0
 nonisolated(unsafe) private var originalTermios: UnsafeMutablePointer<termios>?
 nonisolated(unsafe) private var terminalRestored: sig_atomic_t = 1
+// The actions installed before ours, indexed by signal number (a plain array: handlers cannot use Swift collections).
+nonisolated(unsafe) private var savedActions: UnsafeMutablePointer<sigaction>?
+private let savedActionCount: Int32 = 65
 
 private func hangupHandler(_ sig: Int32) {
     pendingHangupSignal = sig
@@ -21,7 +24,8 @@ private func hangupHandler(_ sig: Int32) {
 
 private func fatalHandler(_ sig: Int32) {
     restoreTerminalNow()
-    // SA_RESETHAND already put the default action back; raising again runs it (core, exit status).
+    // The default action, not Swift's crash reporter: that one waits for a key on a terminal, which
+    // a counselor would read as a frozen screen. The default gives the usual exit status (and core).
     signal(sig, SIG_DFL)
     raise(sig)
 }
@@ -45,18 +49,30 @@ enum Signals {
     static let hangupSignals: [Int32] = [SIGHUP, SIGTERM]
     static let fatalSignals: [Int32] = [SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGINT, SIGQUIT]
 
-    nonisolated(unsafe) private static var previous: [Int32: sigaction] = [:]
+    nonisolated(unsafe) private static var installed: Set<Int32> = []
 
     /// The signal (SIGHUP or SIGTERM) that asked the session to end, or nil.
     static var hangupRequested: Int32? {
         pendingHangupSignal == 0 ? nil : pendingHangupSignal
     }
 
+    /// Remembers the actions in force before curses starts (curses installs its own for SIGINT and
+    /// SIGTERM, which exit(1); re-raising must reach the program's real default, not those).
+    static func recordOriginalActions() {
+        if savedActions == nil {
+            let actions = UnsafeMutablePointer<sigaction>.allocate(capacity: Int(savedActionCount))
+            actions.initialize(repeating: sigaction(), count: Int(savedActionCount))
+            savedActions = actions
+        }
+        guard let saved = savedActions else { return }
+        for sig in hangupSignals + fatalSignals { sigaction(sig, nil, saved + Int(sig)) }
+    }
+
     /// Records how to put the terminal back. Call before `install`, with the terminal's original
     /// modes (taken before curses changed them) and the escape sequences that undo the session.
     static func prepare(original: termios?, resetSequence: [UInt8]) {
         if let original {
-            let t = UnsafeMutablePointer<termios>.allocate(capacity: 1)
+            let t = originalTermios ?? UnsafeMutablePointer<termios>.allocate(capacity: 1)
             t.initialize(to: original)
             originalTermios = t
         }
@@ -74,14 +90,16 @@ enum Signals {
             set(sig, handler: hangupHandler, flags: 0)
         }
         for sig in fatalSignals {
-            set(sig, handler: fatalHandler, flags: Int32(SA_RESETHAND) | Int32(SA_NODEFER))
+            // SA_NODEFER: the handler's own raise() must be delivered at once, not after it returns.
+            set(sig, handler: fatalHandler, flags: Int32(bitPattern: UInt32(truncatingIfNeeded: SA_NODEFER)))
         }
     }
 
     /// Puts back the handlers that were there before `install` (the CLI runs on after the TUI).
     static func uninstall() {
-        for (sig, var old) in previous { sigaction(sig, &old, nil) }
-        previous = [:]
+        guard let saved = savedActions else { return }
+        for sig in installed { sigaction(sig, saved + Int(sig), nil) }
+        installed = []
     }
 
     /// The loop restored the terminal itself (endwin): handlers must not write the reset again.
@@ -98,7 +116,7 @@ enum Signals {
         #endif
         sigemptyset(&action.sa_mask)
         action.sa_flags = flags
-        var old = sigaction()
-        if sigaction(sig, &action, &old) == 0, previous[sig] == nil { previous[sig] = old }
+        guard savedActions != nil, sig > 0, sig < savedActionCount else { return }
+        if sigaction(sig, &action, nil) == 0 { installed.insert(sig) }
     }
 }

@@ -40,6 +40,7 @@ final class Terminal {
         }
         var original = termios()
         let haveOriginal = tcgetattr(STDIN_FILENO, &original) == 0
+        Signals.recordOriginalActions()
 
         guard let outFile = fdopen(dup(STDOUT_FILENO), "w"), let inFile = fdopen(dup(STDIN_FILENO), "r") else {
             throw CaseloadError.refused("The terminal could not be opened (\(String(cString: strerror(errno)))).")
