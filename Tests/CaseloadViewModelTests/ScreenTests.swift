@@ -48,7 +48,7 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(frame.text.contains("Appointments today"))
         XCTAssertTrue(frame.line(23).contains("Q quit"))
         assertGolden(screen(app), "home-80x24")
-        app.handle(.resize(Size(width: 60, height: 20)))
+        _ = app.handle(.resize(Size(width: 60, height: 20)))
         assertGolden(screen(app), "home-60x20")
     }
 
@@ -80,7 +80,7 @@ final class ScreenTests: XCTestCase {
         for _ in 0..<5 { app.type("s") }
         app.type("r")
         assertGolden(screen(app), "caseload-sorted-review-desc-80x24")
-        app.handle(.resize(Size(width: 60, height: 20)))
+        _ = app.handle(.resize(Size(width: 60, height: 20)))
         assertGolden(screen(app), "caseload-sorted-review-desc-60x20")
     }
 
@@ -166,7 +166,7 @@ final class ScreenTests: XCTestCase {
             app.type(key)
             assertGolden(screen(app), "chart-\(name)-80x24")
         }
-        app.handle(.resize(Size(width: 60, height: 20)))
+        _ = app.handle(.resize(Size(width: 60, height: 20)))
         app.type("1")
         assertGolden(screen(app), "chart-summary-60x20")
         app.type("3")
@@ -210,7 +210,7 @@ final class ScreenTests: XCTestCase {
         app.press(.escape)
         XCTAssertNil(app.help)
         guard case .caseload = app.current else { return XCTFail("closing help keeps the screen") }
-        app.handle(.resize(Size(width: 60, height: 20)))
+        _ = app.handle(.resize(Size(width: 60, height: 20)))
         app.type("?")
         assertGolden(screen(app), "help-caseload-60x20")
     }
@@ -284,9 +284,9 @@ final class ScreenTests: XCTestCase {
                            .escape, .char("4"), .char("G"), .escape, .char("/"), .char("a"), .escape]
         for size in [Size(width: 60, height: 16), Size(width: 61, height: 17), Size(width: 80, height: 24),
                      Size(width: 133, height: 51)] {
-            app.handle(.resize(size))
+            _ = app.handle(.resize(size))
             for k in keys {
-                app.handle(.key(k))
+                _ = app.handle(.key(k))
                 let f = app.render()
                 guard let c = f.cursor else { return XCTFail("no cursor after \(k) at \(size)") }
                 XCTAssertTrue(c.x >= 0 && c.x < size.width && c.y >= 0 && c.y < size.height, "\(c) at \(size)")
