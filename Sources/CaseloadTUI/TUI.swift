@@ -64,7 +64,7 @@ public enum TUI {
             terminal.apply(try Theme.load(name: requested, userDir: options.userThemeDir))
         } catch {
             terminal.apply(Theme.builtinDefault)
-            themeProblem = "Theme “\(requested)” could not be used: \(error). Using the default theme."
+            themeProblem = Self.themeProblem(requested, error)
         }
 
         let model = try makeModel(terminal.size)
@@ -79,6 +79,12 @@ public enum TUI {
         var loop = Loop(terminal: terminal, model: model, options: options)
         loop.run()
         return 0
+    }
+
+    /// The message-line sentence for a theme that could not be used.
+    static func themeProblem(_ name: String, _ error: Error) -> String {
+        let detail = (error as? ThemeError)?.summary ?? "\(error)"
+        return "Theme “\(name)” not used (\(detail)); showing the default theme."
     }
 
     static func currentEnvironment() -> [String: String] {
@@ -171,8 +177,7 @@ struct Loop<Model: TUIModel> {
             model.themeApplied(name: name, error: nil)
         } catch {
             terminal.apply(Theme.builtinDefault)
-            model.themeApplied(name: "default",
-                               error: "Theme “\(name)” could not be used: \(error). Using the default theme.")
+            model.themeApplied(name: "default", error: TUI.themeProblem(name, error))
         }
     }
 

@@ -87,12 +87,24 @@ public struct ThemeError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 
     /// `file:line: key 'bg': '#12345' is not a colour (…)`
-    public var description: String {
-        var s = file
+    public var description: String { located(file) + message }
+
+    /// The same for the one-line message bar: the file's name without its folder, and the first
+    /// sentence without the hint in parentheses (`caseload themes` prints the whole error).
+    public var summary: String {
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        var text = Substring(message)
+        if let cut = text.firstRange(of: " (") ?? text.firstRange(of: ". ") { text = text[..<cut.lowerBound] }
+        while text.hasSuffix(".") { text = text.dropLast() }
+        return located(name) + text
+    }
+
+    private func located(_ name: String) -> String {
+        var s = name
         if line > 0 { s += ":\(line)" }
         s += ": "
         if let key { s += key.hasPrefix("[") ? "table \(key): " : "key '\(key)': " }
-        return s + message
+        return s
     }
 }
 

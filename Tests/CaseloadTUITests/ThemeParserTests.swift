@@ -76,6 +76,17 @@ final class ThemeParserTests: XCTestCase {
         XCTAssertTrue(e?.description.hasPrefix("mine.toml:5: key 'bg': '#12345' is not a colour (") ?? false, e?.description ?? "")
     }
 
+    func testSummaryFitsTheMessageLine() {
+        let e = ThemeError(file: "/home/ana/.config/caseload/themes/mine.toml", line: 5, key: "bg",
+                           message: "'#12345' is not a colour (use a name such as \"red\").")
+        XCTAssertEqual(e.summary, "mine.toml:5: key 'bg': '#12345' is not a colour")
+        XCTAssertEqual(e.description,
+                       "/home/ana/.config/caseload/themes/mine.toml:5: key 'bg': '#12345' is not a colour (use a name such as \"red\").")
+        let missing = ThemeError(file: "nope.toml", line: 0, key: nil, message: "there is no theme named 'nope'. Available themes: default.")
+        XCTAssertEqual(missing.summary, "nope.toml: there is no theme named 'nope'")
+        XCTAssertEqual(TUI.themeProblem("mine", e), "Theme “mine” not used (mine.toml:5: key 'bg': '#12345' is not a colour); showing the default theme.")
+    }
+
     func testColourIndexOutOfRange() {
         let e = parseError("[normal]\nfg = 256\n")
         XCTAssertEqual(e?.line, 2)
