@@ -165,13 +165,8 @@ final class Terminal {
             werase(win)
             if full { clearok(win, true) }
         }
-        for y in 0..<rows {
-            for x in 0..<cols {
-                let cell = frame[x, y]
-                if let last, last[x, y] == cell { continue }
-                if cell.isContinuation { continue }
-                put(cell, x: x, y: y, frame: frame)
-            }
+        FrameDiff.forEachChange(from: last, to: frame, rows: rows, columns: cols) { x, y in
+            put(frame[x, y], x: x, y: y, frame: frame)
         }
         previous = frame
 
@@ -228,5 +223,26 @@ final class Terminal {
         if r == cl_ok() { return (.char(UInt32(ch)), 0) }
         if r == cl_key_code_yes() { return (.keyCode(Int32(bitPattern: ch)), 0) }
         return (.none, errno)
+    }
+}
+
+/// Which cells of a frame must be sent: the ones that differ from the last frame (all of them
+/// without one). The right half of a wide character is never sent: drawing its left half covers it.
+enum FrameDiff {
+    static func forEachChange(from last: ScreenBuffer?, to next: ScreenBuffer, rows: Int, columns: Int,
+                              _ body: (_ x: Int, _ y: Int) -> Void) {
+        let last = last?.size == next.size ? last : nil
+        for y in 0..<min(rows, next.size.height) {
+            for x in 0..<min(columns, next.size.width) {
+                let cell = next[x, y]
+                if cell.isContinuation { continue }
+                if let last, last[x, y] == cell {
+                    // A wide character whose right half was overwritten last frame must be drawn again.
+                    let wideNow = x + 1 < next.size.width && next[x + 1, y].isContinuation
+                    if !wideNow || last[x + 1, y].isContinuation { continue }
+                }
+                body(x, y)
+            }
+        }
     }
 }
