@@ -48,6 +48,7 @@ public enum TUI {
     /// The loop for any model (the public `run` uses `AppModel`).
     public static func runLoop<Model: TUIModel>(options: TUIOptions, makeModel: (Size) throws -> Model) throws -> Int32 {
         setlocale(LC_ALL, "")
+        preferUTF8()
         let environment = currentEnvironment()
         let terminal = try Terminal(environment: environment)
         Signals.install()
@@ -79,6 +80,15 @@ public enum TUI {
         var loop = Loop(terminal: terminal, model: model, options: options)
         loop.run()
         return 0
+    }
+
+    /// An SSH session without LANG runs in the C locale, where curses cannot show "Zoë" or "李" at all.
+    /// Terminals are UTF-8 in practice, so an ASCII-only locale is upgraded for character handling;
+    /// a locale that names another character set is left as the person chose it.
+    static func preferUTF8() {
+        guard let codeset = nl_langinfo(nl_item(CODESET)).map({ String(cString: $0) }),
+              codeset == "ANSI_X3.4-1968" || codeset == "ASCII" else { return }
+        for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil { return }
     }
 
     /// The message-line sentence for a theme that could not be used.
