@@ -390,13 +390,16 @@ private struct DemoBuild {
                 medication: medication, doseMg: dose, takeHomeLevel: takeHome, primaryCounselorID: counselorOf[i],
                 flags: flags, emergencyContact: emergency)
             let serviceStart = max(admission, windowStart)
+            // The first 60 days of treatment have sessions twice as often: count them twice.
             totalServiceDays += max(0, serviceStart.days(until: serviceEnd))
+                + max(0, serviceStart.days(until: min(serviceEnd, admission.adding(days: 60))))
             seeds.append(ClientSeed(client: client, serviceStart: serviceStart, serviceEnd: serviceEnd))
             clientsByCounselor[counselorOf[i], default: []].append(i)
         }
         // About 50 notes per client-year of service (SPEC §1: 2.5 M notes for 5,000 clients over 10 years);
         // the first weeks of treatment are busier, which the 0.8 allows for.
-        meanNoteGap = max(1.5, Double(totalServiceDays) / Double(n * spec.years * 50))
+        // (0.93: sessions never fall on weekends, which stretches the gaps a little.)
+        meanNoteGap = max(1.5, 0.93 * Double(totalServiceDays) / Double(n * spec.years * 50))
     }
 
     func phone(_ r: inout SplitMix64) -> String {
@@ -565,11 +568,14 @@ private struct DemoBuild {
         let isOSUser = counselorID == osUserID
         let dose = c.doseMg == c.doseMg.rounded() ? String(Int(c.doseMg)) : String(c.doseMg)
         let earlyUntil = c.admissionDate.adding(days: 60)
+        // Some active clients still dose but stopped coming to counseling: Home's "no contact" list.
+        var lastNoteDay = seed.serviceEnd
+        if c.status == .active && r.chance(0.06) { lastNoteDay = min(lastNoteDay, today.adding(days: -r.int(31...75))) }
         var day = seed.serviceStart.adding(days: r.int(0...Int(meanNoteGap)))
         var planIndex = -1
-        while day <= seed.serviceEnd {
+        while day <= lastNoteDay {
             if day.weekday >= 5 { day = day.adding(days: 7 - day.weekday) }
-            if day > seed.serviceEnd || day >= today { break }
+            if day > lastNoteDay || day >= today { break }
             while planIndex + 1 < plans.count && plans[planIndex + 1].effective <= day { planIndex += 1 }
 
             let staffID = r.chance(0.92) ? counselorID : r.pick(counselors)
@@ -598,10 +604,11 @@ private struct DemoBuild {
                 status = .draft
             }
             let end = start + minutes
-            let created = stamp(day, end + r.int(5...90))
+            let createdMinute = end + r.int(5...90)
+            let created = stamp(day, createdMinute)
             var signedAt: String?, cosignedAt: String?, cosignedBy: RowID?
             if status == .signed {
-                signedAt = stamp(day, end + r.int(10...180))
+                signedAt = stamp(day, createdMinute + r.int(2...120))
                 if author.staff.needsCosign {
                     let cosignDay = day.adding(days: r.int(1...3))
                     if cosignDay < today {
@@ -785,7 +792,7 @@ private struct DemoBuild {
         // Roster: a dozen or so seats, each held by one member after another.
         var stints: [Stint] = []
         var busyUntil: [Int: Day] = [:]      // client index -> day their last stint here ends
-        let seats = min(r.int(8...14), max(1, seeds.count))
+        let seats = min(r.int(12...15), max(1, seeds.count))
         for _ in 0..<seats {
             var t = windowStart.adding(days: -r.int(0...120))
             while t < today {
@@ -807,7 +814,7 @@ private struct DemoBuild {
                 stints.append(Stint(clientIndex: i, joined: t, left: left))
                 busyUntil[i] = left ?? today.adding(days: 3650)
                 guard let l = left else { break }
-                t = l.adding(days: r.int(0...14))
+                t = l.adding(days: r.int(0...7))
             }
         }
         stints.sort { ($0.joined, $0.clientIndex) < ($1.joined, $1.clientIndex) }
@@ -1034,7 +1041,10 @@ private struct Phrases {
         default:
             texts = names.map { name in
                 var s = fill(name, dose: dose, &r)
-                if r.chance(0.25) { s += " " + fill(name, dose: dose, &r) }
+                if r.chance(0.2) {
+                    let second = fill(name, dose: dose, &r)
+                    if second != s { s += " " + second }
+                }
                 return s
             }
         }

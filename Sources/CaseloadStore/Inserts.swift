@@ -29,8 +29,8 @@ extension SQLiteStore {
     }
 
     /// A whole plan in one transaction: written as a draft with its tree and signatures, then
-    /// given `tree.plan.status` (a signed plan cannot receive its tree afterwards). Ids in the
-    /// argument are ignored; the returned tree carries the new ones.
+    /// given `tree.plan.status` (a signed plan cannot receive its tree afterwards). Ids, parent
+    /// ids and names in the argument are ignored; the returned tree is read back from the store.
     @discardableResult public func insert(_ tree: PlanTree) throws -> PlanTree {
         try write { db in
             var plan = tree.plan
@@ -39,38 +39,35 @@ extension SQLiteStore {
             plan.status = .draft
             let planID = try PlanTable.insert(plan, db)
             plan.id = planID
-            var problems: [PlanTree.ProblemNode] = []
-            for var pn in tree.problems {
-                pn.problem.id = nil; pn.problem.planID = planID
-                pn.problem.id = try ProblemTable.insert(pn.problem, db)
-                for gi in pn.goals.indices {
-                    pn.goals[gi].goal.id = nil; pn.goals[gi].goal.problemID = pn.problem.id!
-                    pn.goals[gi].goal.id = try GoalTable.insert(pn.goals[gi].goal, db)
-                    for oi in pn.goals[gi].objectives.indices {
-                        var on = pn.goals[gi].objectives[oi]
-                        on.objective.id = nil; on.objective.goalID = pn.goals[gi].goal.id!
-                        on.objective.id = try ObjectiveTable.insert(on.objective, db)
-                        for ii in on.interventions.indices {
-                            on.interventions[ii].intervention.id = nil
-                            on.interventions[ii].intervention.objectiveID = on.objective.id!
-                            on.interventions[ii].intervention.id = try InterventionTable.insert(on.interventions[ii].intervention, db)
+            for node in tree.problems {
+                var problem = node.problem
+                problem.id = nil; problem.planID = planID
+                let problemID = try ProblemTable.insert(problem, db)
+                for goalNode in node.goals {
+                    var goal = goalNode.goal
+                    goal.id = nil; goal.problemID = problemID
+                    let goalID = try GoalTable.insert(goal, db)
+                    for objectiveNode in goalNode.objectives {
+                        var objective = objectiveNode.objective
+                        objective.id = nil; objective.goalID = goalID
+                        let objectiveID = try ObjectiveTable.insert(objective, db)
+                        for interventionNode in objectiveNode.interventions {
+                            var intervention = interventionNode.intervention
+                            intervention.id = nil; intervention.objectiveID = objectiveID
+                            try InterventionTable.insert(intervention, db)
                         }
-                        pn.goals[gi].objectives[oi] = on
                     }
                 }
-                problems.append(pn)
             }
-            var signatures: [PlanSignature] = []
-            for var s in tree.signatures {
-                s.id = nil; s.planID = planID
-                s.id = try SignatureTable.insert(s, db)
-                signatures.append(s)
+            for var signature in tree.signatures {
+                signature.id = nil; signature.planID = planID
+                try SignatureTable.insert(signature, db)
             }
             if status != .draft {
                 try db.execute(sql: "UPDATE treatment_plans SET status = ? WHERE id = ?", arguments: [status.rawValue, planID])
                 plan.status = status
             }
-            return PlanTree(plan: plan, problems: problems, signatures: signatures)
+            return try Self.planTree(plan, db)
         }
     }
     @discardableResult public func insert(_ signature: PlanSignature) throws -> PlanSignature {

@@ -4,16 +4,6 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    /// Last contact of client `c`: a session that was not a no-show. Matches the partial
-    /// index progress_notes_contact exactly, so it is one index probe per client.
-    static let lastContactSQL =
-        "(SELECT max(n.date) FROM progress_notes n WHERE n.client_id = c.id AND n.format <> 'no_show')"
-    /// Next review of client `c`: of the plan in force (signed), else of the latest draft.
-    static let nextReviewSQL = """
-        (SELECT p.next_review_date FROM treatment_plans p
-         WHERE p.client_id = c.id AND p.status IN ('signed', 'draft')
-         ORDER BY p.status = 'signed' DESC, p.version DESC LIMIT 1)
-        """
     static let attendedList = AttendanceStatus.allCases.filter(\.attended).map { "'\($0.rawValue)'" }
         .joined(separator: ",")
 
@@ -45,10 +35,8 @@ extension SQLiteStore {
             let today = day.description
             let counts = try Row.fetchOne(db, sql: """
                 WITH mine AS (
-                    SELECT c.status, c.admission_date,
-                           \(Self.lastContactSQL) AS last_contact,
-                           \(Self.nextReviewSQL) AS next_review
-                    FROM clients c WHERE c.primary_counselor_id = ?)
+                    SELECT status, admission_date, last_contact, next_plan_review AS next_review
+                    FROM clients WHERE primary_counselor_id = ?)
                 SELECT
                     count(*) FILTER (WHERE status = 'active'),
                     count(*) FILTER (WHERE status = 'on_hold'),
@@ -102,7 +90,7 @@ extension SQLiteStore {
 
     // MARK: Caseload
 
-    /// Every client in scope, whatever their status (the screen filters), by last then first name.
+    /// Every client in scope, whatever their status (the screen filters and sorts), by id.
     public func caseloadRows(for staffID: RowID, scope: CaseloadScope, on day: Day) throws -> [CaseloadRow] {
         let filter: String
         let arguments: StatementArguments
@@ -119,10 +107,10 @@ extension SQLiteStore {
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, c.status, c.phase,
                        c.medication, c.dose_mg, c.take_home_level, coalesce(s.display_name, ''),
-                       \(Self.lastContactSQL), \(Self.nextReviewSQL), c.flags
+                       c.last_contact, c.next_plan_review, c.flags
                 FROM clients c LEFT JOIN staff s ON s.id = c.primary_counselor_id
                 WHERE \(filter)
-                ORDER BY c.legal_last_name, c.legal_first_name, c.id
+                ORDER BY c.id
                 """, arguments: arguments)
             var result: [CaseloadRow] = []
             while let r = try rows.next() {
@@ -143,7 +131,7 @@ extension SQLiteStore {
     public func chartSummary(clientID: RowID) throws -> ChartSummary {
         try read { db in
             guard let r = try Row.fetchOne(db, sql: """
-                SELECT \(ClientTable.select("c")), s.display_name, \(Self.lastContactSQL), \(Self.nextReviewSQL)
+                SELECT \(ClientTable.select("c")), s.display_name, c.last_contact, c.next_plan_review
                 FROM clients c LEFT JOIN staff s ON s.id = c.primary_counselor_id WHERE c.id = ?
                 """, arguments: [clientID]) else { throw CaseloadError.notFound(what: "Client \(clientID)") }
             let n = ClientTable.columns.count

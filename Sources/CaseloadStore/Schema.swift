@@ -67,7 +67,11 @@ enum Schema {
                 primary_counselor_id INTEGER REFERENCES staff(id),
                 flags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(flags)),
                 emergency_contact TEXT CHECK (emergency_contact IS NULL OR json_valid(emergency_contact)),
-                version INTEGER NOT NULL DEFAULT 1
+                version INTEGER NOT NULL DEFAULT 1,
+                -- Derived, kept by triggers (see createDerived): the Caseload screen reads 5,000
+                -- clients at once and cannot afford two subqueries per row over millions of notes.
+                last_contact TEXT,
+                next_plan_review TEXT
             );
             CREATE INDEX clients_primary_counselor ON clients(primary_counselor_id);
 
@@ -364,6 +368,7 @@ enum Schema {
             """)
 
         try createLocks(db)
+        try createDerived(db)
 
         // SPEC §3: modalities are stored, program-editable and seeded.
         for name in [
@@ -468,6 +473,54 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, '\(planLocked)'); END;
                 """)
         }
+    }
+
+    /// Last contact: the latest session that was not a no-show, drafts included (the session happened).
+    static func lastContactOf(_ client: String) -> String {
+        "(SELECT max(n.date) FROM progress_notes n WHERE n.client_id = \(client) AND n.format <> 'no_show')"
+    }
+    /// Next plan review: of the plan in force (signed), else of the latest draft.
+    static func nextReviewOf(_ client: String) -> String {
+        """
+        (SELECT p.next_review_date FROM treatment_plans p
+         WHERE p.client_id = \(client) AND p.status IN ('signed', 'draft')
+         ORDER BY p.status = 'signed' DESC, p.version DESC LIMIT 1)
+        """
+    }
+
+    /// Triggers that keep clients.last_contact and clients.next_plan_review equal to what
+    /// lastContactOf / nextReviewOf compute, whoever writes notes and plans.
+    private static func createDerived(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TRIGGER progress_notes_contact_insert AFTER INSERT ON progress_notes
+            WHEN NEW.format <> 'no_show'
+            BEGIN
+                UPDATE clients SET last_contact = NEW.date
+                WHERE id = NEW.client_id AND (last_contact IS NULL OR last_contact < NEW.date);
+            END;
+            CREATE TRIGGER progress_notes_contact_update AFTER UPDATE OF client_id, date, format ON progress_notes
+            BEGIN
+                UPDATE clients SET last_contact = \(lastContactOf("clients.id")) WHERE id IN (OLD.client_id, NEW.client_id);
+            END;
+            CREATE TRIGGER progress_notes_contact_delete AFTER DELETE ON progress_notes
+            BEGIN
+                UPDATE clients SET last_contact = \(lastContactOf("clients.id")) WHERE id = OLD.client_id;
+            END;
+
+            CREATE TRIGGER treatment_plans_review_insert AFTER INSERT ON treatment_plans
+            BEGIN
+                UPDATE clients SET next_plan_review = \(nextReviewOf("clients.id")) WHERE id = NEW.client_id;
+            END;
+            CREATE TRIGGER treatment_plans_review_update
+            AFTER UPDATE OF client_id, version, status, next_review_date ON treatment_plans
+            BEGIN
+                UPDATE clients SET next_plan_review = \(nextReviewOf("clients.id")) WHERE id IN (OLD.client_id, NEW.client_id);
+            END;
+            CREATE TRIGGER treatment_plans_review_delete AFTER DELETE ON treatment_plans
+            BEGIN
+                UPDATE clients SET next_plan_review = \(nextReviewOf("clients.id")) WHERE id = OLD.client_id;
+            END;
+            """)
     }
 
     /// Starting points for a new plan ("copy a template" saves typing the same problems again).

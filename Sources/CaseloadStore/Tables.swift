@@ -75,6 +75,11 @@ enum Col {
     static func flags(_ row: Row, _ i: Int) throws -> [String] {
         let s: String = row[i] ?? "[]"
         if s == "[]" { return [] }
+        // The usual shape, ["a","b"] without escapes, is split by hand: the Caseload screen
+        // reads thousands of these at once.
+        if s.hasPrefix("[\""), s.hasSuffix("\"]"), s.count >= 4, !s.contains("\\") {
+            return String(s.dropFirst(2).dropLast(2)).components(separatedBy: "\",\"")
+        }
         guard let flags = try? JSONDecoder().decode([String].self, from: Data(s.utf8)) else {
             throw BadStoredValue(column: "clients.flags", value: s)
         }

@@ -1,0 +1,67 @@
+// Helpers shared by the store tests: temporary folders with real store files (WAL needs a
+// real file, never :memory:) and a fixed clock.
+import CaseloadCore
+@testable import CaseloadStore
+import Foundation
+import GRDB
+import XCTest
+
+enum TestDirs {
+    /// A fresh folder under the system temp directory, removed when the test case ends.
+    static func make(_ test: XCTestCase, _ name: String = #function) throws -> URL {
+        let safe = name.filter { $0.isLetter || $0.isNumber }
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("caseload-store-tests")
+            .appendingPathComponent("\(safe)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+}
+
+/// Wednesday 12 March 2025, 09:00.
+let fixtureToday = Day(year: 2025, month: 3, day: 12)!
+let fixtureClock = FixedClock(day: fixtureToday, minute: 9 * 60)
+
+func mode(of path: String) throws -> Int {
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    return (attributes[.posixPermissions] as! NSNumber).intValue & 0o777
+}
+
+/// Shared small demos, built once per test process (each build takes a few seconds in debug).
+final class DemoCache: @unchecked Sendable {
+    static let shared = DemoCache()
+    private let lock = NSLock()
+    private var demos: [String: (SQLiteStore, DemoSummary)] = [:]
+    private let root: URL = FileManager.default.temporaryDirectory
+        .appendingPathComponent("caseload-store-demos-\(getpid())")
+
+    func demo(clients: Int, years: Int = 1, seed: UInt64 = 1, user: String = "tester") throws -> (SQLiteStore, DemoSummary) {
+        lock.lock(); defer { lock.unlock() }
+        let key = "\(clients)-\(years)-\(seed)-\(user)"
+        if let d = demos[key] { return d }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let path = root.appendingPathComponent("demo-\(key).sqlite").path
+        for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let store = try SQLiteStore.open(path: path, create: true, clock: fixtureClock)
+        let summary = try DemoGenerator(clients: clients, years: years, seed: seed, today: fixtureToday, osUsername: user)
+            .generate(into: store)
+        demos[key] = (store, summary)
+        return (store, summary)
+    }
+
+    func store(clients: Int, years: Int = 1, seed: UInt64 = 1, user: String = "tester") throws -> SQLiteStore {
+        try demo(clients: clients, years: years, seed: seed, user: user).0
+    }
+}
+
+func exportText(_ store: SQLiteStore, mrn: String? = nil) throws -> String {
+    var text = ""
+    try Exporter.export(store, clientMRN: mrn) { text += $0 }
+    return text
+}
+
+func exportJSON(_ store: SQLiteStore, mrn: String? = nil) throws -> [String: Any] {
+    let text = try exportText(store, mrn: mrn)
+    return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+}
