@@ -192,6 +192,11 @@ struct Loop<Model: TUIModel> {
     }
 
     private mutating func isTerminalGone(now: UInt64) -> Bool {
+        // A hung-up terminal says so to poll(); the counting below is for terminals that do not.
+        var pfd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        if poll(&pfd, 1, 0) == 1, Int32(pfd.revents) & (Int32(POLLHUP) | Int32(POLLERR) | Int32(POLLNVAL)) != 0 {
+            return true
+        }
         if fastFailures == 0 || now - fastFailureWindowStart > 1_000_000 {
             fastFailures = 0
             fastFailureWindowStart = now
