@@ -295,7 +295,7 @@ final class ScreenTests: XCTestCase {
         }
     }
 
-    // MARK: Errors and timing
+    // MARK: Errors
 
     func testRepositoryErrorsAppearOnTheMessageLine() throws {
         let failing = FailingRepository(base: try DemoStore.shared(), failing: ["notes", "chartSummary"])
@@ -310,29 +310,6 @@ final class ScreenTests: XCTestCase {
         app.type("3")
         XCTAssertTrue(app.message?.text.hasPrefix("Could not load Notes: ") ?? false)
         XCTAssertTrue(app.render().text.contains("Could not load this tab."))
-    }
-
-    func testTabSwitchAndRowMoveAreFast() throws {
-        let app = try DemoStore.app()
-        _ = try openGroupClient(app)
-        var worst: UInt64 = 0
-        for _ in 0..<3 {
-            for key in ["2", "3", "4", "5", "6", "7", "8", "9", "1"] {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                app.type(key)
-                _ = app.render()
-                worst = max(worst, DispatchTime.now().uptimeNanoseconds - t0)
-            }
-        }
-        app.type("3")
-        for _ in 0..<50 {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            app.press(.down)
-            _ = app.render()
-            worst = max(worst, DispatchTime.now().uptimeNanoseconds - t0)
-        }
-        // A debug build on a shared 2-core machine: the release target is 10 ms (LongHistoryTimingTests).
-        XCTAssertLessThan(worst, 100_000_000, "worst keystroke-to-frame \(worst / 1000) µs")
     }
 }
 

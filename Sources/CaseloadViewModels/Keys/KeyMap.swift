@@ -90,7 +90,7 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.back, [.escape, .char("q"), .char("?")], "close help", scope: .help, hint: true),
 
         KeyBinding(.back, [.escape, .char("q")], "go back", scope: .global, hint: true),
-        KeyBinding(.quit, [.char("Q")], "quit Caseload", scope: .global, hint: true),
+        KeyBinding(.quit, [.char("Q"), .ctrl("c")], "quit Caseload", scope: .global, hint: true),
         KeyBinding(.help, [.char("?"), .function(1)], "help", scope: .global, hint: true),
         KeyBinding(.commandLine, [.char(":")], "command line", scope: .global),
         KeyBinding(.redraw, [.ctrl("l")], "redraw the screen", scope: .global),

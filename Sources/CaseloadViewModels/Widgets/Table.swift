@@ -47,8 +47,11 @@ public struct TableLayout: Hashable, Sendable {
 }
 
 public enum TableView {
-    /// Draws the header and the visible rows; the selected row gets a `>` marker and the selection
-    /// role, and the hardware cursor. `cell(row, column)` is asked only for rows on screen.
+    /// Draws the header and the visible rows; the selected row gets a `>` marker, the selection role
+    /// over the marker and its first column, and the hardware cursor. `cell(row, column)` is asked only
+    /// for rows on screen. The bar stops after the first column on purpose: terminals cannot recolour
+    /// cells without resending them, so a full-width bar costs ~300 bytes per move over a slow SSH link
+    /// (SPEC §8 allows 150); the `>` marker and the cursor already say which row is selected.
     public static func draw(into buffer: inout ScreenBuffer, x: Int, y: Int, width: Int, height: Int,
                             columns: [TableColumn], layout: TableLayout, headerTitles: [String]? = nil,
                             cursor: ListCursor, focused: Bool = true,
@@ -74,7 +77,8 @@ public enum TableView {
             }
             if isSelected {
                 buffer.put(">", x: x, y: ry)
-                buffer.setRole(focused ? .selection : .selectionDim, x: x, y: ry, width: width)
+                let barWidth = layout.slots.first.map { $0.x + $0.width } ?? width
+                buffer.setRole(focused ? .selection : .selectionDim, x: x, y: ry, width: min(width, barWidth))
                 if focused { buffer.cursor = Point(x: x, y: ry) }
             }
         }
