@@ -45,54 +45,69 @@ enum Run {
         try program(Binary.url, arguments, environment: extra, timeout: timeout)
     }
 
+    /// posix_spawn + waitpid rather than Foundation's Process: on Linux, Process learns that a child
+    /// ended from a socket the child inherits, and tmux's server (which the tmux client forks) keeps
+    /// that socket open, so Process would wait for the server to exit.
     static func program(_ url: URL, _ arguments: [String], environment extra: [String: String] = [:],
                         timeout: TimeInterval = 60) throws -> RunResult {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CASELOAD_DB")
         for (k, v) in extra { env[k] = v }
-        process.environment = env
-        let outPipe = Pipe(), errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
-        // Read both pipes while the process runs: a big export would otherwise fill the pipe and stall.
-        let collector = PipeCollector()
-        let group = DispatchGroup()
-        for (index, pipe) in [outPipe, errPipe].enumerated() {
-            group.enter()
-            DispatchQueue.global().async {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                collector.set(index, data)
-                group.leave()
+
+        // Output goes to files: a big export cannot stall on a full pipe, and nothing waits for EOF.
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("caseload-run-\(getpid())-\(UUID().uuidString.prefix(8))").path
+        let outPath = scratch + ".out", errPath = scratch + ".err"
+        defer { unlink(outPath); unlink(errPath) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+
+        let argv = [url.path] + arguments
+        let envp = env.map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let status: Int32 = withCStrings(argv) { cArgv in
+            withCStrings(envp) { cEnv in
+                posix_spawn(&pid, url.path, &actions, nil, cArgv, cEnv)
             }
         }
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            group.wait()
-            throw HarnessError("'\(url.lastPathComponent) \(arguments.joined(separator: " "))' did not finish in \(Int(timeout)) s")
+        guard status == 0 else {
+            throw HarnessError("could not start \(url.path): \(String(cString: strerror(status)))")
         }
-        process.waitUntilExit()
-        group.wait()
-        let out = collector.get(0), err = collector.get(1)
-        return RunResult(status: process.terminationStatus,
+
+        let deadline = Date().addingTimeInterval(timeout)
+        var wstatus: Int32 = 0
+        while true {
+            let r = waitpid(pid, &wstatus, WNOHANG)
+            if r == pid { break }
+            if r < 0 && errno != EINTR { throw HarnessError("waitpid: \(String(cString: strerror(errno)))") }
+            if Date() >= deadline {
+                Glibc.kill(pid, SIGKILL)
+                _ = waitpid(pid, &wstatus, 0)
+                throw HarnessError("'\(url.lastPathComponent) \(arguments.joined(separator: " "))' did not finish in \(Int(timeout)) s")
+            }
+            usleep(5_000)
+        }
+        // WIFEXITED / WEXITSTATUS are macros Swift cannot see.
+        let exitStatus: Int32 = (wstatus & 0x7f) == 0 ? (wstatus >> 8) & 0xff : 128 + (wstatus & 0x7f)
+        let out = FileManager.default.contents(atPath: outPath) ?? Data()
+        let err = FileManager.default.contents(atPath: errPath) ?? Data()
+        return RunResult(status: exitStatus,
                          stdout: String(decoding: out, as: UTF8.self),
                          stderr: String(decoding: err, as: UTF8.self),
                          stdoutData: out)
     }
-}
 
-private final class PipeCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: [Int: Data] = [:]
-    func set(_ i: Int, _ d: Data) { lock.lock(); data[i] = d; lock.unlock() }
-    func get(_ i: Int) -> Data { lock.lock(); defer { lock.unlock() }; return data[i] ?? Data() }
+    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+        pointers.append(nil)
+        defer { for p in pointers { free(p) } }
+        return body(pointers)
+    }
 }
 
 struct HarnessError: Error, CustomStringConvertible {

@@ -62,7 +62,7 @@ final class TerminalTests: XCTestCase {
         try s.press("Enter")
         waitForHome(s)
         let home = s.screen()
-        XCTAssertTrue(home.contains(demo.osUser), "the title names who is signed in:\n\(home)")
+        XCTAssertTrue(home.contains(demo.displayName(of: demo.osUser)), "the title names who is signed in:\n\(home)")
         XCTAssertFalse(home.contains("e2e$"), "the app owns the whole screen while it runs")
 
         try s.press("Q")
@@ -93,10 +93,22 @@ final class TerminalTests: XCTestCase {
         try s.press("/")
         try s.type(client.last.lowercased())
         let narrowed = s.waitUntil("the search to narrow to \(client.last)") { screen in
-            screen.contains(client.last) && screen.contains(client.mrn)
+            screen.contains("matching “\(client.last.lowercased())”") && screen.contains(client.mrn)
         }
-        XCTAssertTrue(narrowed.contains(client.last.lowercased()), "the query is shown while typing:\n\(narrowed)")
+        // Every listed row matches: the table really narrowed, it did not just scroll.
+        let rows = Screen.tableRows(narrowed)
+        XCTAssertFalse(rows.isEmpty, narrowed)
+        for row in rows {
+            XCTAssertTrue(row.lowercased().contains(client.last.lowercased()), "'\(row)' does not match:\n\(narrowed)")
+        }
         try s.press("Enter")
+        // Move the selection onto the client (the search may match others before it), then open.
+        for _ in 0..<rows.count {
+            if Screen.selectedRow(s.screen())?.contains(client.mrn) == true { break }
+            let before = s.screen()
+            try s.press("j")
+            s.waitUntil("the selection to move") { $0 != before }
+        }
         try s.press("Enter")
         // The chart: header with the MRN, tabs, Summary first.
         let chart = s.waitUntil("the chart of \(client.last)") {
@@ -110,7 +122,7 @@ final class TerminalTests: XCTestCase {
         let notes = s.waitUntil("the Notes tab") { Screen.notesTabShown($0) }
         try s.press("Enter")
         let note = s.waitUntil("a whole note") { screen in
-            screen != notes && NoteTemplates.any(in: screen)
+            screen != notes && Screen.noteShown(screen)
         }
         XCTAssertTrue(note.contains(client.last) || note.contains(client.mrn), "the note says whose it is:\n\(note)")
         try s.press("Escape")
@@ -119,10 +131,32 @@ final class TerminalTests: XCTestCase {
         s.waitUntil("back on the Caseload table") { $0.contains(Screen.caseloadTitle) }
     }
 
+    func testSearchIgnoresAccentsAndCase() throws {
+        // A client of mine whose last name has accents (Dvořák, Ñúñez…): typed without them, still found.
+        let accented = demo.myClients.compactMap { c -> (String, String)? in
+            guard let last = c["legalLastName"] as? String, let mrn = c["mrn"] as? String,
+                  (c["status"] as? String) == "active" else { return nil }
+            let plain = last.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+            return plain != last.lowercased() && plain.allSatisfy({ $0.isASCII && $0.isLetter }) ? (last, mrn) : nil
+        }
+        let (last, mrn) = try XCTUnwrap(accented.first, "the demo gives the OS user a client with an accented name")
+        let typed = last.folding(options: [.diacriticInsensitive], locale: nil).lowercased()
+        let s = try startApp()
+        waitForHome(s)
+        try s.press("c")
+        s.waitUntil("the Caseload table") { $0.contains(Screen.caseloadTitle) && $0.contains("MRN") }
+        try s.press("/")
+        try s.type(typed)
+        let found = s.waitUntil("'\(typed)' to find \(last)") { $0.contains("matching “\(typed)”") && $0.contains(mrn) }
+        XCTAssertTrue(found.contains(last), "the name is drawn with its accents:\n\(found)")
+    }
+
     func testThemeCommandRecoloursTheScreen() throws {
         let s = try startApp()
         waitForHome(s)
         let before = try s.coloured()
+        XCTAssertNotNil(before.range(of: Screen.colourEscape, options: .regularExpression),
+                        "the default theme draws in colour on a 256-colour terminal")
         try s.type(":theme light")
         try s.press("Enter")
         s.waitFor("light")
@@ -185,8 +219,8 @@ final class TerminalTests: XCTestCase {
         try s.press("c")
         s.waitUntil("the Caseload table") { $0.contains(Screen.caseloadTitle) }
         let escapes = try s.coloured()
-        XCTAssertNil(escapes.range(of: #"\e\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|10[0-7]|38;5;\d+|48;5;\d+)[;m]"#,
-                                   options: .regularExpression), "no colour with NO_COLOR:\n\(escapes.debugDescription)")
+        XCTAssertNil(escapes.range(of: Screen.colourEscape, options: .regularExpression),
+                     "no colour with NO_COLOR:\n\(escapes.debugDescription)")
         XCTAssertTrue(escapes.contains("\u{1B}[7m") || escapes.contains("\u{1B}[1m") || escapes.contains(";7m"),
                       "attributes (reverse/bold) still mark things")
         XCTAssertTrue(s.screen().contains(">"), "the selected row has a marker as well")
@@ -240,13 +274,31 @@ enum Screen {
     static let caseloadTitle = "My caseload"
     static let quitHint = "quit"
     static let tooSmall = "Terminal too small"
+    /// An SGR sequence that sets a foreground or background colour (8, 16 or 256 colours).
+    static let colourEscape = #"\e\[([0-9;]*;)?(3[0-7]|4[0-7]|9[0-7]|10[0-7]|38;5;\d+|48;5;\d+)[;m]"#
 
     static func planTabShown(_ screen: String) -> Bool {
-        screen.contains("Problem") || screen.contains("Goal") || screen.contains("No treatment plan")
+        screen.contains("[Plan]") && (screen.contains("Problem 1") || screen.contains("No treatment plan"))
     }
 
     static func notesTabShown(_ screen: String) -> Bool {
-        NoteTemplates.any(in: screen) && (screen.contains("Signed") || screen.contains("Draft") || screen.contains("signed"))
+        screen.contains("[Notes]") && screen.contains("note 1/") && NoteTemplates.any(in: screen)
+    }
+
+    /// A whole note: who wrote it and its template's first section heading.
+    static func noteShown(_ screen: String) -> Bool {
+        screen.contains("Written by") && ["Data", "Subjective", "Behavior", "Goal"].contains { screen.contains("\n \($0)\n") }
+    }
+
+    /// Rows of a table: the lines under the header row that starts with "  Name".
+    static func tableRows(_ screen: String) -> [String] {
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let header = lines.firstIndex(where: { $0.hasPrefix("  Name") }) else { return [] }
+        return Array(lines[(header + 1)...].prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+    }
+
+    static func selectedRow(_ screen: String) -> String? {
+        tableRows(screen).first { $0.hasPrefix(">") }
     }
 
     static func lastNonBlankRow(_ screen: String) -> Int {
