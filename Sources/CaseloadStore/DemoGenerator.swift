@@ -398,8 +398,8 @@ private struct DemoBuild {
         }
         // About 50 notes per client-year of service (SPEC §1: 2.5 M notes for 5,000 clients over 10 years);
         // the first weeks of treatment are busier, which the 0.8 allows for.
-        // (0.93: sessions never fall on weekends, which stretches the gaps a little.)
-        meanNoteGap = max(1.5, 0.93 * Double(totalServiceDays) / Double(n * spec.years * 50))
+        // (0.87: sessions never fall on weekends and some clients stop coming, which thins them out.)
+        meanNoteGap = max(1.5, 0.87 * Double(totalServiceDays) / Double(n * spec.years * 50))
     }
 
     func phone(_ r: inout SplitMix64) -> String {
@@ -619,7 +619,7 @@ private struct DemoBuild {
             }
             let noteID = nextNoteID; nextNoteID += 1
             try noteStatement.execute(arguments: [
-                noteID, c.id, staffID, day.description, start, minutes, modality[modalityName]!, format.rawValue,
+                noteID, c.id, staffID, day.sqlText, start, minutes, modality[modalityName]!, format.rawValue,
                 template.rawValue, sections.0, sections.1, sections.2, sections.3, status.rawValue, signedAt,
                 status == .signed ? staffID : nil, cosignedAt, cosignedBy, settings.billingUnits(forMinutes: minutes),
                 created, signedAt ?? created, 1,
@@ -655,7 +655,7 @@ private struct DemoBuild {
                 r.chance(min(0.95, p * early)) ? ScreenResult.positive.rawValue : ScreenResult.negative.rawValue
             }
             let screenID = nextScreenID; nextScreenID += 1
-            try screenStatement.execute(arguments: [screenID, c.id, day.description, r.chance(0.25), r.chance(0.9),
+            try screenStatement.execute(arguments: [screenID, c.id, day.sqlText, r.chance(0.25), r.chance(0.9),
                                                     r.chance(0.03) ? r.pick(DemoText.screenNotes) : ""])
             let alcoholTested = r.chance(0.5)
             let results: [(Substance, String)] = [
@@ -819,8 +819,8 @@ private struct DemoBuild {
         }
         stints.sort { ($0.joined, $0.clientIndex) < ($1.joined, $1.clientIndex) }
         for s in stints {
-            try memberStatement.execute(arguments: [nextMemberID, group.id, RowID(s.clientIndex + 1), s.joined.description,
-                                                    s.left?.description])
+            try memberStatement.execute(arguments: [nextMemberID, group.id, RowID(s.clientIndex + 1), s.joined.sqlText,
+                                                    s.left?.sqlText])
             nextMemberID += 1
         }
 
@@ -841,7 +841,7 @@ private struct DemoBuild {
             let topic = seed.kind.topics[week % seed.kind.topics.count]
             let held = status == .held
             try sessionStatement.execute(arguments: [
-                sessionID, group.id, day.description, group.startMinute, group.minutes, topic,
+                sessionID, group.id, day.sqlText, group.startMinute, group.minutes, topic,
                 held ? r.pick(DemoText.groupNotes) : (status == .cancelled ? "Cancelled: facilitator out; members notified." : ""),
                 status.rawValue, held ? stamp(day, group.startMinute + group.minutes + 30) : nil,
                 held ? seed.facilitators[0] : nil, 1,
@@ -898,7 +898,7 @@ private struct DemoBuild {
                                                         dose: String(Int(seeds[clientIndex].client.doseMg)), &r)
                         let created = stamp(day, start + 55)
                         try noteStatement.execute(arguments: [
-                            noteID, RowID(clientIndex + 1), counselorID, day.description, start, 50, individual,
+                            noteID, RowID(clientIndex + 1), counselorID, day.sqlText, start, 50, individual,
                             SessionFormat.individual.rawValue, author.template.rawValue, sections.0, sections.1, sections.2,
                             sections.3, signed ? "signed" : "draft", signed ? stamp(day, start + 58) : nil,
                             signed ? counselorID : nil, nil, nil, settings.billingUnits(forMinutes: 50), created,
@@ -948,7 +948,7 @@ private struct DemoBuild {
 func stamp(_ day: Day, _ minute: Int) -> String {
     let d = day.adding(days: minute / 1440)
     let m = minute % 1440
-    return "\(d.description) \(twoDigits(m / 60)):\(twoDigits(m % 60)):00.000"
+    return "\(d.sqlText) \(twoDigits(m / 60)):\(twoDigits(m % 60)):00.000"
 }
 
 private func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }

@@ -30,9 +30,9 @@ extension SQLiteStore {
     public func homeSummary(for staffID: RowID, on day: Day) throws -> HomeSummary {
         try read { db in
             let settings = try SettingsCodec.read(db)
-            let soon = day.adding(days: settings.planDueWarningDays).description
-            let noContactBefore = day.adding(days: -settings.noContactWarningDays).description
-            let today = day.description
+            let soon = day.adding(days: settings.planDueWarningDays).sqlText
+            let noContactBefore = day.adding(days: -settings.noContactWarningDays).sqlText
+            let today = day.sqlText
             let counts = try Row.fetchOne(db, sql: """
                 WITH mine AS (
                     SELECT status, admission_date, last_contact, next_plan_review AS next_review

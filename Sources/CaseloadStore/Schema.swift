@@ -254,7 +254,8 @@ enum Schema {
                 signed_by_id INTEGER REFERENCES staff(id),
                 revision INTEGER NOT NULL DEFAULT 1
             );
-            CREATE INDEX group_sessions_group_date ON group_sessions(group_id, date);
+            -- Covering for the chart's Groups tab (sessions held while a member).
+            CREATE INDEX group_sessions_group_date ON group_sessions(group_id, date, status);
 
             CREATE TABLE attendance (
                 id INTEGER PRIMARY KEY,
@@ -266,7 +267,7 @@ enum Schema {
                 revision INTEGER NOT NULL DEFAULT 1,
                 UNIQUE (group_session_id, client_id)
             );
-            CREATE INDEX attendance_client ON attendance(client_id);
+            CREATE INDEX attendance_client ON attendance(client_id, group_session_id, status);
 
             CREATE TABLE drug_screens (
                 id INTEGER PRIMARY KEY,

@@ -52,14 +52,33 @@ extension TableMapping {
 // MARK: - Column readers
 
 enum Col {
+    /// Strict "YYYY-MM-DD" read straight from the UTF-8 bytes: the Caseload screen parses
+    /// two dates for each of thousands of rows.
+    static func parseDay(_ s: String) -> Day? {
+        var s = s
+        return s.withUTF8 { b -> Day? in
+            guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+            func digits(_ range: Range<Int>) -> Int? {
+                var n = 0
+                for i in range {
+                    let c = b[i]
+                    guard c >= 0x30 && c <= 0x39 else { return nil }
+                    n = n * 10 + Int(c - 0x30)
+                }
+                return n
+            }
+            guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10) else { return nil }
+            return Day(year: y, month: m, day: d)
+        }
+    }
     static func day(_ row: Row, _ i: Int, _ name: String) throws -> Day {
         let s: String = row[i] ?? ""
-        guard let d = Day(s) else { throw BadStoredValue(column: name, value: s) }
+        guard let d = parseDay(s) else { throw BadStoredValue(column: name, value: s) }
         return d
     }
     static func optionalDay(_ row: Row, _ i: Int, _ name: String) throws -> Day? {
         guard let s: String = row[i] else { return nil }
-        guard let d = Day(s) else { throw BadStoredValue(column: name, value: s) }
+        guard let d = parseDay(s) else { throw BadStoredValue(column: name, value: s) }
         return d
     }
     static func value<E: DomainEnum>(_ row: Row, _ i: Int, _ name: String) throws -> E {
@@ -121,8 +140,8 @@ enum ClientTable: TableMapping {
                           "phase", "medication", "dose_mg", "take_home_level", "primary_counselor_id", "flags",
                           "emergency_contact", "version"]
     static func values(_ c: Client) -> [(any DatabaseValueConvertible)?] {
-        [c.id, c.mrn, c.legalFirstName, c.legalLastName, c.preferredName, c.pronouns, c.dateOfBirth.description,
-         c.phone, c.admissionDate.description, c.dischargeDate?.description, c.dischargeReason, c.status.rawValue,
+        [c.id, c.mrn, c.legalFirstName, c.legalLastName, c.preferredName, c.pronouns, c.dateOfBirth.sqlText,
+         c.phone, c.admissionDate.sqlText, c.dischargeDate?.sqlText, c.dischargeReason, c.status.rawValue,
          c.phase, c.medication.rawValue, c.doseMg, c.takeHomeLevel, c.primaryCounselorID,
          c.flags.isEmpty ? "[]" : Col.json(c.flags), c.emergencyContact.map(Col.json), c.version]
     }
@@ -158,7 +177,7 @@ enum PlanTable: TableMapping {
     static let columns = ["id", "client_id", "version", "status", "effective_date", "next_review_date", "client_words",
                           "created_by_id", "review_note", "revision"]
     static func values(_ p: TreatmentPlan) -> [(any DatabaseValueConvertible)?] {
-        [p.id, p.clientID, p.version, p.status.rawValue, p.effectiveDate.description, p.nextReviewDate.description,
+        [p.id, p.clientID, p.version, p.status.rawValue, p.effectiveDate.sqlText, p.nextReviewDate.sqlText,
          p.clientWords, p.createdByID, p.reviewNote, p.revision]
     }
     static func decode(_ r: Row, at o: Int) throws -> TreatmentPlan {
@@ -197,7 +216,7 @@ enum GoalTable: TableMapping {
     static let table = "goals"
     static let columns = ["id", "problem_id", "position", "statement", "kind", "target_date", "status"]
     static func values(_ g: Goal) -> [(any DatabaseValueConvertible)?] {
-        [g.id, g.problemID, g.position, g.statement, g.kind.rawValue, g.targetDate?.description, g.status.rawValue]
+        [g.id, g.problemID, g.position, g.statement, g.kind.rawValue, g.targetDate?.sqlText, g.status.rawValue]
     }
     static func decode(_ r: Row, at o: Int) throws -> Goal {
         Goal(id: r[o], problemID: r[o + 1], position: r[o + 2], statement: r[o + 3],
@@ -210,7 +229,7 @@ enum ObjectiveTable: TableMapping {
     static let table = "objectives"
     static let columns = ["id", "goal_id", "position", "statement", "target_date", "status"]
     static func values(_ x: Objective) -> [(any DatabaseValueConvertible)?] {
-        [x.id, x.goalID, x.position, x.statement, x.targetDate?.description, x.status.rawValue]
+        [x.id, x.goalID, x.position, x.statement, x.targetDate?.sqlText, x.status.rawValue]
     }
     static func decode(_ r: Row, at o: Int) throws -> Objective {
         Objective(id: r[o], goalID: r[o + 1], position: r[o + 2], statement: r[o + 3],
@@ -242,7 +261,7 @@ enum NoteTable: TableMapping {
     static func values(_ n: ProgressNote) -> [(any DatabaseValueConvertible)?] {
         let s = n.sections
         func section(_ i: Int) -> String { i < s.count ? s[i] : "" }
-        return [n.id, n.clientID, n.staffID, n.date.description, n.startMinute, n.minutes, n.modalityID,
+        return [n.id, n.clientID, n.staffID, n.date.sqlText, n.startMinute, n.minutes, n.modalityID,
                 n.format.rawValue, n.template.rawValue, section(0), section(1), section(2), section(3),
                 n.status.rawValue, n.signedAt, n.signedByID, n.cosignedAt, n.cosignedByID, n.billingUnits,
                 n.createdAt, n.updatedAt, n.revision]
@@ -265,7 +284,7 @@ enum AppointmentTable: TableMapping {
     static let table = "appointments"
     static let columns = ["id", "client_id", "staff_id", "date", "start_minute", "minutes", "modality_id", "note_id"]
     static func values(_ a: Appointment) -> [(any DatabaseValueConvertible)?] {
-        [a.id, a.clientID, a.staffID, a.date.description, a.startMinute, a.minutes, a.modalityID, a.noteID]
+        [a.id, a.clientID, a.staffID, a.date.sqlText, a.startMinute, a.minutes, a.modalityID, a.noteID]
     }
     static func decode(_ r: Row, at o: Int) throws -> Appointment {
         Appointment(id: r[o], clientID: r[o + 1], staffID: r[o + 2], date: try Col.day(r, o + 3, "appointments.date"),
@@ -298,7 +317,7 @@ enum MemberTable: TableMapping {
     static let table = "group_members"
     static let columns = ["id", "group_id", "client_id", "joined_on", "left_on"]
     static func values(_ m: GroupMember) -> [(any DatabaseValueConvertible)?] {
-        [m.id, m.groupID, m.clientID, m.joinedOn.description, m.leftOn?.description]
+        [m.id, m.groupID, m.clientID, m.joinedOn.sqlText, m.leftOn?.sqlText]
     }
     static func decode(_ r: Row, at o: Int) throws -> GroupMember {
         GroupMember(id: r[o], groupID: r[o + 1], clientID: r[o + 2],
@@ -312,7 +331,7 @@ enum GroupSessionTable: TableMapping {
     static let columns = ["id", "group_id", "date", "start_minute", "minutes", "topic", "note", "status", "signed_at",
                           "signed_by_id", "revision"]
     static func values(_ s: GroupSession) -> [(any DatabaseValueConvertible)?] {
-        [s.id, s.groupID, s.date.description, s.startMinute, s.minutes, s.topic, s.note, s.status.rawValue,
+        [s.id, s.groupID, s.date.sqlText, s.startMinute, s.minutes, s.topic, s.note, s.status.rawValue,
          s.signedAt, s.signedByID, s.revision]
     }
     static func decode(_ r: Row, at o: Int) throws -> GroupSession {
@@ -341,7 +360,7 @@ enum DrugScreenTable: TableMapping {
     static let table = "drug_screens"
     static let columns = ["id", "client_id", "collected_on", "observed", "random", "note"]
     static func values(_ d: DrugScreen) -> [(any DatabaseValueConvertible)?] {
-        [d.id, d.clientID, d.collectedOn.description, d.observed, d.random, d.note]
+        [d.id, d.clientID, d.collectedOn.sqlText, d.observed, d.random, d.note]
     }
     static func decode(_ r: Row, at o: Int) throws -> DrugScreen {
         DrugScreen(id: r[o], clientID: r[o + 1], collectedOn: try Col.day(r, o + 2, "drug_screens.collected_on"),
@@ -372,8 +391,8 @@ enum ReferralTable: TableMapping {
     static let table = "referrals"
     static let columns = ["id", "client_id", "type", "agency", "referred_on", "status", "follow_up_on", "note", "revision"]
     static func values(_ x: Referral) -> [(any DatabaseValueConvertible)?] {
-        [x.id, x.clientID, x.type.rawValue, x.agency, x.referredOn.description, x.status.rawValue,
-         x.followUpOn?.description, x.note, x.revision]
+        [x.id, x.clientID, x.type.rawValue, x.agency, x.referredOn.sqlText, x.status.rawValue,
+         x.followUpOn?.sqlText, x.note, x.revision]
     }
     static func decode(_ r: Row, at o: Int) throws -> Referral {
         Referral(id: r[o], clientID: r[o + 1], type: try Col.value(r, o + 2, "referrals.type"), agency: r[o + 3],
@@ -400,8 +419,8 @@ enum ConsentTable: TableMapping {
     static let columns = ["id", "client_id", "discloser", "recipient", "purpose", "information_covered", "expires_on",
                           "expiration_event", "signed_on", "revoked_on", "revision"]
     static func values(_ c: Consent) -> [(any DatabaseValueConvertible)?] {
-        [c.id, c.clientID, c.discloser, c.recipient, c.purpose, c.informationCovered, c.expiresOn?.description,
-         c.expirationEvent, c.signedOn.description, c.revokedOn?.description, c.revision]
+        [c.id, c.clientID, c.discloser, c.recipient, c.purpose, c.informationCovered, c.expiresOn?.sqlText,
+         c.expirationEvent, c.signedOn.sqlText, c.revokedOn?.sqlText, c.revision]
     }
     static func decode(_ r: Row, at o: Int) throws -> Consent {
         Consent(id: r[o], clientID: r[o + 1], discloser: r[o + 2], recipient: r[o + 3], purpose: r[o + 4],
@@ -493,4 +512,26 @@ enum Tables {
     static func staff(_ row: Row) throws -> Staff { try StaffTable.decode(row) }
     static func client(_ row: Row) throws -> Client { try ClientTable.decode(row) }
     static func insert(_ staff: Staff, _ db: Database) throws -> RowID { try StaffTable.insert(staff, db) }
+}
+
+extension Day {
+    /// "YYYY-MM-DD", as stored. Built from digits: `description` goes through String(format:),
+    /// which is slow on Linux and the demo formats millions of dates.
+    var sqlText: String {
+        String(unsafeUninitializedCapacity: 10) { buffer in
+            func put(_ value: Int, _ width: Int, at start: Int) {
+                var v = value
+                for i in stride(from: start + width - 1, through: start, by: -1) {
+                    buffer[i] = UInt8(0x30 + v % 10)
+                    v /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            buffer[4] = 0x2D
+            put(month, 2, at: 5)
+            buffer[7] = 0x2D
+            put(day, 2, at: 8)
+            return 10
+        }
+    }
 }

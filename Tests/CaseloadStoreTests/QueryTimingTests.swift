@@ -1,0 +1,69 @@
+// How long each screen's query takes. On the shared small demo by default; point
+// CASELOAD_BENCH_DB at a store made by `caseload demo --clients 5000 --years 10` to check the
+// SPEC §8 scale (the targets are asserted there; figures are printed either way).
+import CaseloadCore
+import CaseloadStore
+import Foundation
+import XCTest
+
+final class QueryTimingTests: XCTestCase {
+    private func time(_ label: String, runs: Int = 15, _ body: () throws -> Void) rethrows -> Double {
+        var samples: [Double] = []
+        try body()                                   // warm the page cache once
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        samples.sort()
+        let median = samples[samples.count / 2]
+        print(String(format: "query %-28@ median %7.2f ms  max %7.2f ms", label as NSString, median, samples.last!))
+        return median
+    }
+
+    func testScreenQueriesAreFast() throws {
+        let env = ProcessInfo.processInfo.environment
+        let store: SQLiteStore
+        let today: Day
+        if let path = env["CASELOAD_BENCH_DB"] {
+            store = try SQLiteStore.open(path: path)
+            today = store.clock.today()
+        } else {
+            store = try DemoCache.shared.store(clients: 300)
+            today = fixtureToday
+        }
+        let atScale = env["CASELOAD_BENCH_DB"] != nil
+        let counselor = try XCTUnwrap(try store.allStaff().filter { $0.role == .counselor }.min { $0.id! < $1.id! })
+        let rows = try store.caseloadRows(for: counselor.id!, scope: .mine, on: today)
+        let client = try XCTUnwrap(rows.max { try! store.noteCount(clientID: $0.id) < store.noteCount(clientID: $1.id) })
+        let noteID = try XCTUnwrap(try store.notes(clientID: client.id, limit: 1, offset: 0).first?.id)
+
+        let all = try time("caseloadRows(.all)") { _ = try store.caseloadRows(for: counselor.id!, scope: .all, on: today) }
+        let home = try time("homeSummary") { _ = try store.homeSummary(for: counselor.id!, on: today) }
+        let mine = try time("caseloadRows(.mine)") { _ = try store.caseloadRows(for: counselor.id!, scope: .mine, on: today) }
+        let chart = try time("chartSummary") { _ = try store.chartSummary(clientID: client.id) }
+        let notes = try time("notes(limit: 50)") { _ = try store.notes(clientID: client.id, limit: 50, offset: 0) }
+        let deep = try time("notes(offset: 400)") { _ = try store.notes(clientID: client.id, limit: 50, offset: 400) }
+        let count = try time("noteCount") { _ = try store.noteCount(clientID: client.id) }
+        let note = try time("note(id:)") { _ = try store.note(id: noteID) }
+        let plan = try time("currentPlan") { _ = try store.currentPlan(clientID: client.id) }
+        let groups = try time("groupMemberships") { _ = try store.groupMemberships(clientID: client.id) }
+        let attendance = try time("attendanceHistory(100)") { _ = try store.attendanceHistory(clientID: client.id, limit: 100) }
+        let screens = try time("drugScreens(50)") { _ = try store.drugScreens(clientID: client.id, limit: 50) }
+        let other = try time("referrals+contacts+consents") {
+            _ = try store.referrals(clientID: client.id); _ = try store.contacts(clientID: client.id)
+            _ = try store.consents(clientID: client.id)
+        }
+        print("client \(client.mrn): \(try store.noteCount(clientID: client.id)) notes; caseload of \(rows.count)")
+
+        // Targets (SPEC §8, the store's brief); loose on the small debug-build demo too.
+        XCTAssertLessThan(all, 30)
+        XCTAssertLessThan(home, 20)
+        let fewMs = atScale ? 5.0 : 10.0
+        for (label, value) in [("mine", mine), ("chart", chart), ("notes", notes), ("deep notes", deep), ("count", count),
+                               ("note", note), ("plan", plan), ("groups", groups), ("attendance", attendance),
+                               ("screens", screens), ("other tabs", other)] {
+            XCTAssertLessThan(value, fewMs, label)
+        }
+    }
+}
