@@ -109,6 +109,53 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
         return SQLiteStore(path: path, clock: clock, pool: pool)
     }
 
+    /// Opens an existing store without writing to it: no lock file, no migration, and the
+    /// database file keeps its bytes (a read-write open may touch the file's header even when
+    /// nothing is saved). For looking at a store: "is it a demo?", exports. Writes through it
+    /// fail. A store that still needs a migration from this build throws `.refused`.
+    public static func openReadOnly(path: String, clock: any Clock = SystemClock()) throws -> SQLiteStore {
+        let fm = FileManager.default
+        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !directory.isEmpty {
+            guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CaseloadError.storeDirectoryMissing(path: path)
+            }
+        }
+        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CaseloadError.storeNotFound(path: path) }
+        if isDirectory.boolValue { throw CaseloadError.notACaseloadStore(path: path) }
+        guard access(path, R_OK) == 0 else {
+            throw CaseloadError.refused(
+                "Caseload cannot read the store '\(path)' (\(String(cString: strerror(errno)))). Ask your administrator to give your account access to it.")
+        }
+        switch try readHeader(path: path) {
+        case .empty, .notSQLite, .foreign: throw CaseloadError.notACaseloadStore(path: path)
+        case .caseload, .unknownWAL: break
+        }
+        var config = configuration()
+        config.readonly = true
+        do {
+            let pool = try DatabasePool(path: path, configuration: config)
+            let known = Schema.knownMigrations
+            try pool.read { db in
+                guard try Int32.fetchOne(db, sql: "PRAGMA application_id") == Schema.applicationID else {
+                    throw CaseloadError.notACaseloadStore(path: path)
+                }
+                let applied = try Schema.migrator.appliedIdentifiers(db)
+                if !applied.isSubset(of: Set(known)) {
+                    throw CaseloadError.storeFromNewerVersion(path: path, storeVersion: applied.count, appVersion: known.count)
+                }
+                if applied.count < known.count {
+                    throw CaseloadError.refused(
+                        "The store '\(path)' was made by an older version of Caseload and must be upgraded first: open it once normally (for example with 'caseload --db \(path)').")
+                }
+            }
+            return SQLiteStore(path: path, clock: clock, pool: pool)
+        } catch let error as DatabaseError {
+            throw translate(error, path: path)
+        }
+    }
+
     static func configuration() -> Configuration {
         var config = Configuration()
         // One process per SSH session shares this file: wait for a writer instead of failing.
