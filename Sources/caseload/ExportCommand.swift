@@ -33,7 +33,6 @@ struct ExportCommand: ParsableCommand {
                               detail: SignIn.auditDetail(me, what: client == nil ? "exported the whole store as JSON" : "exported one client as JSON"))
         let output = BufferedOutput(fd: 1)
         try Exporter.export(repository, clientMRN: client, write: output.write)
-        try output.write("\n")
         try output.flush()
     }
 }
