@@ -83,13 +83,17 @@ struct DemoCommand: ParsableCommand {
         }
         let isDemo: Bool
         do {
-            let existing = try SQLiteStore.open(path: location.path, create: false)
+            // Read-only: looking must not lock, migrate or rewrite someone's real store.
+            let existing = try SQLiteStore.openReadOnly(path: location.path)
             isDemo = try existing.settings().isDemo
         } catch let error as CaseloadError {
             switch error {
-            case .notACaseloadStore, .storeDamaged, .storeFromNewerVersion:
+            case .notACaseloadStore, .storeDamaged:
                 throw CaseloadError.refused(
                     "'\(location.path)' already exists and is not a Caseload demo store, so it was left alone. Give another path with --db, or move that file away first.")
+            case .storeFromNewerVersion, .refused:
+                throw CaseloadError.refused(
+                    "'\(location.path)' already exists and could not be checked (\(error.description)), so it was left alone. Give another path with --db.")
             default:
                 throw error
             }

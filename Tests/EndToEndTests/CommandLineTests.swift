@@ -55,7 +55,13 @@ final class CommandLineTests: XCTestCase {
         // A store made by init is real: demo must leave it alone.
         let real = dir.appendingPathComponent("real.sqlite").path
         XCTAssertEqual(try Run.caseload(["init", "--db", real, "--admin", demo.osUser]).status, 0)
-        // Compare what the store holds (SQLite may rewrite pages when it is opened and closed).
+        let bytesBefore = try Data(contentsOf: URL(fileURLWithPath: real))
+        let refusedFirst = try Run.caseload(["demo", "--db", real, "--clients", "5"])
+        XCTAssertNotEqual(refusedFirst.status, 0)
+        XCTAssertTrue(refusedFirst.stderr.contains("not a demo"), refusedFirst.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: real)), bytesBefore,
+                       "looking at a real store does not even rewrite its file")
+        // And what it holds is still there.
         let before = try Run.caseload(["export", "--db", real]).stdout
         XCTAssertTrue(before.contains(demo.osUser), before)
         let refused = try Run.caseload(["demo", "--db", real, "--clients", "5"])
