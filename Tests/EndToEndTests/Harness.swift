@@ -211,6 +211,9 @@ final class TmuxSession {
         guard alive else { return }
         alive = false
         _ = try? tmux(["kill-server"])
+        // tmux leaves the socket file of a killed server behind; do not litter /tmp with one per test.
+        let dir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        unlink("\(dir)/tmux-\(getuid())/\(socket)")
     }
 
     deinit { kill() }
