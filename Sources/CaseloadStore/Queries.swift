@@ -249,17 +249,18 @@ extension SQLiteStore {
     // MARK: Groups
 
     /// Attended and held count the group's sessions inside the membership window
-    /// (joined on or after, before the day the member left).
+    /// (joined on or after, before the day the member left). The window is written as one
+    /// range on date so that both ends bound the index scan.
     public func groupMemberships(clientID: RowID) throws -> [GroupMembershipRow] {
         try read { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT gm.group_id, g.name, m.name, g.weekday, g.start_minute, g.minutes, gm.joined_on, gm.left_on,
                        (SELECT count(*) FROM attendance a JOIN group_sessions s ON s.id = a.group_session_id
                         WHERE a.client_id = gm.client_id AND s.group_id = gm.group_id AND s.date >= gm.joined_on
-                          AND (gm.left_on IS NULL OR s.date < gm.left_on) AND a.status IN (\(Self.attendedList))),
+                          AND s.date < coalesce(gm.left_on, '9999-12-31') AND a.status IN (\(Self.attendedList))),
                        (SELECT count(*) FROM group_sessions s
                         WHERE s.group_id = gm.group_id AND s.status = 'held' AND s.date >= gm.joined_on
-                          AND (gm.left_on IS NULL OR s.date < gm.left_on))
+                          AND s.date < coalesce(gm.left_on, '9999-12-31'))
                 FROM group_members gm JOIN groups g ON g.id = gm.group_id JOIN modalities m ON m.id = g.modality_id
                 WHERE gm.client_id = ?
                 ORDER BY gm.left_on IS NOT NULL, gm.joined_on DESC, gm.id DESC

@@ -97,7 +97,9 @@ enum Col {
         // The usual shape, ["a","b"] without escapes, is split by hand: the Caseload screen
         // reads thousands of these at once.
         if s.hasPrefix("[\""), s.hasSuffix("\"]"), s.count >= 4, !s.contains("\\") {
-            return String(s.dropFirst(2).dropLast(2)).components(separatedBy: "\",\"")
+            let parts = String(s.dropFirst(2).dropLast(2)).components(separatedBy: "\",\"")
+            // Any other quote means another layout (spaces after commas…): let the decoder read it.
+            if parts.allSatisfy({ !$0.contains("\"") }) { return parts }
         }
         guard let flags = try? JSONDecoder().decode([String].self, from: Data(s.utf8)) else {
             throw BadStoredValue(column: "clients.flags", value: s)

@@ -229,6 +229,16 @@ final class SchemaTests: XCTestCase {
         XCTAssertEqual(try store.settings().planReviewIntervalDays, 90, "an unreadable value falls back to the default")
     }
 
+    func testFlagsWrittenByOtherToolsAreRead() throws {
+        for (stored, flags) in [("[]", []), ("[\"co-occurring\"]", ["co-occurring"]),
+                                ("[\"a\", \"b\"]", ["a", "b"]), ("[ \"x\" ,\"y\" ]", ["x", "y"]),
+                                ("[\"say \\\"hi\\\"\",\"é\"]", ["say \"hi\"", "é"]), ("[\"\"]", [""])] {
+            try store.dbPool.write { try $0.execute(sql: "UPDATE clients SET flags = ?", arguments: [stored]) }
+            XCTAssertEqual(try store.chartSummary(clientID: client.id!).client.flags, flags, stored)
+            XCTAssertEqual(try store.caseloadRows(for: ana.id!, scope: .mine, on: fixtureToday).first?.flags, flags, stored)
+        }
+    }
+
     func testAnUnreadableValueIsReportedAsDamage() throws {
         // Written behind the app's back (the CHECK only guards the shape of a date).
         try store.dbPool.write { try $0.execute(sql: "UPDATE clients SET date_of_birth = '1990-02-31'") }
