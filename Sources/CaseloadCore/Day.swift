@@ -63,7 +63,12 @@ public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConverti
     public var weekday: Int { ((ordinal % 7) + 7 + 3) % 7 }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        // Hand-padded: String(format:) is slow on Linux, and exports print millions of dates.
+        func pad(_ n: Int, _ width: Int) -> String {
+            let s = String(n)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 
     public static func < (a: Day, b: Day) -> Bool { a.ordinal < b.ordinal }
