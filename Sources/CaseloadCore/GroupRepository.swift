@@ -1,0 +1,125 @@
+// What the Groups screen and the attendance sheet ask of a store (issue: groups and attendance).
+// Kept apart from CaseloadRepository so the read-side foundation stays small; SQLiteStore implements both.
+import Foundation
+
+public struct GroupListRow: Hashable, Sendable, Identifiable {
+    public var group: CounselingGroup
+    public var modality: String
+    public var facilitatorIDs: [RowID]
+    public var facilitatorNames: [String]
+    public var rosterSize: Int            // current members (joined, not left, client not discharged)
+    public var isMine: Bool               // I facilitate it
+    public var id: RowID { group.id! }
+    public init(group: CounselingGroup, modality: String, facilitatorIDs: [RowID], facilitatorNames: [String],
+                rosterSize: Int, isMine: Bool) {
+        self.group = group; self.modality = modality; self.facilitatorIDs = facilitatorIDs
+        self.facilitatorNames = facilitatorNames; self.rosterSize = rosterSize; self.isMine = isMine
+    }
+}
+
+public struct RosterMember: Hashable, Sendable, Identifiable {
+    public var memberID: RowID            // GroupMember.id
+    public var clientID: RowID
+    public var clientName: String
+    public var mrn: String
+    public var joinedOn: Day
+    public var leftOn: Day?
+    public var clientStatus: ClientStatus
+    public var id: RowID { memberID }
+    public init(memberID: RowID, clientID: RowID, clientName: String, mrn: String, joinedOn: Day, leftOn: Day?,
+                clientStatus: ClientStatus) {
+        self.memberID = memberID; self.clientID = clientID; self.clientName = clientName; self.mrn = mrn
+        self.joinedOn = joinedOn; self.leftOn = leftOn; self.clientStatus = clientStatus
+    }
+}
+
+public struct AttendanceSheet: Hashable, Sendable {
+    public struct Line: Hashable, Sendable, Identifiable {
+        public var clientID: RowID
+        public var clientName: String
+        public var mrn: String
+        public var attendance: Attendance?  // nil: not marked yet
+        public var id: RowID { clientID }
+        public init(clientID: RowID, clientName: String, mrn: String, attendance: Attendance?) {
+            self.clientID = clientID; self.clientName = clientName; self.mrn = mrn; self.attendance = attendance
+        }
+    }
+    public var session: GroupSession
+    public var group: CounselingGroup
+    public var facilitatorIDs: [RowID]
+    /// Members on the roster on the session date (joined on or before, not left before it, client not
+    /// discharged), plus anyone already marked on this session; sorted by name.
+    public var lines: [Line]
+    public var lastChangedBy: String?     // display name of whoever saved the note last
+    public var lastChangedAt: Date?
+    public init(session: GroupSession, group: CounselingGroup, facilitatorIDs: [RowID], lines: [Line],
+                lastChangedBy: String? = nil, lastChangedAt: Date? = nil) {
+        self.session = session; self.group = group; self.facilitatorIDs = facilitatorIDs; self.lines = lines
+        self.lastChangedBy = lastChangedBy; self.lastChangedAt = lastChangedAt
+    }
+}
+
+/// A save refused because someone else changed the record first (optimistic versioning).
+public struct EditConflict: Error, Hashable, Sendable, CustomStringConvertible {
+    public var what: String
+    public var changedBy: String
+    public var changedAt: Date?
+    public init(what: String, changedBy: String, changedAt: Date?) {
+        self.what = what; self.changedBy = changedBy; self.changedAt = changedAt
+    }
+    public var description: String { "\(what) was changed by \(changedBy) while you were editing it." }
+}
+
+public struct AttendanceReportRow: Hashable, Sendable {
+    public var groupName: String
+    public var clientName: String
+    public var mrn: String
+    public var present: Int, absent: Int, excused: Int, late: Int, leftEarly: Int
+    public var sessionsHeld: Int          // sessions held while this person was a member
+    /// Attended (present, late or left early) / sessions held, 0…100; nil when none were held.
+    public var percent: Double? {
+        sessionsHeld == 0 ? nil : Double(present + late + leftEarly) * 100 / Double(sessionsHeld)
+    }
+    public init(groupName: String, clientName: String, mrn: String, present: Int, absent: Int, excused: Int,
+                late: Int, leftEarly: Int, sessionsHeld: Int) {
+        self.groupName = groupName; self.clientName = clientName; self.mrn = mrn; self.present = present
+        self.absent = absent; self.excused = excused; self.late = late; self.leftEarly = leftEarly
+        self.sessionsHeld = sessionsHeld
+    }
+}
+
+public protocol GroupRepository: AnyObject, Sendable {
+    /// Every active group, the ones `staffID` facilitates first, then by name.
+    func groups(for staffID: RowID) throws -> [GroupListRow]
+    /// The whole roster, past members included (leftOn set), current first.
+    func roster(groupID: RowID) throws -> [RosterMember]
+    /// Creates (group.id == nil) or updates a group. Only an administrator, a supervisor or one of the
+    /// group's facilitators may; others get CaseloadError.refused. An update whose `revision` is stale
+    /// throws EditConflict. Returns the saved group (revision bumped).
+    func saveGroup(_ group: CounselingGroup, facilitatorIDs: [RowID], by staff: Staff) throws -> CounselingGroup
+    func enroll(clientID: RowID, groupID: RowID, on day: Day, by staff: Staff) throws
+    /// Sets leftOn; history stays.
+    func discharge(memberID: RowID, on day: Day, by staff: Staff) throws
+    /// The group's sessions dated within from…to, newest first. Creates the missing `scheduled` session
+    /// for each date the weekly schedule falls on in that range (idempotent across processes).
+    func groupSessions(groupID: RowID, from: Day, to: Day) throws -> [GroupSession]
+    func addSession(groupID: RowID, date: Day, startMinute: Int, minutes: Int, by staff: Staff) throws -> GroupSession
+    func attendanceSheet(sessionID: RowID) throws -> AttendanceSheet
+    /// Marks one member (insert or update of that one row only, so co-facilitators marking other members
+    /// at the same time never lose each other's marks); sets the session `held`. `line` nil keeps the line.
+    @discardableResult
+    func mark(sessionID: RowID, clientID: RowID, status: AttendanceStatus, minutes: Int, line: String?,
+              by staff: Staff) throws -> Attendance
+    /// Saves topic and group note; `expectedRevision` stale → EditConflict naming who changed it and when.
+    @discardableResult
+    func saveGroupNote(sessionID: RowID, topic: String, note: String, expectedRevision: Int,
+                       by staff: Staff) throws -> GroupSession
+    /// Signs the session (locks it: the store refuses later changes to it and its attendance).
+    func signGroupSession(sessionID: RowID, by staff: Staff) throws
+    /// Clients of `counselorID`'s caseload absent from the last N consecutive held sessions of any group
+    /// (N = ProgramSettings.consecutiveAbsencesAlert) → the count of consecutive absences.
+    func absenceAlerts(counselorID: RowID) throws -> [RowID: Int]
+    /// Per member and group, counts over sessions held from…to; for a client, across their groups.
+    func attendanceReport(groupID: RowID?, clientID: RowID?, from: Day, to: Day) throws
+        -> (sessionsHeld: Int, rows: [AttendanceReportRow])
+}
