@@ -31,18 +31,7 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
     /// schema is newer than this build throws .storeFromNewerVersion.
     public static func open(path: String, create: Bool = false, clock: any Clock = SystemClock()) throws -> SQLiteStore {
         let fm = FileManager.default
-        let directory = (path as NSString).deletingLastPathComponent
-        var isDirectory: ObjCBool = false
-        if !directory.isEmpty {
-            guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw CaseloadError.storeDirectoryMissing(path: path)
-            }
-        }
-        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { throw CaseloadError.notACaseloadStore(path: path) }
-        } else if !create {
-            throw CaseloadError.storeNotFound(path: path)
-        }
+        if try !checkLocation(path) && !create { throw CaseloadError.storeNotFound(path: path) }
 
         // Two processes migrating at once crash one another (SQLite cannot run DDL under a
         // reader's feet reliably), so open + migrate is serialised across processes.
@@ -109,11 +98,8 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
         return SQLiteStore(path: path, clock: clock, pool: pool)
     }
 
-    /// Opens an existing store without writing to it: no lock file, no migration, and the
-    /// database file keeps its bytes (a read-write open may touch the file's header even when
-    /// nothing is saved). For looking at a store: "is it a demo?", exports. Writes through it
-    /// fail. A store that still needs a migration from this build throws `.refused`.
-    public static func openReadOnly(path: String, clock: any Clock = SystemClock()) throws -> SQLiteStore {
+    /// Checks the folder exists and `path` is not a folder; returns whether the file exists.
+    private static func checkLocation(_ path: String) throws -> Bool {
         let fm = FileManager.default
         let directory = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
@@ -122,8 +108,17 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
                 throw CaseloadError.storeDirectoryMissing(path: path)
             }
         }
-        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CaseloadError.storeNotFound(path: path) }
+        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
         if isDirectory.boolValue { throw CaseloadError.notACaseloadStore(path: path) }
+        return true
+    }
+
+    /// Opens an existing store without writing to it: no lock file, no migration, and the
+    /// database file keeps its bytes (a read-write open may touch the file's header even when
+    /// nothing is saved). For looking at a store: "is it a demo?", exports. Writes through it
+    /// fail. A store that still needs a migration from this build throws `.refused`.
+    public static func openReadOnly(path: String, clock: any Clock = SystemClock()) throws -> SQLiteStore {
+        guard try checkLocation(path) else { throw CaseloadError.storeNotFound(path: path) }
         guard access(path, R_OK) == 0 else {
             throw CaseloadError.refused(
                 "Caseload cannot read the store '\(path)' (\(String(cString: strerror(errno)))). Ask your administrator to give your account access to it.")
