@@ -147,6 +147,7 @@ private struct DemoBuild {
     let attendanceStatement: Statement
     let sessionStatement: Statement
     let memberStatement: Statement
+    let sessionSignStatement: Statement
     let planStatusStatement: Statement
 
     // Sentence banks parsed once into pieces, so filling a note is concatenation.
@@ -164,6 +165,7 @@ private struct DemoBuild {
         attendanceStatement = try db.makeStatement(sql: AttendanceTable.insertSQL)
         sessionStatement = try db.makeStatement(sql: GroupSessionTable.insertSQL)
         memberStatement = try db.makeStatement(sql: MemberTable.insertSQL)
+        sessionSignStatement = try db.makeStatement(sql: "UPDATE group_sessions SET signed_at = ?, signed_by_id = ? WHERE id = ?")
         planStatusStatement = try db.makeStatement(sql: "UPDATE treatment_plans SET status = ? WHERE id = ?")
         phrases = Phrases()
         for row in try Row.fetchAll(db, sql: "SELECT name, id FROM modalities") {
@@ -843,8 +845,8 @@ private struct DemoBuild {
             try sessionStatement.execute(arguments: [
                 sessionID, group.id, day.sqlText, group.startMinute, group.minutes, topic,
                 held ? r.pick(DemoText.groupNotes) : (status == .cancelled ? "Cancelled: facilitator out; members notified." : ""),
-                status.rawValue, held ? stamp(day, group.startMinute + group.minutes + 30) : nil,
-                held ? seed.facilitators[0] : nil, 1,
+                // Signed only after its attendance is written: the store refuses attendance on a signed session.
+                status.rawValue, nil, nil, 1,
             ])
             if held {
                 for member in active {
@@ -862,6 +864,9 @@ private struct DemoBuild {
                     ])
                     nextAttendanceID += 1
                 }
+                try sessionSignStatement.execute(arguments: [
+                    stamp(day, group.startMinute + group.minutes + 30), seed.facilitators[0], sessionID,
+                ])
             }
             day = day.adding(days: 7)
             week += 1

@@ -12,6 +12,7 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try v1(db) }
+        migrator.registerMigration("v2") { db in try v2(db) }
         return migrator
     }
 
@@ -382,6 +383,40 @@ enum Schema {
         for (name, body) in seededPlanTemplates {
             try db.execute(sql: "INSERT INTO plan_templates (name, body) VALUES (?, ?)", arguments: [name, body])
         }
+    }
+
+    // MARK: - v2: groups and attendance
+
+    /// Who saved a group or a group note last (named in an edit conflict), and the lock on
+    /// signed group sessions: once signed, the session and its attendance are what was signed.
+    /// attendance already has UNIQUE (group_session_id, client_id) from v1, which `mark` upserts on.
+    private static func v2(_ db: Database) throws {
+        let sessionLocked = "This group session is signed and cannot be changed."
+        let attendanceLocked = "The attendance of a signed group session cannot be changed."
+        let signed = { (column: String) in "(SELECT signed_at FROM group_sessions WHERE id = \(column)) IS NOT NULL" }
+        try db.execute(sql: """
+            ALTER TABLE groups ADD COLUMN updated_by_id INTEGER REFERENCES staff(id);
+            ALTER TABLE groups ADD COLUMN updated_at DATETIME;
+            ALTER TABLE group_sessions ADD COLUMN updated_by_id INTEGER REFERENCES staff(id);
+            ALTER TABLE group_sessions ADD COLUMN updated_at DATETIME;
+
+            CREATE TRIGGER group_sessions_signed_update BEFORE UPDATE ON group_sessions
+            WHEN OLD.signed_at IS NOT NULL
+            BEGIN SELECT RAISE(ABORT, '\(sessionLocked)'); END;
+            CREATE TRIGGER group_sessions_signed_delete BEFORE DELETE ON group_sessions
+            WHEN OLD.signed_at IS NOT NULL
+            BEGIN SELECT RAISE(ABORT, '\(sessionLocked)'); END;
+
+            CREATE TRIGGER attendance_signed_insert BEFORE INSERT ON attendance
+            WHEN \(signed("NEW.group_session_id"))
+            BEGIN SELECT RAISE(ABORT, '\(attendanceLocked)'); END;
+            CREATE TRIGGER attendance_signed_update BEFORE UPDATE ON attendance
+            WHEN \(signed("OLD.group_session_id")) OR \(signed("NEW.group_session_id"))
+            BEGIN SELECT RAISE(ABORT, '\(attendanceLocked)'); END;
+            CREATE TRIGGER attendance_signed_delete BEFORE DELETE ON attendance
+            WHEN \(signed("OLD.group_session_id"))
+            BEGIN SELECT RAISE(ABORT, '\(attendanceLocked)'); END;
+            """)
     }
 
     /// Triggers that keep signed records and the audit trail as they were signed.

@@ -1,0 +1,437 @@
+// GroupRepository on the SQLite store: groups, rosters, group sessions, attendance marks,
+// group notes with optimistic versioning, signing, absence alerts and the attendance report.
+import CaseloadCore
+import Foundation
+import GRDB
+
+extension SQLiteStore: GroupRepository {
+    /// On the roster on a day: joined by then, not yet left, and the client not discharged.
+    /// `day` is an SQL expression (a `?` or a column).
+    static func onRoster(_ member: String, _ client: String, day: String) -> String {
+        "\(member).joined_on <= \(day) AND (\(member).left_on IS NULL OR \(member).left_on > \(day)) AND \(client).status <> 'discharged'"
+    }
+
+    // MARK: Groups
+
+    public func groups(for staffID: RowID) throws -> [GroupListRow] {
+        let today = clock.today().sqlText
+        return try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(GroupTable.select("g")), m.name,
+                       (SELECT count(*) FROM group_members gm JOIN clients c ON c.id = gm.client_id
+                        WHERE gm.group_id = g.id AND \(Self.onRoster("gm", "c", day: "?"))),
+                       EXISTS (SELECT 1 FROM group_facilitators f WHERE f.group_id = g.id AND f.staff_id = ?) AS mine
+                FROM groups g JOIN modalities m ON m.id = g.modality_id
+                WHERE g.active = 1
+                ORDER BY mine DESC, g.name, g.id
+                """, arguments: [today, staffID])
+            let n = GroupTable.columns.count
+            var facilitators: [RowID: [(RowID, String)]] = [:]
+            for r in try Row.fetchAll(db, sql: """
+                SELECT f.group_id, s.id, s.display_name FROM group_facilitators f JOIN staff s ON s.id = f.staff_id
+                ORDER BY s.display_name, s.id
+                """) {
+                facilitators[r[0], default: []].append((r[1], r[2]))
+            }
+            return try rows.map { r in
+                let group = try GroupTable.decode(r)
+                let f = facilitators[group.id!] ?? []
+                return GroupListRow(group: group, modality: r[n], facilitatorIDs: f.map(\.0),
+                                    facilitatorNames: f.map(\.1), rosterSize: r[n + 1], isMine: r[n + 2])
+            }
+        }
+    }
+
+    /// The id of the group called `name` exactly (names are unique), active or not.
+    public func groupID(named name: String) throws -> RowID? {
+        try read { db in try RowID.fetchOne(db, sql: "SELECT id FROM groups WHERE name = ?", arguments: [name]) }
+    }
+
+    public func roster(groupID: RowID) throws -> [RosterMember] {
+        let today = clock.today().sqlText
+        return try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT gm.id, c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, gm.joined_on,
+                       gm.left_on, c.status, \(Self.onRoster("gm", "c", day: "?")) AS current
+                FROM group_members gm JOIN clients c ON c.id = gm.client_id
+                WHERE gm.group_id = ?
+                """, arguments: [today, groupID])
+            let members = try rows.map { r in
+                (current: r[9] as Bool,
+                 member: RosterMember(memberID: r[0], clientID: r[1],
+                                      clientName: clientDisplayName(first: r[2], last: r[3], preferred: r[4]), mrn: r[5],
+                                      joinedOn: try Col.day(r, 6, "group_members.joined_on"),
+                                      leftOn: try Col.optionalDay(r, 7, "group_members.left_on"),
+                                      clientStatus: try Col.value(r, 8, "clients.status")))
+            }
+            return members.sorted { a, b in
+                if a.current != b.current { return a.current }
+                let order = Self.nameOrder(a.member.clientName, b.member.clientName)
+                if order != .orderedSame { return order == .orderedAscending }
+                return a.member.joinedOn > b.member.joinedOn
+            }.map(\.member)
+        }
+    }
+
+    /// Names in the order a person expects ("Ñúñez" with the N's, not after "Z").
+    static func nameOrder(_ a: String, _ b: String) -> ComparisonResult {
+        let folded = a.compare(b, options: [.caseInsensitive, .diacriticInsensitive])
+        return folded != .orderedSame ? folded : a.compare(b)
+    }
+
+    public func saveGroup(_ group: CounselingGroup, facilitatorIDs: [RowID], by staff: Staff) throws -> CounselingGroup {
+        var g = group
+        g.name = group.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        g.room = group.room.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !g.name.isEmpty else { throw CaseloadError.invalidInput("A group needs a name.") }
+        guard (0...6).contains(g.weekday) else { throw CaseloadError.invalidInput("Choose the day of the week the group meets.") }
+        guard (0..<1440).contains(g.startMinute) else {
+            throw CaseloadError.invalidInput("The group's start time must be between 00:00 and 23:59.")
+        }
+        guard g.minutes > 0 else { throw CaseloadError.invalidInput("A group session must last at least one minute.") }
+        guard g.capacity > 0 else { throw CaseloadError.invalidInput("A group's capacity must be at least 1.") }
+        let facilitators = Array(Set(facilitatorIDs)).sorted()
+        let now = clock.now()
+        return try write { db in
+            if let id = g.id {
+                try Self.requireGroupEditor(staff, groupID: id, db, to: "change this group")
+            } else if !(staff.role == .admin || staff.role == .supervisor || facilitators.contains(staff.id ?? -1)) {
+                throw CaseloadError.refused(
+                    "Only an administrator, a clinical supervisor or one of the group's facilitators can create a group.")
+            }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM groups WHERE name = ? AND id IS NOT ?", arguments: [g.name, g.id]) == true {
+                throw CaseloadError.invalidInput("Another group is already called '\(g.name)'. Choose another name.")
+            }
+            for f in facilitators where try Bool.fetchOne(db, sql: "SELECT 1 FROM staff WHERE id = ?", arguments: [f]) != true {
+                throw CaseloadError.invalidInput("A facilitator chosen for '\(g.name)' is not a staff member.")
+            }
+            if let id = g.id {
+                try db.execute(sql: """
+                    UPDATE groups SET name = ?, modality_id = ?, weekday = ?, start_minute = ?, minutes = ?, room = ?,
+                           is_open = ?, capacity = ?, active = ?, revision = revision + 1, updated_by_id = ?, updated_at = ?
+                    WHERE id = ? AND revision = ?
+                    """, arguments: [g.name, g.modalityID, g.weekday, g.startMinute, g.minutes, g.room, g.isOpen,
+                                     g.capacity, g.active, staff.id, now, id, g.revision])
+                if db.changesCount == 0 {
+                    guard let r = try Row.fetchOne(db, sql: """
+                        SELECT coalesce(s.display_name, 'someone else'), g.updated_at
+                        FROM groups g LEFT JOIN staff s ON s.id = g.updated_by_id WHERE g.id = ?
+                        """, arguments: [id]) else { throw CaseloadError.notFound(what: "The group '\(g.name)'") }
+                    throw EditConflict(what: "The group", changedBy: r[0], changedAt: r[1])
+                }
+                g.revision += 1
+                try db.execute(sql: "DELETE FROM group_facilitators WHERE group_id = ?", arguments: [id])
+            } else {
+                g.revision = 1
+                g.id = try GroupTable.insert(g, db)
+                try db.execute(sql: "UPDATE groups SET updated_by_id = ?, updated_at = ? WHERE id = ?",
+                               arguments: [staff.id, now, g.id])
+            }
+            for f in facilitators { try FacilitatorTable.insert(GroupFacilitator(groupID: g.id!, staffID: f), db) }
+            try audit(db, group.id == nil ? .create : .update, staff, clientID: nil, subject: "group:\(g.id!)",
+                      detail: "\(group.id == nil ? "created" : "changed") the group '\(g.name)'")
+            return g
+        }
+    }
+
+    public func enroll(clientID: RowID, groupID: RowID, on day: Day, by staff: Staff) throws {
+        try write { db in
+            try Self.requireGroupEditor(staff, groupID: groupID, db, to: "enroll members in this group")
+            let group = try Self.group(groupID, db)
+            guard let c = try Row.fetchOne(db, sql: """
+                SELECT legal_first_name, legal_last_name, preferred_name, status FROM clients WHERE id = ?
+                """, arguments: [clientID]) else { throw CaseloadError.notFound(what: "The client") }
+            let name = clientDisplayName(first: c[0], last: c[1], preferred: c[2])
+            if (c[3] as String) == ClientStatus.discharged.rawValue {
+                throw CaseloadError.refused("\(name) is discharged from the program and cannot join a group.")
+            }
+            if try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM group_members WHERE group_id = ? AND client_id = ? AND (left_on IS NULL OR left_on > ?)
+                """, arguments: [groupID, clientID, day.sqlText]) == true {
+                throw CaseloadError.invalidInput("\(name) is already a member of \(group.name).")
+            }
+            let size = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM group_members gm JOIN clients c ON c.id = gm.client_id
+                WHERE gm.group_id = ? AND \(Self.onRoster("gm", "c", day: "?"))
+                """, arguments: [groupID, day.sqlText]) ?? 0
+            if size >= group.capacity {
+                throw CaseloadError.refused("\(group.name) is full (\(group.capacity) members). Raise its capacity or discharge a member first.")
+            }
+            try MemberTable.insert(GroupMember(groupID: groupID, clientID: clientID, joinedOn: day), db)
+            try audit(db, .update, staff, clientID: clientID, subject: "group:\(groupID)",
+                      detail: "enrolled in '\(group.name)' from \(day)")
+        }
+    }
+
+    public func discharge(memberID: RowID, on day: Day, by staff: Staff) throws {
+        try write { db in
+            guard let member = try MemberTable.fetchAll(db, where: "id = ?", [memberID]).first else {
+                throw CaseloadError.notFound(what: "The group membership")
+            }
+            try Self.requireGroupEditor(staff, groupID: member.groupID, db, to: "discharge members from this group")
+            let group = try Self.group(member.groupID, db)
+            if let left = member.leftOn, left <= clock.today() {
+                throw CaseloadError.invalidInput("This member already left \(group.name) on \(left).")
+            }
+            guard day >= member.joinedOn else {
+                throw CaseloadError.invalidInput("The leave date \(day) is before the day the member joined (\(member.joinedOn)).")
+            }
+            try db.execute(sql: "UPDATE group_members SET left_on = ? WHERE id = ?", arguments: [day.sqlText, memberID])
+            try audit(db, .update, staff, clientID: member.clientID, subject: "group:\(member.groupID)",
+                      detail: "left '\(group.name)' on \(day)")
+        }
+    }
+
+    // MARK: Sessions
+
+    public func groupSessions(groupID: RowID, from: Day, to: Day) throws -> [GroupSession] {
+        guard from <= to else { return [] }
+        // One write transaction: check-then-insert cannot race another process (writers are serialised).
+        return try write { db in
+            let group = try Self.group(groupID, db)
+            if group.active {
+                var day = from.adding(days: (group.weekday - from.weekday + 7) % 7)
+                let exists = try db.cachedStatement(sql: "SELECT 1 FROM group_sessions WHERE group_id = ? AND date = ?")
+                while day <= to {
+                    if try Bool.fetchOne(exists, arguments: [groupID, day.sqlText]) != true {
+                        try GroupSessionTable.insert(GroupSession(groupID: groupID, date: day, startMinute: group.startMinute,
+                                                                  minutes: group.minutes, status: .scheduled), db)
+                    }
+                    day = day.adding(days: 7)
+                }
+            }
+            return try GroupSessionTable.fetchAll(db, where: "group_id = ? AND date BETWEEN ? AND ?",
+                                                  [groupID, from.sqlText, to.sqlText],
+                                                  orderBy: "date DESC, start_minute DESC, id DESC")
+        }
+    }
+
+    public func addSession(groupID: RowID, date: Day, startMinute: Int, minutes: Int, by staff: Staff) throws -> GroupSession {
+        guard (0..<1440).contains(startMinute) else {
+            throw CaseloadError.invalidInput("The session's start time must be between 00:00 and 23:59.")
+        }
+        guard minutes > 0 else { throw CaseloadError.invalidInput("A group session must last at least one minute.") }
+        return try write { db in
+            try Self.requireGroupEditor(staff, groupID: groupID, db, to: "add a session to this group")
+            let group = try Self.group(groupID, db)
+            var session = GroupSession(groupID: groupID, date: date, startMinute: startMinute, minutes: minutes, status: .scheduled)
+            session.id = try GroupSessionTable.insert(session, db)
+            try audit(db, .create, staff, clientID: nil, subject: "group_session:\(session.id!)",
+                      detail: "added a session of '\(group.name)' on \(date) \(formatClockTime(startMinute))")
+            return session
+        }
+    }
+
+    public func attendanceSheet(sessionID: RowID) throws -> AttendanceSheet {
+        try read { db in
+            let (session, changedBy, changedAt) = try Self.sessionWithEditor(sessionID, db)
+            let group = try Self.group(session.groupID, db)
+            let facilitatorIDs = try RowID.fetchAll(db, sql: "SELECT staff_id FROM group_facilitators WHERE group_id = ? ORDER BY staff_id",
+                                                    arguments: [session.groupID])
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, \(AttendanceTable.select("a"))
+                FROM clients c LEFT JOIN attendance a ON a.group_session_id = ? AND a.client_id = c.id
+                WHERE c.id IN (SELECT gm.client_id FROM group_members gm JOIN clients c2 ON c2.id = gm.client_id
+                               WHERE gm.group_id = ? AND \(Self.onRoster("gm", "c2", day: "?")))
+                   OR a.id IS NOT NULL
+                """, arguments: [sessionID, session.groupID, session.date.sqlText])
+            let lines = try rows.map { r in
+                AttendanceSheet.Line(clientID: r[0], clientName: clientDisplayName(first: r[1], last: r[2], preferred: r[3]),
+                                     mrn: r[4], attendance: r.hasNull(atIndex: 5) ? nil : try AttendanceTable.decode(r, at: 5))
+            }.sorted { a, b in
+                let order = Self.nameOrder(a.clientName, b.clientName)
+                return order != .orderedSame ? order == .orderedAscending : a.clientID < b.clientID
+            }
+            return AttendanceSheet(session: session, group: group, facilitatorIDs: facilitatorIDs, lines: lines,
+                                   lastChangedBy: changedBy, lastChangedAt: changedAt)
+        }
+    }
+
+    @discardableResult
+    public func mark(sessionID: RowID, clientID: RowID, status: AttendanceStatus, minutes: Int, line: String?,
+                     by staff: Staff) throws -> Attendance {
+        guard minutes >= 0 else { throw CaseloadError.invalidInput("Minutes attended cannot be negative.") }
+        // A short write transaction touching only this member's row: a co-facilitator marking
+        // someone else at the same time waits a moment and keeps their mark.
+        return try write { db in
+            let session = try Self.session(sessionID, db)
+            try Self.requireGroupEditor(staff, groupID: session.groupID, db, to: "take attendance for this group")
+            if session.signedAt != nil {
+                throw CaseloadError.refused("The attendance of a signed group session cannot be changed.")
+            }
+            let allowed = try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM group_members gm JOIN clients c ON c.id = gm.client_id
+                WHERE gm.group_id = ? AND gm.client_id = ? AND \(Self.onRoster("gm", "c", day: "?"))
+                UNION ALL SELECT 1 FROM attendance WHERE group_session_id = ? AND client_id = ?
+                """, arguments: [session.groupID, clientID, session.date.sqlText, sessionID, clientID]) == true
+            guard allowed else {
+                throw CaseloadError.invalidInput("This client is not on the group's roster on \(session.date).")
+            }
+            try db.execute(sql: """
+                INSERT INTO attendance (group_session_id, client_id, status, minutes, line) VALUES (?, ?, ?, ?, coalesce(?, ''))
+                ON CONFLICT (group_session_id, client_id) DO UPDATE SET
+                    status = excluded.status, minutes = excluded.minutes,
+                    line = CASE WHEN ? IS NULL THEN attendance.line ELSE excluded.line END,
+                    revision = attendance.revision + 1
+                """, arguments: [sessionID, clientID, status.rawValue, minutes, line, line])
+            if session.status != .held {
+                try db.execute(sql: "UPDATE group_sessions SET status = 'held' WHERE id = ?", arguments: [sessionID])
+            }
+            guard let saved = try AttendanceTable.fetchAll(db, where: "group_session_id = ? AND client_id = ?",
+                                                           [sessionID, clientID]).first else {
+                throw CaseloadError.notFound(what: "The attendance mark")
+            }
+            return saved
+        }
+    }
+
+    @discardableResult
+    public func saveGroupNote(sessionID: RowID, topic: String, note: String, expectedRevision: Int,
+                              by staff: Staff) throws -> GroupSession {
+        let now = clock.now()
+        return try write { db in
+            let session = try Self.session(sessionID, db)
+            try Self.requireGroupEditor(staff, groupID: session.groupID, db, to: "write this group's notes")
+            if session.signedAt != nil { throw CaseloadError.refused("This group session is signed and cannot be changed.") }
+            try db.execute(sql: """
+                UPDATE group_sessions SET topic = ?, note = ?, revision = revision + 1, updated_by_id = ?, updated_at = ?
+                WHERE id = ? AND revision = ?
+                """, arguments: [topic, note, staff.id, now, sessionID, expectedRevision])
+            if db.changesCount == 0 {
+                let (_, by, at) = try Self.sessionWithEditor(sessionID, db)
+                throw EditConflict(what: "The group note", changedBy: by ?? "someone else", changedAt: at)
+            }
+            return try Self.session(sessionID, db)
+        }
+    }
+
+    public func signGroupSession(sessionID: RowID, by staff: Staff) throws {
+        let now = clock.now()
+        try write { db in
+            let session = try Self.session(sessionID, db)
+            try Self.requireGroupEditor(staff, groupID: session.groupID, db, to: "sign this group's sessions")
+            if session.signedAt != nil { throw CaseloadError.refused("This group session is already signed.") }
+            guard session.status == .held else {
+                throw CaseloadError.invalidInput("Take attendance before signing: nobody is marked on this session yet.")
+            }
+            try db.execute(sql: "UPDATE group_sessions SET signed_at = ?, signed_by_id = ? WHERE id = ?",
+                           arguments: [now, staff.id, sessionID])
+            let group = try Self.group(session.groupID, db)
+            try audit(db, .sign, staff, clientID: nil, subject: "group_session:\(sessionID)",
+                      detail: "signed the session of '\(group.name)' on \(session.date)")
+        }
+    }
+
+    // MARK: Alerts and report
+
+    public func absenceAlerts(counselorID: RowID) throws -> [RowID: Int] {
+        let today = clock.today().sqlText
+        return try read { db in
+            let threshold = max(1, try SettingsCodec.read(db).consecutiveAbsencesAlert)
+            let memberships = try Row.fetchAll(db, sql: """
+                SELECT gm.client_id, gm.group_id, gm.joined_on FROM group_members gm JOIN clients c ON c.id = gm.client_id
+                WHERE c.primary_counselor_id = ? AND \(Self.onRoster("gm", "c", day: "?"))
+                """, arguments: [counselorID, today])
+            let trail = try db.cachedStatement(sql: """
+                SELECT a.status FROM group_sessions s
+                LEFT JOIN attendance a ON a.group_session_id = s.id AND a.client_id = ?
+                WHERE s.group_id = ? AND s.status = 'held' AND s.date >= ? AND s.date <= ?
+                ORDER BY s.date DESC, s.start_minute DESC, s.id DESC
+                """)
+            var alerts: [RowID: Int] = [:]
+            for m in memberships {
+                let clientID: RowID = m[0], groupID: RowID = m[1], joined: String = m[2]
+                let statuses = try String?.fetchCursor(trail, arguments: [clientID, groupID, joined, today])
+                var count = 0
+                while let status = try statuses.next(), status == AttendanceStatus.absent.rawValue { count += 1 }
+                if count >= threshold { alerts[clientID] = max(alerts[clientID] ?? 0, count) }
+            }
+            return alerts
+        }
+    }
+
+    public func attendanceReport(groupID: RowID?, clientID: RowID?, from: Day, to: Day) throws
+        -> (sessionsHeld: Int, rows: [AttendanceReportRow]) {
+        guard (groupID == nil) != (clientID == nil) else {
+            throw CaseloadError.invalidInput("An attendance report is for one group or for one client.")
+        }
+        guard from <= to else { throw CaseloadError.invalidInput("The report's start date \(from) is after its end date \(to).") }
+        return try read { db in
+            let filter = groupID != nil ? "gm.group_id = :id" : "gm.client_id = :id"
+            // Each stint of membership counts the held sessions inside both the range and the stint.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT g.name, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn,
+                       count(s.id),
+                       coalesce(sum(a.status = 'present'), 0), coalesce(sum(a.status = 'absent'), 0),
+                       coalesce(sum(a.status = 'excused'), 0), coalesce(sum(a.status = 'late'), 0),
+                       coalesce(sum(a.status = 'left_early'), 0)
+                FROM group_members gm
+                JOIN groups g ON g.id = gm.group_id
+                JOIN clients c ON c.id = gm.client_id
+                LEFT JOIN group_sessions s ON s.group_id = gm.group_id AND s.status = 'held'
+                     AND s.date >= max(gm.joined_on, :from) AND s.date <= :to
+                     AND s.date < coalesce(gm.left_on, '9999-12-31')
+                LEFT JOIN attendance a ON a.group_session_id = s.id AND a.client_id = gm.client_id
+                WHERE \(filter) AND gm.joined_on <= :to AND (gm.left_on IS NULL OR gm.left_on > :from)
+                GROUP BY gm.group_id, gm.client_id
+                """,
+                arguments: ["id": groupID ?? clientID, "from": from.sqlText, "to": to.sqlText])
+            let report = rows.map { r in
+                AttendanceReportRow(groupName: r[0], clientName: clientDisplayName(first: r[1], last: r[2], preferred: r[3]),
+                                    mrn: r[4], present: r[6], absent: r[7], excused: r[8], late: r[9], leftEarly: r[10],
+                                    sessionsHeld: r[5])
+            }.sorted { a, b in
+                let g = Self.nameOrder(a.groupName, b.groupName)
+                if g != .orderedSame { return g == .orderedAscending }
+                let c = Self.nameOrder(a.clientName, b.clientName)
+                return c != .orderedSame ? c == .orderedAscending : a.mrn < b.mrn
+            }
+            let held: Int
+            if let groupID {
+                held = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM group_sessions WHERE group_id = ? AND status = 'held' AND date BETWEEN ? AND ?
+                    """, arguments: [groupID, from.sqlText, to.sqlText]) ?? 0
+            } else {
+                held = report.reduce(0) { $0 + $1.sessionsHeld }
+            }
+            return (held, report)
+        }
+    }
+
+    // MARK: Helpers
+
+    private static func requireGroupEditor(_ staff: Staff, groupID: RowID, _ db: Database, to action: String) throws {
+        if staff.role == .admin || staff.role == .supervisor { return }
+        if let id = staff.id, try Bool.fetchOne(db, sql: "SELECT 1 FROM group_facilitators WHERE group_id = ? AND staff_id = ?",
+                                                arguments: [groupID, id]) == true { return }
+        throw CaseloadError.refused(
+            "Only an administrator, a clinical supervisor or one of the group's facilitators can \(action).")
+    }
+
+    private static func group(_ id: RowID, _ db: Database) throws -> CounselingGroup {
+        guard let g = try GroupTable.fetchAll(db, where: "id = ?", [id]).first else { throw CaseloadError.notFound(what: "The group") }
+        return g
+    }
+
+    private static func session(_ id: RowID, _ db: Database) throws -> GroupSession {
+        guard let s = try GroupSessionTable.fetchAll(db, where: "id = ?", [id]).first else {
+            throw CaseloadError.notFound(what: "The group session")
+        }
+        return s
+    }
+
+    private static func sessionWithEditor(_ id: RowID, _ db: Database) throws -> (GroupSession, String?, Date?) {
+        guard let r = try Row.fetchOne(db, sql: """
+            SELECT \(GroupSessionTable.select("s")), st.display_name, s.updated_at
+            FROM group_sessions s LEFT JOIN staff st ON st.id = s.updated_by_id WHERE s.id = ?
+            """, arguments: [id]) else { throw CaseloadError.notFound(what: "The group session") }
+        let n = GroupSessionTable.columns.count
+        return (try GroupSessionTable.decode(r), r[n], r[n + 1])
+    }
+
+    private func audit(_ db: Database, _ action: AuditAction, _ staff: Staff, clientID: RowID?, subject: String,
+                       detail: String) throws {
+        try AuditTable.insert(AuditEvent(at: clock.now(), staffID: staff.id, username: staff.username, action: action,
+                                         clientID: clientID, subject: subject, detail: detail), db)
+    }
+}
