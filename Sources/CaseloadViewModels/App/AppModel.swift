@@ -7,12 +7,18 @@ public enum Screen: Hashable, Sendable {
     case home(HomeState)
     case caseload(CaseloadState)
     case chart(ChartState)
+    case groups(GroupsState)
+    case group(GroupState)
+    case sheet(SheetState)
 
     public var title: String {
         switch self {
         case .home: "Home"
         case .caseload: "Caseload"
         case .chart: "Chart"
+        case .groups: "Groups"
+        case .group: "Group"
+        case .sheet: "Attendance"
         }
     }
 }
@@ -33,21 +39,23 @@ public final class AppModel {
     public static let minimumSize = Size(width: 60, height: 16)
 
     public let repository: any CaseloadRepository
+    /// Groups and attendance; nil for a store without them (the Groups screen then says so).
+    public let groups: (any GroupRepository)?
     public let identity: Identity
     public let clock: any Clock
     public let keyMap: KeyMap
     public private(set) var themeNames: [String]
 
     public private(set) var size: Size
-    public private(set) var stack: [Screen] = []
-    public private(set) var message: Message?
+    public internal(set) var stack: [Screen] = []
+    public internal(set) var message: Message?
     public private(set) var prompt: Prompt?
     public private(set) var help: HelpState?
     public private(set) var settings: ProgramSettings
 
-    public init(repository: any CaseloadRepository, identity: Identity, clock: any Clock, size: Size,
-                keyMap: KeyMap = .standard, themeNames: [String] = []) {
-        self.repository = repository; self.identity = identity; self.clock = clock; self.size = size
+    public init(repository: any CaseloadRepository, groups: (any GroupRepository)? = nil, identity: Identity,
+                clock: any Clock, size: Size, keyMap: KeyMap = .standard, themeNames: [String] = []) {
+        self.repository = repository; self.groups = groups; self.identity = identity; self.clock = clock; self.size = size
         self.keyMap = keyMap; self.themeNames = themeNames
         do {
             settings = try repository.settings()
@@ -74,6 +82,19 @@ public final class AppModel {
     }
 
     public var current: Screen { stack[stack.count - 1] }
+
+    /// The open question of the screen on top, if any (drawn on the message line).
+    var screenPrompt: ScreenPrompt? {
+        switch current {
+        case .sheet(let s): s.prompt
+        case .group(let s): s.prompt
+        default: nil
+        }
+    }
+
+    private func isConflictPrompt(_ p: ScreenPrompt) -> Bool {
+        if case .conflict = p.kind { return true } else { return false }
+    }
 
     var contentArea: Rect { Rect(x: 0, y: 1, width: size.width, height: max(1, size.height - 3)) }
     var isTooSmall: Bool { size.width < Self.minimumSize.width || size.height < Self.minimumSize.height }
@@ -103,6 +124,9 @@ public final class AppModel {
             case .home(var s): _ = HomeScreen.reduce(&s, .resized(area)); stack[i] = .home(s)
             case .caseload(var s): _ = CaseloadScreen.reduce(&s, .resized(area)); stack[i] = .caseload(s)
             case .chart(var s): _ = ChartScreen.reduce(&s, .resized(area)); stack[i] = .chart(s)
+            case .groups(var s): _ = GroupsScreen.reduce(&s, .resized(area)); stack[i] = .groups(s)
+            case .group(var s): _ = GroupScreen.reduce(&s, .resized(area)); stack[i] = .group(s)
+            case .sheet(var s): _ = SheetScreen.reduce(&s, .resized(area)); stack[i] = .sheet(s)
             }
         }
         if var h = help { h.resize(to: size, keyMap: keyMap, scopes: scopes); help = h }
@@ -113,6 +137,9 @@ public final class AppModel {
         case .home: HomeScreen.scopes
         case .caseload: CaseloadScreen.scopes
         case .chart(let s): ChartScreen.scopes(s)
+        case .groups: GroupsScreen.scopes
+        case .group: GroupScreen.scopes
+        case .sheet: SheetScreen.scopes
         }
     }
 
@@ -128,6 +155,19 @@ public final class AppModel {
             message = nil
             let r = CaseloadScreen.reduce(&s, .searchKey(key))
             replaceTop(.caseload(s))
+            return perform(r)
+        }
+        // A screen's own question (minutes, a line, y/n) takes every key until it is answered.
+        if case .sheet(var s) = current, s.prompt != nil {
+            message = nil
+            let r = SheetScreen.reduce(&s, .promptKey(key))
+            replaceTop(.sheet(s))
+            return perform(r)
+        }
+        if case .group(var s) = current, s.prompt != nil {
+            message = nil
+            let r = GroupScreen.reduce(&s, .promptKey(key))
+            replaceTop(.group(s))
             return perform(r)
         }
         message = nil
@@ -169,11 +209,17 @@ public final class AppModel {
             request = CaseloadScreen.reduce(&s, .command(command)); replaceTop(.caseload(s))
         case .chart(var s):
             request = ChartScreen.reduce(&s, .command(command, key)); replaceTop(.chart(s))
+        case .groups(var s):
+            request = GroupsScreen.reduce(&s, .command(command)); replaceTop(.groups(s))
+        case .group(var s):
+            request = GroupScreen.reduce(&s, .command(command)); replaceTop(.group(s))
+        case .sheet(var s):
+            request = SheetScreen.reduce(&s, .command(command)); replaceTop(.sheet(s))
         }
         return perform(request)
     }
 
-    private func replaceTop(_ screen: Screen) { stack[stack.count - 1] = screen }
+    func replaceTop(_ screen: Screen) { stack[stack.count - 1] = screen }
 
     /// Runs what a reducer asked for, feeding results back as actions.
     @discardableResult
@@ -219,12 +265,17 @@ public final class AppModel {
             } catch {
                 message = Message("Could not open the note: \(describe(error))", .error)
             }
+        case .openGroups, .openGroup, .openSheet, .reloadSheet, .mark, .markMany, .saveGroupNote, .signSession,
+             .enroll, .discharge, .addSession, .saveGroup:
+            performGroups(request)
         }
         return .redraw
     }
 
     /// Screens under the top may be stale after a visit to a chart; Home is cheap to reload.
-    private func refreshTop() {
+    func refreshTop() {
+        if case .group(let g) = current { reloadGroup(g.groupID); return }
+        if case .groups = current { reloadGroups(); return }
         guard case .home(var s) = current else { return }
         if let summary = try? repository.homeSummary(for: identity.staffID, on: clock.today()) {
             _ = HomeScreen.reduce(&s, .loaded(summary))
@@ -351,6 +402,8 @@ public final class AppModel {
             return .redraw
         case .caseload:
             return perform(.openCaseload)
+        case .groups:
+            return perform(.openGroups)
         case .home:
             stack.removeSubrange(1...)
             refreshTop()
@@ -371,8 +424,9 @@ public final class AppModel {
         }
     }
 
-    private func describe(_ error: Error) -> String {
+    func describe(_ error: Error) -> String {
         if let e = error as? CaseloadError { return e.description }
+        if let e = error as? EditConflict { return e.description }
         return String(describing: error)
     }
 
@@ -390,6 +444,9 @@ public final class AppModel {
         case .home(let s): HomeScreen.render(s, into: &buffer)
         case .caseload(let s): CaseloadScreen.render(s, into: &buffer, showCursor: !s.isSearching)
         case .chart(let s): ChartScreen.render(s, into: &buffer)
+        case .groups(let s): GroupsScreen.render(s, into: &buffer)
+        case .group(let s): GroupScreen.render(s, into: &buffer)
+        case .sheet(let s): SheetScreen.render(s, into: &buffer)
         }
         let messageRow = size.height - 2
         var hints = keyMap.hints(for: scopes)
@@ -410,6 +467,12 @@ public final class AppModel {
             if case .caseload(let s) = current, let editor = s.searchEditor {
                 editor.draw(into: &buffer, prompt: "/", x: 0, y: messageRow, width: size.width, role: .commandLine)
                 hints = [("Enter", "keep filter"), ("Esc", "clear search")]
+            } else if let p = screenPrompt {
+                if let m = message { Chrome.message(into: &buffer, m, y: messageRow - 1) }
+                p.draw(into: &buffer, y: messageRow, width: size.width)
+                hints = p.isYesNo ? (isConflictPrompt(p) ? [("r", "reload theirs"), ("o", "overwrite"), ("Esc", "keep editing")]
+                                                         : [("y", "yes"), ("n", "no")])
+                    : [("Enter", "save"), ("Esc", "cancel")]
             } else if let m = message {
                 Chrome.message(into: &buffer, m, y: messageRow)
             }

@@ -12,6 +12,7 @@ public enum ParsedCommand: Hashable, Sendable {
     case theme(String?)
     case help
     case caseload
+    case groups
     case home
     case empty
     case unknown(String)
@@ -23,6 +24,7 @@ public enum CommandPrompt {
         CommandSpec(name: "theme", aliases: [], usage: ":theme NAME", summary: "switch colours; :theme alone lists them"),
         CommandSpec(name: "help", aliases: ["h"], usage: ":help", summary: "show the keys and commands"),
         CommandSpec(name: "caseload", aliases: [], usage: ":caseload", summary: "go to the caseload table"),
+        CommandSpec(name: "groups", aliases: [], usage: ":groups", summary: "go to the program's groups"),
         CommandSpec(name: "home", aliases: [], usage: ":home", summary: "go to today's overview"),
     ]
 
@@ -38,6 +40,7 @@ public enum CommandPrompt {
         case "theme": return .theme(words.count > 1 ? words[1...].joined(separator: " ") : nil)
         case "help": return .help
         case "caseload": return .caseload
+        case "groups": return .groups
         default: return .home
         }
     }

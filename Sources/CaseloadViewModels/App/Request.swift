@@ -12,6 +12,20 @@ public enum Request: Hashable, Sendable {
     case loadChartTab(ChartTab)
     case loadMoreNotes(offset: Int)
     case loadNote(RowID)
+    // Groups and attendance (the app model talks to the GroupRepository).
+    case openGroups
+    case openGroup(groupID: RowID)
+    case openSheet(sessionID: RowID)
+    case reloadSheet(sessionID: RowID)
+    case mark(sessionID: RowID, clientID: RowID, status: AttendanceStatus, minutes: Int, line: String?)
+    case markMany(sessionID: RowID, clientIDs: [RowID], status: AttendanceStatus, minutes: Int)
+    /// `expectedRevision` nil: overwrite whatever is stored now (after a conflict the user chose so).
+    case saveGroupNote(sessionID: RowID, topic: String, note: String, expectedRevision: Int?)
+    case signSession(sessionID: RowID)
+    case enroll(groupID: RowID, mrn: String)
+    case discharge(groupID: RowID, memberID: RowID)
+    case addSession(groupID: RowID)
+    case saveGroup(CounselingGroup, facilitatorIDs: [RowID])
     /// Show a sentence on the message line.
     case message(String, Role)
 }

@@ -52,6 +52,8 @@ public enum HomeScreen {
                 return .openChart(clientID: appt.clientID)
             case .goCaseload:
                 return .openCaseload
+            case .goGroups:
+                return .openGroups
             case .back:
                 return .message("Home is the first screen. Press Q to quit.", .info)
             default:

@@ -11,12 +11,18 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case sortNext = "sort-next", sortPrevious = "sort-previous", sortReverse = "sort-reverse"
     case filterStatus = "filter-status", cycleScope = "cycle-scope"
     case goCaseload = "caseload"
+    case goGroups = "groups"
+    case markPresent = "mark-present", markAbsent = "mark-absent", markExcused = "mark-excused"
+    case markLate = "mark-late", markLeftEarly = "mark-left-early", markAllPresent = "mark-all-present"
+    case memberLine = "member-line", editTopic = "edit-topic", editGroupNote = "edit-group-note"
+    case signSession = "sign-session"
+    case enroll, dischargeMember = "discharge-member", addSession = "add-session", editGroup = "edit-group"
     case help, commandLine = "command-line", redraw
 }
 
 /// Where a binding applies. A screen looks keys up in its own scope first, then list, then global.
 public enum KeyScope: String, CaseIterable, Sendable, Hashable {
-    case global, list, home, caseload, chart, note, help
+    case global, list, home, caseload, chart, note, groups, group, sheet, help
 
     public var title: String {
         switch self {
@@ -26,6 +32,9 @@ public enum KeyScope: String, CaseIterable, Sendable, Hashable {
         case .caseload: "Caseload"
         case .chart: "Client chart"
         case .note: "Reading a note"
+        case .groups: "Groups"
+        case .group: "One group"
+        case .sheet: "Attendance sheet"
         case .help: "This help"
         }
     }
@@ -67,6 +76,27 @@ public struct KeyMap: Hashable, Sendable {
 
         KeyBinding(.open, [.enter], "open chart", scope: .home, hint: true),
         KeyBinding(.goCaseload, [.char("c")], "caseload", scope: .home, hint: true),
+        KeyBinding(.goGroups, [.char("r")], "groups", scope: .home, hint: true),
+
+        KeyBinding(.open, [.enter], "open the group", scope: .groups, hint: true),
+
+        KeyBinding(.open, [.enter], "open the session's sheet / the member's chart", scope: .group, hint: true),
+        KeyBinding(.nextTab, [.tab], "switch roster / sessions", scope: .group, hint: true),
+        KeyBinding(.enroll, [.char("e")], "enroll a client (by MRN)", scope: .group, hint: true),
+        KeyBinding(.dischargeMember, [.char("d")], "discharge the member (today)", scope: .group, hint: true),
+        KeyBinding(.addSession, [.char("a")], "add a session today", scope: .group, hint: true),
+        KeyBinding(.editGroup, [.char("E")], "edit the group", scope: .group, hint: true),
+
+        KeyBinding(.markPresent, [.char("p")], "present", scope: .sheet, hint: true),
+        KeyBinding(.markAbsent, [.char("a")], "absent", scope: .sheet, hint: true),
+        KeyBinding(.markExcused, [.char("e")], "excused", scope: .sheet, hint: true),
+        KeyBinding(.markLate, [.char("l")], "late (asks minutes)", scope: .sheet, hint: true),
+        KeyBinding(.markLeftEarly, [.char("o")], "left early (asks minutes)", scope: .sheet, hint: true),
+        KeyBinding(.markAllPresent, [.char("A")], "everyone not marked: present", scope: .sheet, hint: true),
+        KeyBinding(.memberLine, [.char("n")], "the member's line", scope: .sheet, hint: true),
+        KeyBinding(.editTopic, [.char("t")], "topic", scope: .sheet),
+        KeyBinding(.editGroupNote, [.char("w")], "write the group note", scope: .sheet),
+        KeyBinding(.signSession, [.char("S")], "sign the session", scope: .sheet, hint: true),
 
         KeyBinding(.open, [.enter], "open chart", scope: .caseload, hint: true),
         KeyBinding(.search, [.char("/")], "search name or MRN", scope: .caseload, hint: true),
@@ -145,6 +175,17 @@ public struct KeyMap: Hashable, Sendable {
         case .open: "open"
         case .nextTab: "next tab"
         case .goCaseload: "caseload"
+        case .goGroups: "groups"
+        case .markLate: "late"
+        case .markLeftEarly: "left early"
+        case .markAllPresent: "rest present"
+        case .memberLine: "line"
+        case .signSession: "sign"
+        case .enroll: "enroll"
+        case .dischargeMember: "discharge"
+        case .addSession: "add session"
+        case .editGroup: "edit"
+        case .nextTab where b.scope == .group: "switch list"
         default: b.label
         }
     }

@@ -1,0 +1,127 @@
+// The app model's half of groups and attendance: runs the Groups requests against the GroupRepository.
+import Foundation
+import CaseloadCore
+
+extension AppModel {
+    func performGroups(_ request: Request) {
+        guard let repo = groups else {
+            message = Message("This store has no groups.", .warning)
+            return
+        }
+        let staff = identity.staff
+        let today = clock.today()
+        do {
+            switch request {
+            case .openGroups:
+                if let i = stack.lastIndex(where: { if case .groups = $0 { true } else { false } }) {
+                    stack.removeSubrange((i + 1)...)
+                    reloadGroups()
+                    return
+                }
+                stack.append(.groups(GroupsState(rows: try repo.groups(for: identity.staffID), area: contentArea)))
+            case .openGroup(let id):
+                stack.append(.group(try loadGroup(id, repo)))
+            case .openSheet(let sessionID):
+                let sheet = try repo.attendanceSheet(sessionID: sessionID)
+                stack.append(.sheet(SheetState(sheet: sheet, area: contentArea, utcOffset: Format.utcOffset(of: clock))))
+            case .reloadSheet(let sessionID):
+                reloadSheet(sessionID, repo)
+            case let .mark(sessionID, clientID, status, minutes, line):
+                defer { reloadSheet(sessionID, repo) }
+                try repo.mark(sessionID: sessionID, clientID: clientID, status: status, minutes: minutes, line: line,
+                              by: staff)
+            case let .markMany(sessionID, clientIDs, status, minutes):
+                defer { reloadSheet(sessionID, repo) }
+                for id in clientIDs {
+                    try repo.mark(sessionID: sessionID, clientID: id, status: status, minutes: minutes, line: nil, by: staff)
+                }
+                message = Message("\(Format.plural(clientIDs.count, "member")) marked \(status.label.lowercased()).", .info)
+            case let .saveGroupNote(sessionID, topic, note, expected):
+                let revision = try expected ?? repo.attendanceSheet(sessionID: sessionID).session.revision
+                do {
+                    try repo.saveGroupNote(sessionID: sessionID, topic: topic, note: note, expectedRevision: revision,
+                                           by: staff)
+                    message = Message("Saved.", .info)
+                    reloadSheet(sessionID, repo)
+                } catch let c as EditConflict {
+                    guard case .sheet(var s) = current else { throw c }
+                    _ = SheetScreen.reduce(&s, .conflict(c, topic: topic, note: note))
+                    replaceTop(.sheet(s))
+                }
+            case .signSession(let sessionID):
+                try repo.signGroupSession(sessionID: sessionID, by: staff)
+                reloadSheet(sessionID, repo)
+                message = Message("Signed. The sheet is now read-only.", .info)
+            case let .enroll(groupID, mrn):
+                let rows = try repository.caseloadRows(for: identity.staffID, scope: .all, on: today)
+                guard let client = rows.first(where: { $0.mrn.caseInsensitiveCompare(mrn) == .orderedSame }) else {
+                    message = Message("No client has the MRN “\(mrn)”.", .error)
+                    return
+                }
+                try repo.enroll(clientID: client.id, groupID: groupID, on: today, by: staff)
+                reloadGroup(groupID)
+                message = Message("\(client.name) joined the group today.", .info)
+            case let .discharge(groupID, memberID):
+                try repo.discharge(memberID: memberID, on: today, by: staff)
+                reloadGroup(groupID)
+                message = Message("Discharged from the group today; their attendance history stays.", .info)
+            case .addSession(let groupID):
+                guard case .group(let g) = current else { return }
+                let s = try repo.addSession(groupID: groupID, date: today, startMinute: g.row.group.startMinute,
+                                            minutes: g.row.group.minutes, by: staff)
+                reloadGroup(groupID)
+                if case .group(var g2) = current, let i = g2.sessions.firstIndex(where: { $0.id == s.id }) {
+                    g2.pane = .sessions; g2.sessionCursor.select(i); replaceTop(.group(g2))
+                }
+                message = Message("Session added for today. Enter opens its sheet.", .info)
+            case let .saveGroup(group, facilitatorIDs):
+                let saved = try repo.saveGroup(group, facilitatorIDs: facilitatorIDs, by: staff)
+                reloadGroup(saved.id!)
+                message = Message("Group “\(saved.name)” saved.", .info)
+            default:
+                break
+            }
+        } catch {
+            message = Message(describe(error), .error)
+        }
+    }
+
+    private func loadGroup(_ id: RowID, _ repo: any GroupRepository) throws -> GroupState {
+        guard let row = try repo.groups(for: identity.staffID).first(where: { $0.id == id }) else {
+            throw CaseloadError.notFound(what: "group")
+        }
+        let today = clock.today()
+        return GroupState(row: row, roster: try repo.roster(groupID: id),
+                          sessions: try repo.groupSessions(groupID: id, from: today.adding(days: -56), to: today.adding(days: 7)),
+                          area: contentArea, today: today)
+    }
+
+    func reloadGroup(_ id: RowID) {
+        guard let repo = groups, case .group(var s) = current else { return }
+        do {
+            let fresh = try loadGroup(id, repo)
+            _ = GroupScreen.reduce(&s, .loaded(fresh.row, fresh.roster, fresh.sessions))
+            replaceTop(.group(s))
+        } catch {
+            message = Message("Could not reload the group: \(describe(error))", .error)
+        }
+    }
+
+    func reloadGroups() {
+        guard let repo = groups, case .groups(var s) = current else { return }
+        if let rows = try? repo.groups(for: identity.staffID) {
+            _ = GroupsScreen.reduce(&s, .loaded(rows)); replaceTop(.groups(s))
+        }
+    }
+
+    /// Reloads after every change so marks a co-facilitator made meanwhile show up too.
+    private func reloadSheet(_ sessionID: RowID, _ repo: any GroupRepository) {
+        guard case .sheet(var s) = current, s.sessionID == sessionID else { return }
+        do {
+            _ = SheetScreen.reduce(&s, .loaded(try repo.attendanceSheet(sessionID: sessionID)))
+            replaceTop(.sheet(s))
+        } catch {
+            message = Message("Could not reload the sheet: \(describe(error))", .error)
+        }
+    }
+}
