@@ -6,25 +6,26 @@ import GRDB
 
 extension SQLiteStore: GroupRepository {
     /// On the roster on a day: joined by then, not yet left, and the client not discharged.
-    /// `day` is an SQL expression (a `?` or a column).
-    static func onRoster(_ member: String, _ client: String, day: String) -> String {
-        "\(member).joined_on <= \(day) AND (\(member).left_on IS NULL OR \(member).left_on > \(day)) AND \(client).status <> 'discharged'"
+    /// The day is written into the SQL (a Day prints only digits and dashes) because it is needed twice.
+    static func onRoster(_ member: String, _ client: String, day: Day) -> String {
+        let d = "'\(day.sqlText)'"
+        return "\(member).joined_on <= \(d) AND (\(member).left_on IS NULL OR \(member).left_on > \(d)) AND \(client).status <> 'discharged'"
     }
 
     // MARK: Groups
 
     public func groups(for staffID: RowID) throws -> [GroupListRow] {
-        let today = clock.today().sqlText
+        let today = clock.today()
         return try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT \(GroupTable.select("g")), m.name,
                        (SELECT count(*) FROM group_members gm JOIN clients c ON c.id = gm.client_id
-                        WHERE gm.group_id = g.id AND \(Self.onRoster("gm", "c", day: "?"))),
+                        WHERE gm.group_id = g.id AND \(Self.onRoster("gm", "c", day: today))),
                        EXISTS (SELECT 1 FROM group_facilitators f WHERE f.group_id = g.id AND f.staff_id = ?) AS mine
                 FROM groups g JOIN modalities m ON m.id = g.modality_id
                 WHERE g.active = 1
                 ORDER BY mine DESC, g.name, g.id
-                """, arguments: [today, staffID])
+                """, arguments: [staffID])
             let n = GroupTable.columns.count
             var facilitators: [RowID: [(RowID, String)]] = [:]
             for r in try Row.fetchAll(db, sql: """
@@ -48,14 +49,14 @@ extension SQLiteStore: GroupRepository {
     }
 
     public func roster(groupID: RowID) throws -> [RosterMember] {
-        let today = clock.today().sqlText
+        let today = clock.today()
         return try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT gm.id, c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, gm.joined_on,
-                       gm.left_on, c.status, \(Self.onRoster("gm", "c", day: "?")) AS current
+                       gm.left_on, c.status, \(Self.onRoster("gm", "c", day: today)) AS current
                 FROM group_members gm JOIN clients c ON c.id = gm.client_id
                 WHERE gm.group_id = ?
-                """, arguments: [today, groupID])
+                """, arguments: [groupID])
             let members = try rows.map { r in
                 (current: r[9] as Bool,
                  member: RosterMember(memberID: r[0], clientID: r[1],
@@ -152,8 +153,8 @@ extension SQLiteStore: GroupRepository {
             }
             let size = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM group_members gm JOIN clients c ON c.id = gm.client_id
-                WHERE gm.group_id = ? AND \(Self.onRoster("gm", "c", day: "?"))
-                """, arguments: [groupID, day.sqlText]) ?? 0
+                WHERE gm.group_id = ? AND \(Self.onRoster("gm", "c", day: day))
+                """, arguments: [groupID]) ?? 0
             if size >= group.capacity {
                 throw CaseloadError.refused("\(group.name) is full (\(group.capacity) members). Raise its capacity or discharge a member first.")
             }
@@ -232,9 +233,9 @@ extension SQLiteStore: GroupRepository {
                 SELECT c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, \(AttendanceTable.select("a"))
                 FROM clients c LEFT JOIN attendance a ON a.group_session_id = ? AND a.client_id = c.id
                 WHERE c.id IN (SELECT gm.client_id FROM group_members gm JOIN clients c2 ON c2.id = gm.client_id
-                               WHERE gm.group_id = ? AND \(Self.onRoster("gm", "c2", day: "?")))
+                               WHERE gm.group_id = ? AND \(Self.onRoster("gm", "c2", day: session.date)))
                    OR a.id IS NOT NULL
-                """, arguments: [sessionID, session.groupID, session.date.sqlText])
+                """, arguments: [sessionID, session.groupID])
             let lines = try rows.map { r in
                 AttendanceSheet.Line(clientID: r[0], clientName: clientDisplayName(first: r[1], last: r[2], preferred: r[3]),
                                      mrn: r[4], attendance: r.hasNull(atIndex: 5) ? nil : try AttendanceTable.decode(r, at: 5))
@@ -261,9 +262,9 @@ extension SQLiteStore: GroupRepository {
             }
             let allowed = try Bool.fetchOne(db, sql: """
                 SELECT 1 FROM group_members gm JOIN clients c ON c.id = gm.client_id
-                WHERE gm.group_id = ? AND gm.client_id = ? AND \(Self.onRoster("gm", "c", day: "?"))
+                WHERE gm.group_id = ? AND gm.client_id = ? AND \(Self.onRoster("gm", "c", day: session.date))
                 UNION ALL SELECT 1 FROM attendance WHERE group_session_id = ? AND client_id = ?
-                """, arguments: [session.groupID, clientID, session.date.sqlText, sessionID, clientID]) == true
+                """, arguments: [session.groupID, clientID, sessionID, clientID]) == true
             guard allowed else {
                 throw CaseloadError.invalidInput("This client is not on the group's roster on \(session.date).")
             }
@@ -325,13 +326,13 @@ extension SQLiteStore: GroupRepository {
     // MARK: Alerts and report
 
     public func absenceAlerts(counselorID: RowID) throws -> [RowID: Int] {
-        let today = clock.today().sqlText
+        let today = clock.today()
         return try read { db in
             let threshold = max(1, try SettingsCodec.read(db).consecutiveAbsencesAlert)
             let memberships = try Row.fetchAll(db, sql: """
                 SELECT gm.client_id, gm.group_id, gm.joined_on FROM group_members gm JOIN clients c ON c.id = gm.client_id
-                WHERE c.primary_counselor_id = ? AND \(Self.onRoster("gm", "c", day: "?"))
-                """, arguments: [counselorID, today])
+                WHERE c.primary_counselor_id = ? AND \(Self.onRoster("gm", "c", day: today))
+                """, arguments: [counselorID])
             let trail = try db.cachedStatement(sql: """
                 SELECT a.status FROM group_sessions s
                 LEFT JOIN attendance a ON a.group_session_id = s.id AND a.client_id = ?
@@ -341,7 +342,7 @@ extension SQLiteStore: GroupRepository {
             var alerts: [RowID: Int] = [:]
             for m in memberships {
                 let clientID: RowID = m[0], groupID: RowID = m[1], joined: String = m[2]
-                let statuses = try String?.fetchCursor(trail, arguments: [clientID, groupID, joined, today])
+                let statuses = try String?.fetchCursor(trail, arguments: [clientID, groupID, joined, today.sqlText])
                 var count = 0
                 while let status = try statuses.next(), status == AttendanceStatus.absent.rawValue { count += 1 }
                 if count >= threshold { alerts[clientID] = max(alerts[clientID] ?? 0, count) }
@@ -358,7 +359,8 @@ extension SQLiteStore: GroupRepository {
         guard from <= to else { throw CaseloadError.invalidInput("The report's start date \(from) is after its end date \(to).") }
         return try read { db in
             let filter = groupID != nil ? "gm.group_id = :id" : "gm.client_id = :id"
-            // Each stint of membership counts the held sessions inside both the range and the stint.
+            // Each stint of membership counts the held sessions inside the range and the stint; a
+            // discharged client's stint ends at discharge even when nobody set the leave date.
             let rows = try Row.fetchAll(db, sql: """
                 SELECT g.name, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn,
                        count(s.id),
@@ -370,9 +372,10 @@ extension SQLiteStore: GroupRepository {
                 JOIN clients c ON c.id = gm.client_id
                 LEFT JOIN group_sessions s ON s.group_id = gm.group_id AND s.status = 'held'
                      AND s.date >= max(gm.joined_on, :from) AND s.date <= :to
-                     AND s.date < coalesce(gm.left_on, '9999-12-31')
+                     AND s.date < coalesce(gm.left_on, '9999-12-31') AND s.date < coalesce(c.discharge_date, '9999-12-31')
                 LEFT JOIN attendance a ON a.group_session_id = s.id AND a.client_id = gm.client_id
                 WHERE \(filter) AND gm.joined_on <= :to AND (gm.left_on IS NULL OR gm.left_on > :from)
+                  AND (c.discharge_date IS NULL OR c.discharge_date > :from)
                 GROUP BY gm.group_id, gm.client_id
                 """,
                 arguments: ["id": groupID ?? clientID, "from": from.sqlText, "to": to.sqlText])
