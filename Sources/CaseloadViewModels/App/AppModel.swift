@@ -451,6 +451,12 @@ public final class AppModel {
         let messageRow = size.height - 2
         var hints = keyMap.hints(for: scopes)
         if case .home = current { hints.removeAll { $0.label == "back" } }
+        if case .sheet(let s) = current {
+            // Ten sheet keys do not fit one bar; the five marks share one hint (help lists each).
+            hints = s.isSigned ? [("Esc", "back"), ("?", "help"), ("Q", "quit")]
+                : [("p/a/e/l/o", "mark"), ("A", "all present"), ("n", "line"), ("w", "note"), ("S", "sign"),
+                   ("Esc", "back"), ("?", "help")]
+        }
         if let h = help {
             h.render(into: &buffer)
             hints = [("↑↓", "scroll"), ("Esc", "close help"), ("Q", "quit")]

@@ -54,7 +54,7 @@ public enum SheetScreen {
         case .conflict(let c, let topic, let note):
             let when = c.changedAt.map { " at " + Format.timestamp($0, utcOffset: state.utcOffset) } ?? ""
             state.prompt = ScreenPrompt(.conflict(c, topic: topic, note: note),
-                                        "The note was changed by \(c.changedBy)\(when). r reload theirs / o overwrite with yours")
+                                        "Note changed by \(c.changedBy)\(when): r reload / o overwrite")
             return .none
         case .promptKey(let key):
             return promptKey(&state, key)

@@ -44,14 +44,15 @@ public enum GroupsScreen {
         }
     }
 
+    // Everything fits 80 columns; narrower terminals lose modality, then room, then facilitators.
     static let columns = [
-        TableColumn("Group", width: 14, flexible: true),
-        TableColumn("Modality", width: 14, priority: 30),
-        TableColumn("Facilitators", width: 16, priority: 20),
-        TableColumn("Schedule", width: 15, priority: 60),
-        TableColumn("Room", width: 8, priority: 40),
+        TableColumn("Group", width: 16, flexible: true),
+        TableColumn("Modality", width: 10, priority: 20),
+        TableColumn("Facilitators", width: 14, priority: 45),
+        TableColumn("Schedule", width: 13, priority: 60),
+        TableColumn("Room", width: 6, priority: 30),
         TableColumn("Enrol", width: 6, priority: 50),
-        TableColumn("Roster", width: 6, alignRight: true, priority: 70),
+        TableColumn("Size", width: 5, alignRight: true, priority: 70),
     ]
 
     public static func render(_ state: GroupsState, into buffer: inout ScreenBuffer) {

@@ -164,6 +164,7 @@ public struct KeyMap: Hashable, Sendable {
 
     static func hintLabel(_ b: KeyBinding) -> String {
         switch b.command {
+        case .nextTab where b.scope == .group: "switch list"
         case .moveUp, .moveDown: "move"
         case .sortNext: "sort"
         case .sortReverse: "reverse"
@@ -185,7 +186,6 @@ public struct KeyMap: Hashable, Sendable {
         case .dischargeMember: "discharge"
         case .addSession: "add session"
         case .editGroup: "edit"
-        case .nextTab where b.scope == .group: "switch list"
         default: b.label
         }
     }

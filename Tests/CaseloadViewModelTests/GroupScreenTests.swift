@@ -1,0 +1,179 @@
+// Groups, one group and the attendance sheet on a real SQLite demo store: goldens, navigation, marking.
+import XCTest
+import CaseloadCore
+import CaseloadStore
+@testable import CaseloadViewModels
+
+/// Its own demo store (same spec as DemoStore), because opening groups creates scheduled sessions and
+/// marking changes attendance; the shared store's goldens must not see that.
+enum GroupDemo {
+    static let clock = DemoStore.clock
+
+    static func fresh() throws -> SQLiteStore {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("caseload-gvm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try SQLiteStore.open(path: dir.appendingPathComponent("demo.sqlite").path, create: true, clock: clock)
+        _ = try DemoGenerator(clients: 60, years: 1, seed: 7, today: clock.day, osUsername: "ccounselor").generate(into: store)
+        return store
+    }
+
+    static func app(_ store: SQLiteStore, _ size: Size = .design, user: String = "ccounselor") throws -> AppModel {
+        guard let staff = try store.staff(username: user) else { throw CaseloadError.unknownUser(username: user) }
+        return AppModel(repository: store, groups: store, identity: Identity(staff: staff), clock: clock, size: size)
+    }
+}
+
+final class GroupScreenTests: XCTestCase {
+    func screen(_ app: AppModel) -> String { frameText(app.render()) }
+
+    func testGroupsListGoldensAndMineFirst() throws {
+        let store = try GroupDemo.fresh()
+        let app = try GroupDemo.app(store)
+        app.type("r")
+        guard case .groups(let s) = app.current else { return XCTFail("r on Home opens the groups: \(app.message?.text ?? "")") }
+        XCTAssertFalse(s.rows.isEmpty)
+        XCTAssertTrue(s.rows.first!.isMine, "the groups I facilitate come first")
+        let firstNotMine = s.rows.firstIndex { !$0.isMine } ?? s.rows.count
+        XCTAssertTrue(s.rows[firstNotMine...].allSatisfy { !$0.isMine })
+        let frame = app.render()
+        XCTAssertTrue(frame.line(0).contains("Groups"))
+        XCTAssertTrue(frame.line(2).hasPrefix("> * "), "my groups carry a star")
+        assertGolden(screen(app), "groups-80x24")
+        _ = app.handle(.resize(Size(width: 60, height: 20)))
+        assertGolden(screen(app), "groups-60x20")
+    }
+
+    /// Opens the ccounselor's first group, then the session dated today (adding one if the schedule has none).
+    func openTodaysSheet(_ app: AppModel) throws -> SheetState {
+        app.type("r")
+        app.press(.enter)
+        guard case .group(var g) = app.current else { throw CaseloadError.notFound(what: "group") }
+        if !g.sessions.contains(where: { $0.date == GroupDemo.clock.day }) {
+            app.type("a")
+            guard case .group(let g2) = app.current else { throw CaseloadError.notFound(what: "group") }
+            g = g2
+        }
+        if g.pane == .roster { app.press(.tab) }
+        guard case .group(let g3) = app.current else { throw CaseloadError.notFound(what: "group") }
+        let i = g3.sessions.firstIndex { $0.date == GroupDemo.clock.day }!
+        app.press(.home)
+        for _ in 0..<i { app.press(.down) }
+        app.press(.enter)
+        guard case .sheet(let sheet) = app.current else { throw CaseloadError.notFound(what: "sheet") }
+        return sheet
+    }
+
+    func testGroupAndSheetGoldens() throws {
+        let store = try GroupDemo.fresh()
+        let app = try GroupDemo.app(store)
+        app.type("r")
+        app.press(.enter)
+        guard case .group(let g) = app.current else { return XCTFail("Enter opens the group") }
+        XCTAssertFalse(g.roster.isEmpty)
+        XCTAssertEqual(g.sessions, g.sessions.sorted { $0.date > $1.date }, "sessions newest first")
+        XCTAssertTrue(g.sessions.allSatisfy { $0.date >= GroupDemo.clock.day.adding(days: -56) && $0.date <= GroupDemo.clock.day.adding(days: 7) })
+        assertGolden(screen(app), "group-80x24")
+        app.press(.escape, .escape)
+        let sheet = try openTodaysSheet(app)
+        XCTAssertFalse(sheet.isSigned)
+        XCTAssertTrue(sheet.sheet.lines.allSatisfy { $0.attendance == nil }, "today's sheet starts unmarked")
+        assertGolden(screen(app), "sheet-80x24")
+        // Mark the first present and the second late for 60 minutes with a line; the store holds them.
+        app.type("p")
+        app.type("l")
+        XCTAssertTrue(app.render().line(22).contains("Late: minutes attended?"))
+        app.press(.ctrl("u")); app.type("60"); app.press(.enter)
+        app.press(.up)
+        app.type("n"); app.type("Arrived after the bus; joined the check-in."); app.press(.enter)
+        let stored = try store.attendanceSheet(sessionID: sheet.sessionID)
+        XCTAssertEqual(stored.lines[0].attendance?.status, .present)
+        XCTAssertEqual(stored.lines[0].attendance?.minutes, sheet.sheet.session.minutes)
+        XCTAssertEqual(stored.lines[1].attendance?.status, .late)
+        XCTAssertEqual(stored.lines[1].attendance?.minutes, 60)
+        XCTAssertEqual(stored.lines[1].attendance?.line, "Arrived after the bus; joined the check-in.")
+        XCTAssertEqual(stored.session.status, .held)
+        _ = app.handle(.resize(Size(width: 60, height: 20)))
+        assertGolden(screen(app), "sheet-marked-60x20")
+        _ = app.handle(.resize(Size(width: 80, height: 24)))
+        // Topic, then sign: the sheet says read-only and refuses marks.
+        app.type("t"); app.press(.ctrl("u")); app.type("Coping with cravings"); app.press(.enter)
+        XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).session.topic, "Coping with cravings")
+        app.type("S")
+        XCTAssertTrue(app.render().line(22).contains("Sign this session?"))
+        app.type("y")
+        guard case .sheet(let signed) = app.current else { return XCTFail("still on the sheet") }
+        XCTAssertTrue(signed.isSigned)
+        XCTAssertTrue(app.render().text.contains("Signed — read-only"))
+        app.type("p")
+        XCTAssertTrue(app.render().line(22).contains("read-only"))
+        XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).lines[2].attendance, nil)
+        assertGolden(screen(app), "sheet-signed-80x24")
+    }
+
+    func testCoFacilitatorMarksShowAfterTheNextMarkAndNoteConflictOffersReload() throws {
+        let store = try GroupDemo.fresh()
+        let app = try GroupDemo.app(store)
+        let sheet = try openTodaysSheet(app)
+        XCTAssertGreaterThanOrEqual(sheet.sheet.lines.count, 3)
+        let other = try XCTUnwrap(try store.staff(username: "ccounselor"))
+        // "Another process" marks the last member while this sheet is open.
+        let last = sheet.sheet.lines[sheet.sheet.lines.count - 1]
+        try store.mark(sessionID: sheet.sessionID, clientID: last.clientID, status: .excused, minutes: 0, line: nil, by: other)
+        app.type("p")
+        guard case .sheet(let after) = app.current else { return XCTFail() }
+        XCTAssertEqual(after.sheet.lines.last?.attendance?.status, .excused, "the co-facilitator's mark shows")
+        XCTAssertEqual(after.sheet.lines.first?.attendance?.status, .present)
+        // The note changes underneath us: saving offers reload / overwrite.
+        try store.saveGroupNote(sessionID: sheet.sessionID, topic: "Theirs", note: "Their note",
+                                expectedRevision: after.sheet.session.revision, by: other)
+        app.type("w"); app.press(.ctrl("u")); app.type("My note"); app.press(.enter)
+        XCTAssertTrue(app.render().line(22).contains("r reload / o overwrite"), app.render().line(22))
+        app.type("o")
+        XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).session.note, "My note")
+    }
+
+    func testEnrollByMRNAndDischargeKeepHistory() throws {
+        let store = try GroupDemo.fresh()
+        let app = try GroupDemo.app(store)
+        app.type("r"); app.press(.enter)
+        guard case .group(let g) = app.current else { return XCTFail() }
+        let rows = try store.caseloadRows(for: app.identity.staffID, scope: .all, on: GroupDemo.clock.day)
+        let outsider = try XCTUnwrap(rows.first { r in r.status == .active && !g.roster.contains { $0.clientID == r.id } })
+        app.type("e"); app.type(outsider.mrn.lowercased()); app.press(.enter)
+        guard case .group(let g2) = app.current else { return XCTFail() }
+        XCTAssertTrue(g2.roster.contains { $0.clientID == outsider.id && $0.leftOn == nil }, app.message?.text ?? "")
+        app.type("e"); app.type("NOPE123"); app.press(.enter)
+        XCTAssertEqual(app.message?.text, "No client has the MRN “NOPE123”.")
+        // Discharge the first current member: asks, then sets the left date today.
+        let member = g2.roster[0]
+        app.press(.home)
+        app.type("d")
+        XCTAssertTrue(app.render().line(22).contains("Discharge \(member.clientName)"))
+        app.type("y")
+        let roster = try store.roster(groupID: g.groupID)
+        XCTAssertEqual(roster.first { $0.memberID == member.memberID }?.leftOn, GroupDemo.clock.day)
+    }
+
+    func testGroupFormValidatesAndSaves() throws {
+        let store = try GroupDemo.fresh()
+        let app = try GroupDemo.app(store)
+        app.type("r"); app.press(.enter)
+        guard case .group(let g) = app.current else { return XCTFail() }
+        app.type("E")
+        app.press(.enter)                                       // name kept
+        app.press(.ctrl("u")); app.type("Room 7 Ñ"); app.press(.enter)
+        app.press(.ctrl("u")); app.type("zero"); app.press(.enter)
+        XCTAssertEqual(app.message?.text, "Capacity must be a whole number from 1 to 200.")
+        app.press(.ctrl("u")); app.type("14"); app.press(.enter)
+        app.press(.ctrl("u")); app.type("closed"); app.press(.enter)
+        app.press(.ctrl("u")); app.type("Thu 13:30 75"); app.press(.enter)
+        let saved = try XCTUnwrap(try store.groups(for: app.identity.staffID).first { $0.id == g.groupID })
+        XCTAssertEqual(saved.group.room, "Room 7 Ñ")
+        XCTAssertEqual(saved.group.capacity, 14)
+        XCTAssertFalse(saved.group.isOpen)
+        XCTAssertEqual(saved.group.weekday, 3)
+        XCTAssertEqual(saved.group.startMinute, 13 * 60 + 30)
+        XCTAssertEqual(saved.group.minutes, 75)
+        XCTAssertEqual(saved.group.name, g.row.group.name)
+    }
+}

@@ -1,0 +1,151 @@
+// Attendance-sheet reducer: each action against the whole state that should follow it.
+import XCTest
+import CaseloadCore
+@testable import CaseloadViewModels
+
+final class GroupSheetReducerTests: XCTestCase {
+    static let names = ["Ñúñez, Zoë", "Okafor, Amaka", "Rene\u{301}, José", "李, 雷", "Søndergaard, Freja"]
+
+    func sheet(signed: Bool = false) -> SheetState {
+        let session = GroupSession(id: 900, groupID: 7, date: Fixtures.today, startMinute: 600, minutes: 90,
+                                   topic: "Triggers", note: "Line one\nLine two", status: .scheduled,
+                                   signedAt: signed ? Date(timeIntervalSince1970: 1_772_000_000) : nil,
+                                   signedByID: signed ? 1 : nil, revision: 3)
+        let group = CounselingGroup(id: 7, name: "Early Recovery", modalityID: 1, weekday: 0, startMinute: 600,
+                                    minutes: 90, room: "B", isOpen: true, capacity: 12)
+        let lines = Self.names.enumerated().map { i, n in
+            AttendanceSheet.Line(clientID: RowID(100 + i), clientName: n, mrn: "M0000\(i)", attendance: nil)
+        }
+        return SheetState(sheet: AttendanceSheet(session: session, group: group, facilitatorIDs: [1], lines: lines),
+                          area: Fixtures.area80)
+    }
+
+    func attendance(_ client: RowID, _ status: AttendanceStatus, _ minutes: Int, line: String = "") -> Attendance {
+        Attendance(groupSessionID: 900, clientID: client, status: status, minutes: minutes, line: line)
+    }
+
+    func testPresentMarksTheSelectedMemberWithTheGroupLengthAndMovesOn() {
+        var s = sheet()
+        let r = SheetScreen.reduce(&s, .command(.markPresent))
+        var expected = sheet()
+        expected.sheet.lines[0].attendance = attendance(100, .present, 90)
+        expected.cursor.select(1)
+        XCTAssertEqual(s, expected)
+        XCTAssertEqual(r, .mark(sessionID: 900, clientID: 100, status: .present, minutes: 90, line: nil))
+    }
+
+    func testAbsentThenAllPresentMarksOnlyTheUnmarked() {
+        var s = sheet()
+        _ = SheetScreen.reduce(&s, .command(.moveDown))
+        XCTAssertEqual(SheetScreen.reduce(&s, .command(.markAbsent)),
+                       .mark(sessionID: 900, clientID: 101, status: .absent, minutes: 0, line: nil))
+        let r = SheetScreen.reduce(&s, .command(.markAllPresent))
+        XCTAssertEqual(r, .markMany(sessionID: 900, clientIDs: [100, 102, 103, 104], status: .present, minutes: 90))
+        var expected = sheet()
+        expected.cursor.select(2)
+        for (i, id) in (100...104).enumerated() {
+            expected.sheet.lines[i].attendance = id == 101 ? attendance(101, .absent, 0) : attendance(RowID(id), .present, 90)
+        }
+        XCTAssertEqual(s, expected)
+        XCTAssertEqual(SheetScreen.reduce(&s, .command(.markAllPresent)), .message("Everyone is already marked.", .info))
+    }
+
+    func testLateAsksForMinutesPrefilledWithTheLengthAndEnterAccepts() {
+        var s = sheet()
+        XCTAssertEqual(SheetScreen.reduce(&s, .command(.markLate)), Request.none)
+        var asking = sheet()
+        asking.prompt = ScreenPrompt(.minutes(clientID: 100, status: .late), "Late: minutes attended? ", text: "90")
+        XCTAssertEqual(s, asking, "nothing is marked before the minutes are given")
+        let r = SheetScreen.reduce(&s, .promptKey(.enter))
+        var expected = sheet()
+        expected.sheet.lines[0].attendance = attendance(100, .late, 90)
+        expected.cursor.select(1)
+        XCTAssertEqual(s, expected)
+        XCTAssertEqual(r, .mark(sessionID: 900, clientID: 100, status: .late, minutes: 90, line: nil))
+    }
+
+    func testLeftEarlyWithTypedMinutesAndBadMinutesKeepThePrompt() {
+        var s = sheet()
+        _ = SheetScreen.reduce(&s, .command(.markLeftEarly))
+        _ = SheetScreen.reduce(&s, .promptKey(.ctrl("u")))
+        for c in "45x" { _ = SheetScreen.reduce(&s, .promptKey(.char(c))) }
+        XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.enter)),
+                       .message("Minutes must be a whole number, like 90.", .error))
+        XCTAssertNotNil(s.prompt, "the prompt stays for a correction")
+        XCTAssertNil(s.sheet.lines[0].attendance)
+        _ = SheetScreen.reduce(&s, .promptKey(.backspace))
+        XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.enter)),
+                       .mark(sessionID: 900, clientID: 100, status: .leftEarly, minutes: 45, line: nil))
+        XCTAssertNil(s.prompt)
+        XCTAssertEqual(s.sheet.lines[0].attendance, attendance(100, .leftEarly, 45))
+    }
+
+    func testLineNeedsAMarkThenSavesWithTheSameStatus() {
+        var s = sheet()
+        XCTAssertEqual(SheetScreen.reduce(&s, .command(.memberLine)),
+                       .message("Mark Ñúñez, Zoë first (p a e l o), then write the line.", .info))
+        _ = SheetScreen.reduce(&s, .command(.markExcused))
+        _ = SheetScreen.reduce(&s, .command(.moveUp))
+        _ = SheetScreen.reduce(&s, .command(.memberLine))
+        XCTAssertEqual(s.prompt?.label, "Line for Ñúñez, Zoë: ")
+        for c in "Sick; called ahead 李" { _ = SheetScreen.reduce(&s, .promptKey(.char(c))) }
+        let r = SheetScreen.reduce(&s, .promptKey(.enter))
+        XCTAssertEqual(r, .mark(sessionID: 900, clientID: 100, status: .excused, minutes: 0, line: "Sick; called ahead 李"))
+        var expected = sheet()
+        expected.sheet.lines[0].attendance = attendance(100, .excused, 0, line: "Sick; called ahead 李")
+        XCTAssertEqual(s, expected)
+    }
+
+    func testNoteRoundTripsLineBreaksThroughTheOneLineField() {
+        var s = sheet()
+        _ = SheetScreen.reduce(&s, .command(.editGroupNote))
+        XCTAssertEqual(s.prompt?.editor.text, "Line one ¶ Line two")
+        for c in " ¶ Three" { _ = SheetScreen.reduce(&s, .promptKey(.char(c))) }
+        XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.enter)),
+                       .saveGroupNote(sessionID: 900, topic: "Triggers", note: "Line one\nLine two\nThree",
+                                      expectedRevision: 3))
+    }
+
+    func testSignAsksThenSignedSheetRefusesEveryChange() {
+        var s = sheet()
+        _ = SheetScreen.reduce(&s, .command(.signSession))
+        XCTAssertEqual(s.prompt?.label, "Sign this session? It cannot be changed afterwards. 5 members not marked. (y/n)")
+        XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.char("n"))), Request.none)
+        XCTAssertEqual(s, sheet(), "n leaves everything as it was")
+        _ = SheetScreen.reduce(&s, .command(.signSession))
+        XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.char("y"))), .signSession(sessionID: 900))
+
+        var signed = sheet(signed: true)
+        for c: Command in [.markPresent, .markAbsent, .markExcused, .markLate, .markLeftEarly, .markAllPresent,
+                           .memberLine, .editTopic, .editGroupNote, .signSession] {
+            XCTAssertEqual(SheetScreen.reduce(&signed, .command(c)),
+                           .message("This session is signed; the sheet is read-only.", .warning), "\(c)")
+        }
+        XCTAssertEqual(signed, sheet(signed: true))
+        XCTAssertEqual(SheetScreen.reduce(&signed, .command(.moveDown)), Request.none, "reading still moves")
+        XCTAssertEqual(signed.cursor.selected, 1)
+    }
+
+    func testConflictOffersReloadOrOverwrite() {
+        var s = sheet()
+        let c = EditConflict(what: "The group note", changedBy: "Ingrid López", changedAt: Date(timeIntervalSince1970: 1_772_442_000))
+        _ = SheetScreen.reduce(&s, .conflict(c, topic: "Mine", note: "My note"))
+        XCTAssertEqual(s.prompt?.label, "Note changed by Ingrid López at 2026-03-02 09:00: r reload / o overwrite")
+        var other = s
+        XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.char("r"))), .reloadSheet(sessionID: 900))
+        XCTAssertNil(s.prompt)
+        XCTAssertEqual(SheetScreen.reduce(&other, .promptKey(.char("o"))),
+                       .saveGroupNote(sessionID: 900, topic: "Mine", note: "My note", expectedRevision: nil))
+    }
+
+    func testReloadKeepsThePlaceAndShowsOthersMarks() {
+        var s = sheet()
+        _ = SheetScreen.reduce(&s, .command(.markPresent))
+        var fresh = sheet().sheet
+        fresh.lines[0].attendance = attendance(100, .present, 90)
+        fresh.lines[4].attendance = attendance(104, .absent, 0)
+        _ = SheetScreen.reduce(&s, .loaded(fresh))
+        XCTAssertEqual(s.cursor.selected, 1)
+        XCTAssertEqual(s.sheet, fresh)
+    }
+}
