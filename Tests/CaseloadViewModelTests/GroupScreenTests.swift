@@ -176,4 +176,24 @@ final class GroupScreenTests: XCTestCase {
         XCTAssertEqual(saved.group.minutes, 75)
         XCTAssertEqual(saved.group.name, g.row.group.name)
     }
+
+    func testTabAndEnterOnHomesGroupsTodayOpensTodaysSheet() throws {
+        let store = try GroupDemo.fresh()
+        let app = try GroupDemo.app(store)
+        guard case .home(let home) = app.current, let today = home.summary?.groups.first else {
+            return XCTFail("the demo gives the OS user a group today")
+        }
+        XCTAssertTrue(app.render().text.contains("Groups today (\(home.summary!.groups.count)) · Tab to select"))
+        app.press(.tab)
+        let frame = app.render()
+        XCTAssertTrue(frame.text.contains("Enter takes attendance"))
+        XCTAssertEqual(frame.cursor.map { frame.line($0.y).contains(today.name) }, true, "the cursor is on the group")
+        app.press(.enter)
+        guard case .sheet(let sheet) = app.current else { return XCTFail("Enter opens the sheet: \(app.message?.text ?? "")") }
+        XCTAssertEqual(sheet.sheet.group.id, today.groupID)
+        XCTAssertEqual(sheet.sheet.session.date, GroupDemo.clock.day)
+        app.press(.escape)
+        guard case .home(let back) = app.current else { return XCTFail("Esc goes home") }
+        XCTAssertTrue(back.groupsFocused, "home keeps its place")
+    }
 }

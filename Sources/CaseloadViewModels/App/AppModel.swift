@@ -265,7 +265,7 @@ public final class AppModel {
             } catch {
                 message = Message("Could not open the note: \(describe(error))", .error)
             }
-        case .openGroups, .openGroup, .openSheet, .reloadSheet, .mark, .markMany, .saveGroupNote, .signSession,
+        case .openGroups, .openGroup, .openSheet, .openTodaysSession, .reloadSheet, .mark, .markMany, .saveGroupNote, .signSession,
              .enroll, .discharge, .addSession, .saveGroup:
             performGroups(request)
         }

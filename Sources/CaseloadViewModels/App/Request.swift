@@ -16,6 +16,8 @@ public enum Request: Hashable, Sendable {
     case openGroups
     case openGroup(groupID: RowID)
     case openSheet(sessionID: RowID)
+    /// Home's "Groups today": today's session of the group, created from the schedule if not there yet.
+    case openTodaysSession(groupID: RowID, sessionID: RowID?)
     case reloadSheet(sessionID: RowID)
     case mark(sessionID: RowID, clientID: RowID, status: AttendanceStatus, minutes: Int, line: String?)
     case markMany(sessionID: RowID, clientIDs: [RowID], status: AttendanceStatus, minutes: Int)

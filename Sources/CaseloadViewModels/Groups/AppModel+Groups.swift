@@ -24,6 +24,14 @@ extension AppModel {
             case .openSheet(let sessionID):
                 let sheet = try repo.attendanceSheet(sessionID: sessionID)
                 stack.append(.sheet(SheetState(sheet: sheet, area: contentArea, utcOffset: Format.utcOffset(of: clock))))
+            case let .openTodaysSession(groupID, sessionID):
+                let id = try sessionID ?? repo.groupSessions(groupID: groupID, from: today, to: today).first?.id
+                guard let id else {
+                    message = Message("This group has no session today.", .info)
+                    return
+                }
+                let sheet = try repo.attendanceSheet(sessionID: id)
+                stack.append(.sheet(SheetState(sheet: sheet, area: contentArea, utcOffset: Format.utcOffset(of: clock))))
             case .reloadSheet(let sessionID):
                 reloadSheet(sessionID, repo)
             case let .mark(sessionID, clientID, status, minutes, line):

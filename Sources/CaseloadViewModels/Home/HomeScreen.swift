@@ -5,6 +5,9 @@ public struct HomeState: Hashable, Sendable {
     public var summary: HomeSummary?
     /// Selection over today's individual appointments (groups are listed, not opened, here).
     public var cursor = ListCursor()
+    /// Selection over today's groups; Tab moves the focus between the two lists.
+    public var groupCursor = ListCursor()
+    public var groupsFocused = false
     public var area: Rect
     /// The program's "no contact" window (ProgramSettings.noContactWarningDays), for the label.
     public var noContactDays: Int
@@ -14,6 +17,7 @@ public struct HomeState: Hashable, Sendable {
         self.area = area
         self.noContactDays = noContactDays
         cursor = ListCursor(count: summary?.appointments.count ?? 0, pageSize: 1)
+        groupCursor = ListCursor(count: summary?.groups.count ?? 0, pageSize: 1)
         cursor.setPageSize(HomeScreen.layout(summary: summary, area: area, noContactDays: noContactDays).appointmentRows)
     }
 }
@@ -37,14 +41,25 @@ public enum HomeScreen {
                 state.cursor.select(i)
             }
             state.cursor.setPageSize(layout(summary: summary, area: state.area, noContactDays: state.noContactDays).appointmentRows)
+            state.groupCursor.setCount(summary.groups.count)
+            if summary.groups.isEmpty { state.groupsFocused = false }
             return .none
         case .resized(let area):
             state.area = area
             state.cursor.setPageSize(layout(summary: state.summary, area: area, noContactDays: state.noContactDays).appointmentRows)
             return .none
         case .command(let command):
-            if state.cursor.apply(command) { return .none }
+            if state.groupsFocused {
+                if state.groupCursor.apply(command) { return .none }
+            } else if state.cursor.apply(command) { return .none }
             switch command {
+            case .nextTab:
+                guard !(state.summary?.groups.isEmpty ?? true) else { return .message("No groups today.", .info) }
+                state.groupsFocused.toggle()
+                return .none
+            case .open where state.groupsFocused:
+                guard let g = state.summary?.groups[safe: state.groupCursor.selected] else { return .none }
+                return .openTodaysSession(groupID: g.groupID, sessionID: g.groupSessionID)
             case .open:
                 guard let appt = state.summary?.appointments[safe: state.cursor.selected] else {
                     return .message("No appointment to open today. Press c for your caseload.", .info)
@@ -121,7 +136,8 @@ public enum HomeScreen {
         } else {
             let cols = appointmentColumns
             TableView.draw(into: &buffer, x: a.x, y: y, width: a.width, height: l.appointmentRows + 1,
-                           columns: cols, layout: TableLayout.make(cols, width: a.width), cursor: state.cursor) { row, col in
+                           columns: cols, layout: TableLayout.make(cols, width: a.width), cursor: state.cursor,
+                           focused: !state.groupsFocused) { row, col in
                 let ap = s.appointments[row]
                 switch col {
                 case 0: return StyledLine(formatClockTime(ap.startMinute))
@@ -137,15 +153,18 @@ public enum HomeScreen {
             }
         }
         y += max(1, min(l.appointmentRows, s.appointments.count)) + 2
-        buffer.put("Groups today (\(s.groups.count))", x: a.x + 1, y: y, role: .header); y += 1
+        let tabHint = s.groups.isEmpty ? "" : (state.groupsFocused ? " · Enter takes attendance" : " · Tab to select")
+        buffer.put("Groups today (\(s.groups.count))\(tabHint)", x: a.x + 1, y: y, role: .header); y += 1
         if s.groups.isEmpty {
             buffer.put("No groups today.", x: a.x + 2, y: y, role: .dim)
             return
         }
         let gl = TableLayout.make(groupColumns, width: a.width)
         // When groups overflow, the last row says how many more there are.
-        let shown = s.groups.count > l.groupRows ? l.groupRows - 1 : l.groupRows
-        for (i, g) in s.groups.prefix(shown).enumerated() {
+        let shown = s.groups.count > l.groupRows ? max(1, l.groupRows - 1) : l.groupRows
+        // Scrolled so a selected group is always on screen.
+        let start = state.groupsFocused ? max(0, state.groupCursor.selected - shown + 1) : 0
+        for (i, g) in s.groups[start...].prefix(shown).enumerated() {
             let cells: [StyledLine] = [
                 StyledLine("\(formatClockTime(g.startMinute))–\(formatClockTime(g.startMinute + g.minutes))"),
                 StyledLine(g.name),
@@ -154,6 +173,12 @@ public enum HomeScreen {
                 StyledLine(g.status.label, g.status == .cancelled ? .warning : .dim),
             ]
             for slot in gl.slots { cells[slot.column].draw(into: &buffer, x: a.x + slot.x, y: y + i, width: slot.width) }
+            if state.groupsFocused && start + i == state.groupCursor.selected {
+                buffer.put(">", x: a.x, y: y + i)
+                let bar = gl.slots.first.map { $0.x + $0.width } ?? a.width
+                buffer.setRole(.selection, x: a.x, y: y + i, width: min(a.width, bar))
+                buffer.cursor = Point(x: a.x, y: y + i)
+            }
         }
         if shown < s.groups.count {
             buffer.put("… and \(s.groups.count - shown) more", x: a.x + 2, y: y + shown, role: .dim)

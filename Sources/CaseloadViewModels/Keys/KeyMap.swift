@@ -77,6 +77,7 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.open, [.enter], "open chart", scope: .home, hint: true),
         KeyBinding(.goCaseload, [.char("c")], "caseload", scope: .home, hint: true),
         KeyBinding(.goGroups, [.char("r")], "groups", scope: .home, hint: true),
+        KeyBinding(.nextTab, [.tab], "appointments / groups today (Enter: attendance)", scope: .home),
 
         KeyBinding(.open, [.enter], "open the group", scope: .groups, hint: true),
 
