@@ -196,4 +196,37 @@ final class GroupScreenTests: XCTestCase {
         guard case .home(let back) = app.current else { return XCTFail("Esc goes home") }
         XCTAssertTrue(back.groupsFocused, "home keeps its place")
     }
+
+    func testTwoAbsencesInARowFlagTheClientOnHomeAndInTheCaseload() throws {
+        let store = try GroupDemo.fresh()
+        let me = try XCTUnwrap(try store.staff(username: "ccounselor"))
+        let today = GroupDemo.clock.day
+        let mine = Set(try store.caseloadRows(for: me.id!, scope: .mine, on: today).map(\.id))
+        let group = try XCTUnwrap(try store.groups(for: me.id!).first { $0.isMine })
+        let alertsBefore = try store.absenceAlerts(counselorID: me.id!)
+        let member = try XCTUnwrap(try store.roster(groupID: group.id).first {
+            $0.leftOn == nil && mine.contains($0.clientID) && alertsBefore[$0.clientID] == nil
+        })
+        // Two held sessions today (the scheduled one and an ad-hoc one), absent from both.
+        let scheduled = try XCTUnwrap(try store.groupSessions(groupID: group.id, from: today, to: today).first)
+        let adHoc = try store.addSession(groupID: group.id, date: today, startMinute: 20 * 60, minutes: 60, by: me)
+        for s in [scheduled, adHoc] {
+            try store.mark(sessionID: s.id!, clientID: member.clientID, status: .absent, minutes: 0, line: nil, by: me)
+        }
+        let alerts = try store.absenceAlerts(counselorID: me.id!)
+        XCTAssertNotNil(alerts[member.clientID])
+
+        let app = try GroupDemo.app(store)
+        XCTAssertTrue(app.render().text.contains("Missing groups: A \(alerts.count)"), screen(app))
+        app.type("c")
+        guard case .caseload(let c) = app.current else { return XCTFail("c opens the caseload") }
+        XCTAssertEqual(Set(c.absences.keys), Set(alerts.keys))
+        // Find the member's row and check its Flags cell carries the A.
+        app.type("/"); app.type(member.mrn); app.press(.enter)
+        let frame = app.render()
+        let row = try XCTUnwrap((0..<24).map { frame.line($0) }.first { $0.hasPrefix(">") && $0.contains(member.mrn) }, frameText(frame))
+        let header = try XCTUnwrap((0..<24).map { frame.line($0) }.first { $0.contains("Flags") }, frameText(frame))
+        let flagsStart = try XCTUnwrap(header.range(of: "Flags"))
+        XCTAssertTrue(String(Array(row)[header.distance(from: header.startIndex, to: flagsStart.lowerBound)...]).contains("A"), row)
+    }
 }

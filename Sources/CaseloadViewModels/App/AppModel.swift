@@ -66,6 +66,7 @@ public final class AppModel {
         var home = HomeState(summary: nil, area: contentArea, noContactDays: settings.noContactWarningDays)
         do {
             _ = HomeScreen.reduce(&home, .loaded(try repository.homeSummary(for: identity.staffID, on: clock.today())))
+            if let a = try groups?.absenceAlerts(counselorID: identity.staffID) { _ = HomeScreen.reduce(&home, .absences(a.count)) }
         } catch {
             message = Message("Could not load today's overview: \(describe(error))", .error)
         }
@@ -238,6 +239,7 @@ public final class AppModel {
             do {
                 let rows = try repository.caseloadRows(for: identity.staffID, scope: scope, on: clock.today())
                 _ = CaseloadScreen.reduce(&s, .loaded(rows, scope))
+                s.absences = absenceAlerts
                 replaceTop(.caseload(s))
                 message = Message("\(scope.label): \(Format.plural(rows.count, "client")).", .info)
             } catch {
@@ -279,6 +281,7 @@ public final class AppModel {
         guard case .home(var s) = current else { return }
         if let summary = try? repository.homeSummary(for: identity.staffID, on: clock.today()) {
             _ = HomeScreen.reduce(&s, .loaded(summary))
+            if let a = try? groups?.absenceAlerts(counselorID: identity.staffID) { _ = HomeScreen.reduce(&s, .absences(a.count)) }
             replaceTop(.home(s))
         }
     }
@@ -299,14 +302,18 @@ public final class AppModel {
         }
         do {
             let rows = try repository.caseloadRows(for: identity.staffID, scope: .mine, on: clock.today())
-            let state = CaseloadState(rows: rows, scope: .mine, allowedScopes: allowedScopes, area: contentArea,
+            var state = CaseloadState(rows: rows, scope: .mine, allowedScopes: allowedScopes, area: contentArea,
                                       today: clock.today(), dueSoonDays: settings.planDueWarningDays,
                                       phases: settings.phases)
+            state.absences = absenceAlerts
             stack.append(.caseload(state))
         } catch {
             message = Message("Could not load your caseload: \(describe(error))", .error)
         }
     }
+
+    /// Only my own clients are flagged: absence alerts go to the primary counselor, whatever the scope.
+    private var absenceAlerts: [RowID: Int] { (try? groups?.absenceAlerts(counselorID: identity.staffID)) ?? [:] }
 
     private func openChart(_ clientID: RowID) {
         do {

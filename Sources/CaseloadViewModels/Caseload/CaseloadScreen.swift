@@ -70,6 +70,8 @@ public struct CaseloadState: Hashable, Sendable {
     public var today: Day
     public var dueSoonDays: Int
     public var phases: [String]
+    /// Clients absent from the last N group sessions in a row → that count; shown as `A` in Flags.
+    public var absences: [RowID: Int] = [:]
 
     public init(rows: [CaseloadRow] = [], scope: CaseloadScope = .mine, allowedScopes: [CaseloadScope] = [.mine],
                 area: Rect, today: Day, dueSoonDays: Int = 14, phases: [String] = []) {
@@ -342,6 +344,7 @@ public enum CaseloadScreen {
         case .flags:
             let review = reviewState(r.nextPlanReview, state)
             var spans = [Span(review.marker, review.role)]
+            if state.absences[r.id] != nil { spans.append(Span("A", .absent)) }
             spans += r.flags.map { Span(Format.flagLetter($0), .flag) }
             return StyledLine(spans)
         }

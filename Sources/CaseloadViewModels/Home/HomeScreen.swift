@@ -11,6 +11,8 @@ public struct HomeState: Hashable, Sendable {
     public var area: Rect
     /// The program's "no contact" window (ProgramSettings.noContactWarningDays), for the label.
     public var noContactDays: Int
+    /// My clients absent from the last N held group sessions in a row (GroupRepository.absenceAlerts).
+    public var absentFromGroups: Int = 0
 
     public init(summary: HomeSummary?, area: Rect, noContactDays: Int = 30) {
         self.summary = summary
@@ -18,7 +20,7 @@ public struct HomeState: Hashable, Sendable {
         self.noContactDays = noContactDays
         cursor = ListCursor(count: summary?.appointments.count ?? 0, pageSize: 1)
         groupCursor = ListCursor(count: summary?.groups.count ?? 0, pageSize: 1)
-        cursor.setPageSize(HomeScreen.layout(summary: summary, area: area, noContactDays: noContactDays).appointmentRows)
+        cursor.setPageSize(HomeScreen.layout(summary: summary, area: area, noContactDays: noContactDays, absent: absentFromGroups).appointmentRows)
     }
 }
 
@@ -26,6 +28,7 @@ public enum HomeAction: Hashable, Sendable {
     case command(Command)
     case loaded(HomeSummary)
     case resized(Rect)
+    case absences(Int)
 }
 
 public enum HomeScreen {
@@ -40,13 +43,17 @@ public enum HomeScreen {
             if let id = selectedID, let i = summary.appointments.firstIndex(where: { $0.appointmentID == id }) {
                 state.cursor.select(i)
             }
-            state.cursor.setPageSize(layout(summary: summary, area: state.area, noContactDays: state.noContactDays).appointmentRows)
+            state.cursor.setPageSize(layout(summary: summary, area: state.area, noContactDays: state.noContactDays, absent: state.absentFromGroups).appointmentRows)
             state.groupCursor.setCount(summary.groups.count)
             if summary.groups.isEmpty { state.groupsFocused = false }
             return .none
+        case .absences(let n):
+            state.absentFromGroups = n
+            state.cursor.setPageSize(layout(summary: state.summary, area: state.area, noContactDays: state.noContactDays, absent: n).appointmentRows)
+            return .none
         case .resized(let area):
             state.area = area
-            state.cursor.setPageSize(layout(summary: state.summary, area: area, noContactDays: state.noContactDays).appointmentRows)
+            state.cursor.setPageSize(layout(summary: state.summary, area: area, noContactDays: state.noContactDays, absent: state.absentFromGroups).appointmentRows)
             return .none
         case .command(let command):
             if state.groupsFocused {
@@ -79,7 +86,7 @@ public enum HomeScreen {
 
     struct Layout { var countLines: Int; var appointmentRows: Int; var groupRows: Int }
 
-    static func countItems(_ s: HomeSummary?, noContactDays: Int = 30) -> [[Span]] {
+    static func countItems(_ s: HomeSummary?, noContactDays: Int = 30, absent: Int = 0) -> [[Span]] {
         guard let s else { return [] }
         return [
             [Span("Plan reviews: "), Span("! \(s.plansOverdue) overdue", s.plansOverdue > 0 ? .overdue : .normal),
@@ -87,11 +94,11 @@ public enum HomeScreen {
             [Span("Unsigned notes: "), Span("\(s.unsignedNotes)", s.unsignedNotes > 0 ? .warning : .normal)],
             [Span("No contact \(noContactDays)+ days: "), Span("\(s.noContact)", s.noContact > 0 ? .warning : .normal)],
             [Span("Caseload: "), Span("\(s.caseloadActive) active, \(s.caseloadOnHold) on hold")],
-        ]
+        ] + (absent > 0 ? [[Span("Missing groups: "), Span("A \(absent)", .absent)]] : [])
     }
 
-    static func layout(summary: HomeSummary?, area: Rect, noContactDays: Int = 30) -> Layout {
-        let counts = Flow.lines(countItems(summary, noContactDays: noContactDays), width: area.width - 1).count
+    static func layout(summary: HomeSummary?, area: Rect, noContactDays: Int = 30, absent: Int = 0) -> Layout {
+        let counts = Flow.lines(countItems(summary, noContactDays: noContactDays, absent: absent), width: area.width - 1).count
         // Rows: counts, blank, appointments header + table header + rows, blank, groups header + rows.
         let groups = max(1, summary?.groups.count ?? 0)
         let fixed = counts + 1 + 2 + 1 + 2
@@ -124,9 +131,9 @@ public enum HomeScreen {
             buffer.put("Loading today…", x: a.x + 1, y: a.y, role: .dim)
             return
         }
-        let l = layout(summary: s, area: a, noContactDays: state.noContactDays)
+        let l = layout(summary: s, area: a, noContactDays: state.noContactDays, absent: state.absentFromGroups)
         var y = a.y
-        for line in Flow.lines(countItems(s, noContactDays: state.noContactDays), width: a.width - 1) {
+        for line in Flow.lines(countItems(s, noContactDays: state.noContactDays, absent: state.absentFromGroups), width: a.width - 1) {
             line.draw(into: &buffer, x: a.x + 1, y: y, width: a.width - 1); y += 1
         }
         y += 1

@@ -56,6 +56,7 @@ public struct HelpState: Hashable, Sendable {
         for (m, meaning) in [(">", "the selected row"), ("!", "overdue (plan review, follow-up)"),
                              ("~", "plan review due soon"), ("[x] / [ ]", "done / not done (notes, signatures)"),
                              ("[P] [A] [E] [L] [O]", "present, absent, excused, late, left early"),
+                             ("A (Flags, Home)", "absent from the last group sessions in a row"),
                              ("C S P …", "client flags, by first letter"), ("▲ / ▼", "sort column and direction")] {
             out += TextWrap.wrap(meaning, width: width, prefix: "  " + DisplayWidth.pad(m, to: keyWidth),
                                  role: .overlay, prefixRole: .statusKey)
