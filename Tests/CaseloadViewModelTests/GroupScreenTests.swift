@@ -229,4 +229,34 @@ final class GroupScreenTests: XCTestCase {
         let flagsStart = try XCTUnwrap(header.range(of: "Flags"))
         XCTAssertTrue(String(Array(row)[header.distance(from: header.startIndex, to: flagsStart.lowerBound)...]).contains("A"), row)
     }
+
+    func testAMarkTheStoreRefusesShowsItsSentenceAndTheSheetCatchesUp() throws {
+        let store = try GroupDemo.fresh()
+        let app = try GroupDemo.app(store)
+        let sheet = try openTodaysSheet(app)
+        // A co-facilitator signs in another process while this sheet is still open and unsigned here.
+        let last = try XCTUnwrap(sheet.sheet.lines.last)
+        try store.mark(sessionID: sheet.sessionID, clientID: last.clientID, status: .present, minutes: 90, line: nil,
+                       by: app.identity.staff)
+        try store.signGroupSession(sessionID: sheet.sessionID, by: app.identity.staff)
+        app.type("p")
+        let message = try XCTUnwrap(app.message)
+        XCTAssertEqual(message.role, .error)
+        XCTAssertFalse(message.text.isEmpty)
+        XCTAssertTrue(app.render().line(22).contains(String(message.text.prefix(30))), app.render().line(22))
+        guard case .sheet(let after) = app.current else { return XCTFail("still on the sheet") }
+        XCTAssertTrue(after.isSigned, "the reload shows it signed")
+        XCTAssertNil(after.sheet.lines[0].attendance, "nothing was marked")
+        XCTAssertNil(try store.attendanceSheet(sessionID: sheet.sessionID).lines[0].attendance)
+        print("Refused mark message: \(message.text)")
+    }
+
+    func testColonGroupsOpensTheGroupsAndEscReturns() throws {
+        let store = try GroupDemo.fresh()
+        let app = try GroupDemo.app(store)
+        app.type(":groups"); app.press(.enter)
+        guard case .groups = app.current else { return XCTFail(":groups opens the groups: \(app.message?.text ?? "")") }
+        app.press(.escape)
+        guard case .home = app.current else { return XCTFail("Esc goes back") }
+    }
 }
