@@ -332,6 +332,42 @@ final class GroupRepositoryTests: XCTestCase {
                        [.late, .absent, .present])   // Mensah, Ñúñez, 王: as marked before signing
     }
 
+    func testAStoreMadeBeforeGroupsLandedIsUpgradedAndItsSignedSessionsLocked() throws {
+        let dir = try TestDirs.make(self)
+        let old = dir.appendingPathComponent("v1.sqlite").path
+        do {
+            // A store as the foundation left it: only v1, a signed session with its attendance.
+            let pool = try DatabasePool(path: old, configuration: SQLiteStore.configuration())
+            try Schema.migrator.migrate(pool, upTo: "v1")
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO staff (id, username, display_name, role) VALUES (1, 'fay', 'Fay Li', 'facilitator');
+                    INSERT INTO clients (id, mrn, legal_first_name, legal_last_name, date_of_birth, admission_date, status,
+                                         phase, medication, dose_mg) VALUES (1, 'M-1', 'Zoë', 'Ñúñez', '1990-01-01',
+                                         '2024-01-01', 'active', 'Stabilization', 'methadone', 80);
+                    INSERT INTO groups (id, name, modality_id, weekday, start_minute, minutes, capacity)
+                        VALUES (1, 'Early Recovery', 1, 2, 600, 60, 10);
+                    INSERT INTO group_facilitators VALUES (1, 1);
+                    INSERT INTO group_members (group_id, client_id, joined_on) VALUES (1, 1, '2025-01-01');
+                    INSERT INTO group_sessions (id, group_id, date, start_minute, minutes, status, signed_at, signed_by_id)
+                        VALUES (1, 1, '2025-03-05', 600, 60, 'held', '2025-03-05 12:00:00.000', 1);
+                    INSERT INTO attendance (group_session_id, client_id, status, minutes) VALUES (1, 1, 'present', 60);
+                    """)
+            }
+            try pool.close()
+        }
+        let upgraded = try SQLiteStore.open(path: old, clock: fixtureClock)
+        let sheet = try upgraded.attendanceSheet(sessionID: 1)
+        XCTAssertEqual(sheet.lines.map(\.attendance?.status), [.present])
+        XCTAssertNil(sheet.lastChangedBy)
+        let fay = try XCTUnwrap(try upgraded.staff(username: "fay"))
+        XCTAssertThrowsError(try upgraded.mark(sessionID: 1, clientID: 1, status: .absent, minutes: 0, line: nil, by: fay)) {
+            XCTAssertEqual($0 as? CaseloadError, .refused("The attendance of a signed group session cannot be changed."))
+        }
+        XCTAssertEqual(try upgraded.attendanceReport(groupID: 1, clientID: nil, from: day("2025-03-01"),
+                                                     to: day("2025-03-31")).rows.first?.present, 1)
+    }
+
     // MARK: Sessions
 
     func testSessionGenerationFillsTheScheduleOnceAcrossProcesses() throws {
