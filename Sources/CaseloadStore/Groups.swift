@@ -229,13 +229,16 @@ extension SQLiteStore: GroupRepository {
             let group = try Self.group(session.groupID, db)
             let facilitatorIDs = try RowID.fetchAll(db, sql: "SELECT staff_id FROM group_facilitators WHERE group_id = ? ORDER BY staff_id",
                                                     arguments: [session.groupID])
+            // The roster on the session date, plus anyone already marked (who may have left since).
             let rows = try Row.fetchAll(db, sql: """
+                WITH ids(id) AS (
+                    SELECT gm.client_id FROM group_members gm JOIN clients c2 ON c2.id = gm.client_id
+                    WHERE gm.group_id = ? AND \(Self.onRoster("gm", "c2", day: session.date))
+                    UNION SELECT client_id FROM attendance WHERE group_session_id = ?)
                 SELECT c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, \(AttendanceTable.select("a"))
-                FROM clients c LEFT JOIN attendance a ON a.group_session_id = ? AND a.client_id = c.id
-                WHERE c.id IN (SELECT gm.client_id FROM group_members gm JOIN clients c2 ON c2.id = gm.client_id
-                               WHERE gm.group_id = ? AND \(Self.onRoster("gm", "c2", day: session.date)))
-                   OR a.id IS NOT NULL
-                """, arguments: [sessionID, session.groupID])
+                FROM ids JOIN clients c ON c.id = ids.id
+                LEFT JOIN attendance a ON a.group_session_id = ? AND a.client_id = c.id
+                """, arguments: [session.groupID, sessionID, sessionID])
             let lines = try rows.map { r in
                 AttendanceSheet.Line(clientID: r[0], clientName: clientDisplayName(first: r[1], last: r[2], preferred: r[3]),
                                      mrn: r[4], attendance: r.hasNull(atIndex: 5) ? nil : try AttendanceTable.decode(r, at: 5))
