@@ -39,7 +39,7 @@ struct AttendanceReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Last day of the period, included (YYYY-MM-DD).", valueName: "date"))
     var to: String
 
-    @Option(name: .long, help: ArgumentHelp("text, csv or markdown.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("How to print it: aligned text, CSV (RFC 4180) or a Markdown table.", valueName: "format"))
     var format: ReportFormat = .text
 
     @Option(name: .customLong("as"), help: ArgumentHelp("Act as another staff member (demo stores only).", valueName: "username"))
