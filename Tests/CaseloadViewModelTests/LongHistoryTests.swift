@@ -33,7 +33,8 @@ final class LongHistoryTests: XCTestCase {
             _ = app.render()
         }
         app.type("3")
-        for _ in 0..<(count + 20) {
+        let groupRows = try store.attendanceHistory(clientID: busiest.id, limit: 200).count
+        for _ in 0..<(count + groupRows + 20) {
             app.press(.down)
             let frame = app.render()
             let cursorRow = try XCTUnwrap(frame.cursor).y
@@ -41,6 +42,9 @@ final class LongHistoryTests: XCTestCase {
         }
         guard case .chart(let after) = app.current else { return XCTFail() }
         XCTAssertEqual(after.notes.count, count, "every note paged in while scrolling")
-        XCTAssertEqual(after.notesCursor.selected, count - 1)
+        // Group sessions are merged into the list, so the last row is past every note and session.
+        XCTAssertEqual(after.notesEntries.count, count + groupRows)
+        XCTAssertEqual(after.notesCursor.selected, count + groupRows - 1)
+        XCTAssertEqual(after.notesEntries.filter { if case .note = $0 { true } else { false } }.count, count)
     }
 }

@@ -155,7 +155,10 @@ final class ScreenTests: XCTestCase {
         assertGolden(screen(app), "chart-plan-80x24")
         app.press(.tab)
         assertGolden(screen(app), "chart-notes-80x24")
-        app.press(.down, .enter)
+        // Group sessions are merged into the list; skip to the next progress note.
+        app.press(.down)
+        while case .chart(let c) = app.current, case .group? = c.notesEntries[safe: c.notesCursor.selected] { app.press(.down) }
+        app.press(.enter)
         guard case .chart(let reading) = app.current else { return XCTFail() }
         XCTAssertNotNil(reading.openNote, "Enter reads the selected note")
         assertGolden(screen(app), "chart-note-open-80x24")
@@ -170,6 +173,7 @@ final class ScreenTests: XCTestCase {
         app.type("1")
         assertGolden(screen(app), "chart-summary-60x20")
         app.type("3")
+        while case .chart(let c) = app.current, case .group? = c.notesEntries[safe: c.notesCursor.selected] { app.press(.down) }
         app.press(.enter)
         assertGolden(screen(app), "chart-note-open-60x20")
     }

@@ -349,6 +349,9 @@ public final class AppModel {
             case .activity: data = .activity(try repository.activity(clientID: id, limit: 200))
             }
             _ = ChartScreen.reduce(&s, .tabLoaded(data))
+            if tab == .notes {
+                _ = ChartScreen.reduce(&s, .groupAttendanceLoaded(try repository.attendanceHistory(clientID: id, limit: 200)))
+            }
         } catch {
             _ = ChartScreen.reduce(&s, .loadFailed(tab))
             message = Message("Could not load \(tab.title): \(describe(error))", .error)

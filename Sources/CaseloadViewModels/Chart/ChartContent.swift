@@ -279,7 +279,7 @@ enum ChartContent {
 
     static func drawNotes(_ state: ChartState, into buffer: inout ScreenBuffer, area: Rect) {
         let notes = state.notes
-        if notes.isEmpty {
+        if state.notesEntries.isEmpty {
             buffer.put("No notes for this client yet.", x: area.x + 1, y: area.y, role: .dim)
             buffer.cursor = Point(x: area.x + 1, y: area.y)
             return
@@ -289,7 +289,20 @@ enum ChartContent {
         titles[0] = "Date▼"
         TableView.draw(into: &buffer, x: area.x, y: area.y, width: area.width, height: area.height,
                        columns: noteColumns, layout: layout, headerTitles: titles, cursor: state.notesCursor) { row, col in
-            let n = notes[row]
+            if case .group(let gi) = state.notesEntries[row] {
+                // A group session the client was on: "Group: <name> [P] line".
+                let g = state.groupAttendance[gi]
+                switch col {
+                case 0: return StyledLine(g.date.description)
+                case 2: return StyledLine("Group")
+                case 3: return StyledLine("[\(g.status.marker)]", SheetScreen.markRole(g.status))
+                case 4: return StyledLine(g.groupName)
+                case 7: return StyledLine(g.line.isEmpty ? g.topic : g.line)
+                default: return StyledLine("")
+                }
+            }
+            guard case .note(let ni) = state.notesEntries[row] else { return StyledLine("") }
+            let n = notes[ni]
             switch col {
             case 0: return StyledLine(n.date.description)
             case 1: return StyledLine(formatClockTime(n.startMinute), .dim)

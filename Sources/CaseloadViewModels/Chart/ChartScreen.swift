@@ -66,6 +66,11 @@ public struct ChartState: Hashable, Sendable {
     /// Scroll position of each text tab, and the selection of the notes list.
     public var scroll: [ChartTab: ListCursor] = [:]
     public var notesCursor = ListCursor()
+    /// The client's group attendance, merged into the Notes list by date (newest first).
+    public var groupAttendance: [AttendanceHistoryRow] = []
+    /// What the Notes list shows, in order: progress notes (index into `notes`) and group sessions
+    /// (index into `groupAttendance`). The cursor moves over these.
+    public internal(set) var notesEntries: [NotesEntry] = []
     /// The note being read, and its scroll position.
     public var openNote: NoteDetail?
     public var noteScroll = ListCursor()
@@ -96,6 +101,11 @@ public struct ChartState: Hashable, Sendable {
     }
 }
 
+public enum NotesEntry: Hashable, Sendable {
+    case note(Int)
+    case group(Int)
+}
+
 struct WrappedLines: Hashable, Sendable {
     var width: Int
     var lines: [StyledLine]
@@ -105,6 +115,7 @@ public enum ChartAction: Hashable, Sendable {
     case command(Command, Key)
     case tabLoaded(ChartTabData)
     case moreNotesLoaded([NoteListItem])
+    case groupAttendanceLoaded([AttendanceHistoryRow])
     case noteLoaded(NoteDetail)
     case loadFailed(ChartTab)
     case resized(Rect)
@@ -133,6 +144,7 @@ public enum ChartScreen {
             state.data[d.tab] = d
             state.lineCache[d.tab] = nil
             state.loading.remove(d.tab)
+            if d.tab == .notes { mergeNotes(&state) }
             relayout(&state)
             return .none
         case .loadFailed(let tab):
@@ -144,7 +156,11 @@ public enum ChartScreen {
             // A page that overlaps what we have (a note was added meanwhile) must not duplicate rows.
             let known = Set(have.map(\.id))
             state.data[.notes] = .notes(have + more.filter { !known.contains($0.id) }, total: max(total, have.count))
-            state.notesCursor.setCount(state.notes.count)
+            mergeNotes(&state)
+            return .none
+        case .groupAttendanceLoaded(let rows):
+            state.groupAttendance = rows
+            mergeNotes(&state)
             return .none
         case .noteLoaded(let detail):
             state.openNote = detail
@@ -173,10 +189,15 @@ public enum ChartScreen {
         case .open:
             guard state.openNote == nil else { return .none }
             guard state.tab == .notes else { return .message("Enter reads a note on the Notes tab (3).", .info) }
-            guard let item = state.notes[safe: state.notesCursor.selected] else {
+            switch state.notesEntries[safe: state.notesCursor.selected] {
+            case .note(let i)?:
+                return .loadNote(state.notes[i].id)
+            case .group(let i)?:
+                let g = state.groupAttendance[i]
+                return .message("Group session: \(g.groupName), \(g.status.label.lowercased()). The Groups tab (4) has each session.", .info)
+            case nil:
                 return .message("This client has no notes yet.", .info)
             }
-            return .loadNote(item.id)
         default:
             if state.openNote != nil {
                 _ = state.noteScroll.applyPager(command)
@@ -202,9 +223,35 @@ public enum ChartScreen {
         return .loadChartTab(tab)
     }
 
+    /// Rebuilds the merged Notes list. While older notes are still to be paged in, group sessions older
+    /// than the oldest loaded note wait, so the list stays in date order as pages arrive.
+    static func mergeNotes(_ state: inout ChartState) {
+        let notes = state.notes, groups = state.groupAttendance
+        let complete = notes.count >= state.notesTotal
+        let oldest = notes.last?.date
+        var out: [NotesEntry] = []
+        out.reserveCapacity(notes.count + groups.count)
+        var n = 0, g = 0
+        while n < notes.count || g < groups.count {
+            let takeNote: Bool
+            if n >= notes.count {
+                guard complete || (oldest.map { groups[g].date >= $0 } ?? false) else { break }
+                takeNote = false
+            } else if g >= groups.count {
+                takeNote = true
+            } else {
+                takeNote = notes[n].date >= groups[g].date
+            }
+            if takeNote { out.append(.note(n)); n += 1 } else { out.append(.group(g)); g += 1 }
+        }
+        state.notesEntries = out
+        state.notesCursor.setCount(out.count)
+    }
+
     private static func moreNotesIfNeeded(_ state: inout ChartState) -> Request {
         let have = state.notes.count
-        guard have < state.notesTotal, state.notesCursor.selected >= have - state.notesCursor.pageSize - 10,
+        guard have < state.notesTotal,
+              state.notesCursor.selected >= state.notesEntries.count - state.notesCursor.pageSize - 10,
               !state.loading.contains(.notes) else { return .none }
         state.loading.insert(.notes)
         return .loadMoreNotes(offset: have)
@@ -225,7 +272,7 @@ public enum ChartScreen {
         }
         if state.tab == .notes {
             state.notesCursor.setPageSize(max(1, content.height - 1))
-            state.notesCursor.setCount(state.notes.count)
+            state.notesCursor.setCount(state.notesEntries.count)
             return
         }
         if state.lineCache[state.tab]?.width != width {
@@ -274,8 +321,11 @@ public enum ChartScreen {
         }
         if state.tab == .notes {
             ChartContent.drawNotes(state, into: &buffer, area: content)
-            if state.notesTotal > 0 {
-                position("note \(state.notesCursor.selected + 1)/\(state.notesTotal)", header: header[0], tabsWidth: tabsWidth,
+            if !state.notesEntries.isEmpty {
+                let label = state.groupAttendance.isEmpty
+                    ? "note \(state.notesCursor.selected + 1)/\(state.notesTotal)"
+                    : "\(state.notesCursor.selected + 1)/\(state.notesTotal + state.groupAttendance.count)"
+                position(label, header: header[0], tabsWidth: tabsWidth,
                          area: a, into: &buffer)
             }
             return
