@@ -93,6 +93,8 @@ public protocol GroupRepository: AnyObject, Sendable {
     func groups(for staffID: RowID) throws -> [GroupListRow]
     /// The whole roster, past members included (leftOn set), current first.
     func roster(groupID: RowID) throws -> [RosterMember]
+    /// The program's modalities by name (a new group chooses one).
+    func modalities() throws -> [Modality]
     /// Creates (group.id == nil) or updates a group. Only an administrator, a supervisor or one of the
     /// group's facilitators may; others get CaseloadError.refused. An update whose `revision` is stale
     /// throws EditConflict. Returns the saved group (revision bumped).

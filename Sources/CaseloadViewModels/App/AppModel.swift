@@ -89,6 +89,7 @@ public final class AppModel {
         switch current {
         case .sheet(let s): s.prompt
         case .group(let s): s.prompt
+        case .groups(let s): s.prompt
         default: nil
         }
     }
@@ -169,6 +170,12 @@ public final class AppModel {
             message = nil
             let r = GroupScreen.reduce(&s, .promptKey(key))
             replaceTop(.group(s))
+            return perform(r)
+        }
+        if case .groups(var s) = current, s.prompt != nil {
+            message = nil
+            let r = GroupsScreen.reduce(&s, .promptKey(key))
+            replaceTop(.groups(s))
             return perform(r)
         }
         message = nil
@@ -268,7 +275,7 @@ public final class AppModel {
                 message = Message("Could not open the note: \(describe(error))", .error)
             }
         case .openGroups, .openGroup, .openSheet, .openTodaysSession, .reloadSheet, .mark, .markMany, .saveGroupNote, .signSession,
-             .enroll, .discharge, .addSession, .saveGroup:
+             .enroll, .discharge, .addSession, .saveGroup, .createGroup:
             performGroups(request)
         }
         return .redraw

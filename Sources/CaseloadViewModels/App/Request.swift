@@ -28,6 +28,8 @@ public enum Request: Hashable, Sendable {
     case discharge(groupID: RowID, memberID: RowID)
     case addSession(groupID: RowID)
     case saveGroup(CounselingGroup, facilitatorIDs: [RowID])
+    /// A new group from the Groups list; `facilitatorUsername` nil: the person creating it facilitates.
+    case createGroup(CounselingGroup, facilitatorUsername: String?)
     /// Show a sentence on the message line.
     case message(String, Role)
 }

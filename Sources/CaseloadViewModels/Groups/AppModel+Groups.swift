@@ -18,7 +18,9 @@ extension AppModel {
                     reloadGroups()
                     return
                 }
-                stack.append(.groups(GroupsState(rows: try repo.groups(for: identity.staffID), area: contentArea)))
+                stack.append(.groups(GroupsState(rows: try repo.groups(for: identity.staffID), area: contentArea,
+                                                 modalities: try repo.modalities(),
+                                                 mayNameFacilitator: staff.role == .admin || staff.role == .supervisor)))
             case .openGroup(let id):
                 stack.append(.group(try loadGroup(id, repo)))
             case .openSheet(let sessionID):
@@ -86,6 +88,21 @@ extension AppModel {
                 let saved = try repo.saveGroup(group, facilitatorIDs: facilitatorIDs, by: staff)
                 reloadGroup(saved.id!)
                 message = Message("Group “\(saved.name)” saved.", .info)
+            case let .createGroup(group, username):
+                var facilitator = identity.staffID
+                if let username {
+                    guard let other = try repository.staff(username: username), let id = other.id else {
+                        message = Message("No staff member has the username “\(username)”; nothing was saved.", .error)
+                        return
+                    }
+                    facilitator = id
+                }
+                let saved = try repo.saveGroup(group, facilitatorIDs: [facilitator], by: staff)
+                reloadGroups()
+                if case .groups(var s) = current, let i = s.rows.firstIndex(where: { $0.id == saved.id }) {
+                    s.cursor.select(i); replaceTop(.groups(s))
+                }
+                message = Message("Group “\(saved.name)” created. Enter opens it; e there enrolls clients.", .info)
             default:
                 break
             }

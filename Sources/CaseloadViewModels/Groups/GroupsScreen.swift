@@ -6,16 +6,94 @@ public struct GroupsState: Hashable, Sendable {
     public var rows: [GroupListRow]
     public var cursor: ListCursor
     public var area: Rect
-    public init(rows: [GroupListRow], area: Rect) {
+    /// Active modalities, for the new-group form.
+    public var modalities: [Modality]
+    /// Supervisors and administrators may name another facilitator for a group they create.
+    public var mayNameFacilitator: Bool
+    /// The new-group form's current question; its `field` indexes NewGroupForm.Step.
+    public var prompt: ScreenPrompt?
+    public init(rows: [GroupListRow], area: Rect, modalities: [Modality] = [], mayNameFacilitator: Bool = false) {
         self.rows = rows; self.area = area
+        self.modalities = modalities.filter(\.active); self.mayNameFacilitator = mayNameFacilitator
         cursor = ListCursor(count: rows.count, pageSize: max(1, area.height - 1))
     }
 }
 
 public enum GroupsAction: Hashable, Sendable {
     case command(Command)
+    case promptKey(Key)
     case loaded([GroupListRow])
     case resized(Rect)
+}
+
+/// The new-group form: the edit form's questions plus a modality and, for supervisors, a facilitator.
+enum NewGroupForm {
+    enum Step: Int, CaseIterable { case name, modality, schedule, room, capacity, enrolment, facilitator }
+
+    static func label(_ step: Step) -> String {
+        switch step {
+        case .name: "New group name: "
+        case .modality: "Modality (number or name, Tab completes): "
+        case .schedule: "Schedule (day HH:MM minutes, e.g. Mon 10:00 90): "
+        case .room: "Room: "
+        case .capacity: "Capacity (1-40): "
+        case .enrolment: "Enrolment (open/closed): "
+        case .facilitator: "Facilitator username (Enter: you): "
+        }
+    }
+
+    /// What the prompt starts with, so Enter accepts a sensible default where there is one.
+    static func initialText(_ step: Step) -> String {
+        switch step {
+        case .capacity: "12"
+        case .enrolment: "open"
+        default: ""
+        }
+    }
+
+    /// Modalities whose name starts with `text` (ignoring case and accents), or the one numbered `text`.
+    static func matches(_ text: String, _ modalities: [Modality]) -> [Modality] {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.isEmpty { return [] }
+        if let n = Int(t) { return modalities.indices.contains(n - 1) ? [modalities[n - 1]] : [] }
+        let exact = modalities.filter { $0.name.compare(t, options: [.caseInsensitive, .diacriticInsensitive]) == .orderedSame }
+        if !exact.isEmpty { return exact }
+        return modalities.filter {
+            $0.name.range(of: t, options: [.caseInsensitive, .diacriticInsensitive, .anchored]) != nil
+        }
+    }
+
+    /// Checks one answer into the draft; a sentence when it cannot be used.
+    static func apply(_ step: Step, _ text: String, to g: inout CounselingGroup, _ state: GroupsState) -> String? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        switch step {
+        case .name:
+            if t.isEmpty { return "A group needs a name." }
+            if state.rows.contains(where: { $0.group.name.caseInsensitiveCompare(t) == .orderedSame }) {
+                return "Another group is already called “\(t)”. Choose another name."
+            }
+            g.name = t; return nil
+        case .modality:
+            let m = matches(t, state.modalities)
+            if m.count == 1, let id = m[0].id { g.modalityID = id; return nil }
+            if t.isEmpty { return "Choose a modality: type its number from the list or the start of its name." }
+            if m.isEmpty { return "No modality matches “\(t)”. Type a number from the list or the start of a name." }
+            return "“\(t)” fits \(m.count) modalities: type more of the name or its number."
+        case .schedule:
+            var probe = g
+            if let problem = GroupForm.fields[4].set(&probe, t) { return problem }
+            g = probe; return nil
+        case .room:
+            g.room = t; return nil
+        case .capacity:
+            guard let n = Int(t), (1...40).contains(n) else { return "Capacity must be a whole number from 1 to 40." }
+            g.capacity = n; return nil
+        case .enrolment:
+            return GroupForm.fields[3].set(&g, t)
+        case .facilitator:
+            return nil
+        }
+    }
 }
 
 public enum GroupsScreen {
@@ -30,9 +108,21 @@ public enum GroupsScreen {
             state.rows = rows; state.cursor.setCount(rows.count)
             if let id = selected, let i = rows.firstIndex(where: { $0.id == id }) { state.cursor.select(i) }
             return .none
+        case .promptKey(let key):
+            return promptKey(&state, key)
         case .command(let c):
             if state.cursor.apply(c) { return .none }
             switch c {
+            case .newGroup:
+                guard !state.modalities.isEmpty else {
+                    return .message("No modalities are set up yet; an administrator adds them first.", .error)
+                }
+                // The modality and schedule are placeholders until answered; nothing is saved before the last step.
+                let draft = CounselingGroup(name: "", modalityID: state.modalities[0].id ?? 0, weekday: 0, startMinute: 600,
+                                            minutes: 90, room: "", isOpen: true, capacity: 12)
+                state.prompt = ScreenPrompt(.groupField(field: NewGroupForm.Step.name.rawValue, draft: draft),
+                                            NewGroupForm.label(.name))
+                return .none
             case .open:
                 guard let row = state.rows[safe: state.cursor.selected] else {
                     return .message("There are no groups yet.", .info)
@@ -42,6 +132,47 @@ public enum GroupsScreen {
             default: return .none
             }
         }
+    }
+
+    private static func promptKey(_ state: inout GroupsState, _ key: Key) -> Request {
+        guard var p = state.prompt, case .groupField(let i, var draft) = p.kind,
+              let step = NewGroupForm.Step(rawValue: i) else { state.prompt = nil; return .none }
+        if step == .modality, key == .tab {
+            let m = NewGroupForm.matches(p.editor.text, state.modalities)
+            if m.count == 1 { p.editor.setText(m[0].name) } else if m.count > 1 {
+                p.editor.setText(commonPrefix(m.map(\.name)))
+            }
+            state.prompt = p
+            return .none
+        }
+        let outcome = p.handle(key)
+        state.prompt = p
+        switch outcome {
+        case .pending, .other, .yes, .no: return .none
+        case .cancel:
+            state.prompt = nil
+            return .message("New group cancelled; nothing was saved.", .info)
+        case .submit(let text):
+            if let problem = NewGroupForm.apply(step, text, to: &draft, state) { return .message(problem, .error) }
+            var next = NewGroupForm.Step(rawValue: i + 1)
+            if next == .facilitator && !state.mayNameFacilitator { next = nil }
+            if let next {
+                state.prompt = ScreenPrompt(.groupField(field: next.rawValue, draft: draft), NewGroupForm.label(next),
+                                            text: NewGroupForm.initialText(next))
+                return .none
+            }
+            state.prompt = nil
+            let username = step == .facilitator ? text.trimmingCharacters(in: .whitespaces) : ""
+            return .createGroup(draft, facilitatorUsername: username.isEmpty ? nil : username)
+        }
+    }
+
+    private static func commonPrefix(_ names: [String]) -> String {
+        guard var prefix = names.first else { return "" }
+        for n in names.dropFirst() {
+            while !n.lowercased().hasPrefix(prefix.lowercased()) { prefix.removeLast() }
+        }
+        return prefix
     }
 
     // Everything fits 80 columns; narrower terminals lose modality, then room, then facilitators.
@@ -75,7 +206,27 @@ public enum GroupsScreen {
                 return StyledLine("\(r.rosterSize)/\(r.group.capacity)", r.rosterSize >= r.group.capacity ? .warning : .normal)
             }
         }
+        drawModalityChoices(state, into: &buffer)
     }
+
+    /// While the form asks for a modality, the numbered choices show in a box at the bottom right.
+    private static func drawModalityChoices(_ state: GroupsState, into buffer: inout ScreenBuffer) {
+        guard let p = state.prompt, case .groupField(let i, _) = p.kind, i == NewGroupForm.Step.modality.rawValue else { return }
+        let a = state.area
+        let lines = state.modalities.enumerated().map { "\(String($0.offset + 1).leftPad(2)) \($0.element.name)" }
+        let width = min(a.width, (lines.map { DisplayWidth.of($0) }.max() ?? 0) + 4)
+        let height = min(a.height, lines.count + 2)
+        let x = a.x + a.width - width, y = a.y + a.height - height
+        buffer.fill(x: x, y: y, width: width, height: height, role: .overlay)
+        buffer.put(" Modalities ", x: x + 1, y: y, role: .overlayTitle, maxWidth: width - 2)
+        for (n, line) in lines.prefix(height - 2).enumerated() {
+            buffer.put(line, x: x + 2, y: y + 1 + n, role: .overlay, maxWidth: width - 3)
+        }
+    }
+}
+
+private extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }
 
 // MARK: - One group

@@ -17,6 +17,7 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case memberLine = "member-line", editTopic = "edit-topic", editGroupNote = "edit-group-note"
     case signSession = "sign-session"
     case enroll, dischargeMember = "discharge-member", addSession = "add-session", editGroup = "edit-group"
+    case newGroup = "new-group"
     case help, commandLine = "command-line", redraw
 }
 
@@ -80,6 +81,7 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.nextTab, [.tab], "appointments / groups today (Enter: attendance)", scope: .home),
 
         KeyBinding(.open, [.enter], "open the group", scope: .groups, hint: true),
+        KeyBinding(.newGroup, [.char("N")], "new group", scope: .groups, hint: true),
 
         KeyBinding(.open, [.enter], "open the session's sheet / the member's chart", scope: .group, hint: true),
         KeyBinding(.nextTab, [.tab], "switch roster / sessions", scope: .group, hint: true),
@@ -187,6 +189,7 @@ public struct KeyMap: Hashable, Sendable {
         case .dischargeMember: "discharge"
         case .addSession: "add session"
         case .editGroup: "edit"
+        case .newGroup: "new group"
         default: b.label
         }
     }
