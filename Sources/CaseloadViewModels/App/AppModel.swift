@@ -160,7 +160,7 @@ public final class AppModel {
             return perform(r)
         }
         // A screen's own question (minutes, a line, y/n) takes every key until it is answered.
-        if case .sheet(var s) = current, s.prompt != nil {
+        if case .sheet(var s) = current, s.prompt != nil || s.noteEditor != nil {
             message = nil
             let r = SheetScreen.reduce(&s, .promptKey(key))
             replaceTop(.sheet(s))
@@ -470,7 +470,8 @@ public final class AppModel {
         if case .home = current { hints.removeAll { $0.label == "back" } }
         if case .sheet(let s) = current {
             // Ten sheet keys do not fit one bar; the five marks share one hint (help lists each).
-            hints = s.isSigned ? [("Esc", "back"), ("?", "help"), ("Q", "quit")]
+            hints = s.noteEditor != nil ? [("Ctrl-S", "save"), ("Esc", "cancel")]
+                : s.isSigned ? [("Esc", "back"), ("?", "help"), ("Q", "quit")]
                 : [("p/a/e/l/o", "mark"), ("A", "all present"), ("n", "line"), ("w", "note"), ("S", "sign"),
                    ("Esc", "back"), ("?", "help")]
         }

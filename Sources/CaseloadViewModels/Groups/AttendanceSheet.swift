@@ -7,6 +7,8 @@ public struct SheetState: Hashable, Sendable {
     public var cursor: ListCursor
     public var area: Rect
     public var prompt: ScreenPrompt?
+    /// The group note being written (`w`); while open it takes every key.
+    public var noteEditor: GroupNoteEditor?
     public var utcOffset: Int
 
     public init(sheet: AttendanceSheet, area: Rect, utcOffset: Int = 0) {
@@ -19,9 +21,24 @@ public struct SheetState: Hashable, Sendable {
     var selectedLine: AttendanceSheet.Line? { sheet.lines[safe: cursor.selected] }
 }
 
+/// The note panel: the text being written and what it started from, so Esc knows whether to ask.
+public struct GroupNoteEditor: Hashable, Sendable {
+    public var text: TextArea
+    public let original: String
+    /// "Discard changes? (y/n)" is showing.
+    public var confirmingDiscard = false
+    public var isChanged: Bool { text.text != original }
+
+    public init(note: String, area: Rect) {
+        original = note
+        let r = SheetScreen.editorTextRect(area)
+        text = TextArea(text: note, width: r.width, height: r.height)
+    }
+}
+
 public enum SheetAction: Hashable, Sendable {
     case command(Command)
-    /// A key while a prompt is open.
+    /// A key while a prompt or the note panel is open.
     case promptKey(Key)
     case loaded(AttendanceSheet)
     /// The note was saved by someone else first; `topic` and `note` are what we tried to save.
@@ -32,20 +49,26 @@ public enum SheetAction: Hashable, Sendable {
 public enum SheetScreen {
     public static let scopes: [KeyScope] = [.sheet, .list, .global]
 
-    static func tableRows(_ area: Rect) -> Int { max(1, area.height - 5) }
+    /// Rows the note's first lines take under the table when it is not being written.
+    static let noteRows = 3
+    static func tableRows(_ area: Rect) -> Int { max(1, area.height - 4 - noteRows) }
 
-    /// Multi-line notes go through a one-line field; a pilcrow stands for each line break both ways.
-    static let lineBreak = " ¶ "
-    static func flatten(_ note: String) -> String { note.replacingOccurrences(of: "\n", with: lineBreak) }
-    static func unflatten(_ text: String) -> String {
-        text.replacingOccurrences(of: lineBreak, with: "\n").replacingOccurrences(of: "¶", with: "\n")
+    /// The note panel takes the lower half of the sheet, so the roster stays in view above it.
+    static func editorPanelHeight(_ a: Rect) -> Int { max(3, min(a.height - 4, (a.height - 3) / 2 + 1)) }
+    /// Where the note's text goes inside the panel (below its title row).
+    public static func editorTextRect(_ a: Rect) -> Rect {
+        let h = editorPanelHeight(a)
+        return Rect(x: a.x + 1, y: a.y + a.height - h + 1, width: max(1, a.width - 2), height: max(1, h - 1))
     }
+    public static let editorTitle = "Group note — Ctrl-S save · Esc cancel"
 
     public static func reduce(_ state: inout SheetState, _ action: SheetAction) -> Request {
         switch action {
         case .resized(let area):
             state.area = area
             state.cursor.setPageSize(tableRows(area))
+            let r = editorTextRect(area)
+            state.noteEditor?.text.resize(width: r.width, height: r.height)
             return .none
         case .loaded(let sheet):
             state.sheet = sheet
@@ -57,6 +80,7 @@ public enum SheetScreen {
                                         "Note changed by \(c.changedBy)\(when): r reload / o overwrite")
             return .none
         case .promptKey(let key):
+            if state.noteEditor != nil && state.prompt == nil { return editorKey(&state, key) }
             return promptKey(&state, key)
         case .command(let command):
             if state.cursor.apply(command) { return .none }
@@ -104,7 +128,7 @@ public enum SheetScreen {
             state.prompt = ScreenPrompt(.topic, "Topic: ", text: state.sheet.session.topic)
             return .none
         case .editGroupNote:
-            state.prompt = ScreenPrompt(.groupNote, "Group note (¶ = new line): ", text: flatten(state.sheet.session.note))
+            state.noteEditor = GroupNoteEditor(note: state.sheet.session.note, area: state.area)
             return .none
         case .signSession:
             let unmarked = state.sheet.lines.filter { $0.attendance == nil }.count
@@ -140,6 +164,12 @@ public enum SheetScreen {
         case .pending: return .none
         case .cancel, .no:
             state.prompt = nil
+            if outcome == .cancel, case .conflict(_, _, let note) = p.kind, note != state.sheet.session.note {
+                // Esc on a conflict keeps writing: the text we tried to save comes back in the panel.
+                var editor = GroupNoteEditor(note: state.sheet.session.note, area: state.area)
+                editor.text = TextArea(text: note, width: editor.text.viewWidth, height: editor.text.viewHeight)
+                state.noteEditor = editor
+            }
             return .none
         case .other(let c):
             guard case .conflict(_, let topic, let note) = p.kind else { return .none }
@@ -172,14 +202,38 @@ public enum SheetScreen {
                 state.prompt = nil
                 return .saveGroupNote(sessionID: state.sessionID, topic: text, note: state.sheet.session.note,
                                       expectedRevision: state.sheet.session.revision)
-            case .groupNote:
-                state.prompt = nil
-                return .saveGroupNote(sessionID: state.sessionID, topic: state.sheet.session.topic,
-                                      note: unflatten(text), expectedRevision: state.sheet.session.revision)
             default:
                 state.prompt = nil
                 return .none
             }
+        }
+    }
+
+    /// A key in the note panel: Ctrl-S saves, Esc leaves (asking first when something changed).
+    private static func editorKey(_ state: inout SheetState, _ key: Key) -> Request {
+        guard var editor = state.noteEditor else { return .none }
+        if editor.confirmingDiscard {
+            switch key {
+            case .char("y"), .char("Y"): state.noteEditor = nil
+            case .char("n"), .char("N"), .escape: editor.confirmingDiscard = false; state.noteEditor = editor
+            default: break
+            }
+            return .none
+        }
+        switch key {
+        case .ctrl("s"):
+            state.noteEditor = nil
+            guard editor.isChanged else { return .message("The note was not changed.", .info) }
+            return .saveGroupNote(sessionID: state.sessionID, topic: state.sheet.session.topic,
+                                  note: editor.text.text, expectedRevision: state.sheet.session.revision)
+        case .escape:
+            if editor.isChanged { editor.confirmingDiscard = true; state.noteEditor = editor } else { state.noteEditor = nil }
+            return .none
+        default:
+            let outcome = editor.text.handle(key)
+            state.noteEditor = editor
+            if case .refused(let why) = outcome { return .message(why, .warning) }
+            return .none
         }
     }
 
@@ -223,13 +277,14 @@ public enum SheetScreen {
         }
         spans.append(Span("[ ] \(unmarked) not marked", unmarked > 0 ? .warning : .ok))
         StyledLine(spans).draw(into: &buffer, x: a.x + 1, y: a.y + 2, width: a.width - 1)
-        let rows = tableRows(a)
+        let panel = state.noteEditor.map { _ in editorPanelHeight(a) }
+        let rows = panel.map { max(1, a.height - 4 - $0) } ?? tableRows(a)
         if state.sheet.lines.isEmpty {
             buffer.put("Nobody was on the roster on this date.", x: a.x + 2, y: a.y + 4, role: .dim)
         } else {
             TableView.draw(into: &buffer, x: a.x, y: a.y + 3, width: a.width, height: rows + 1, columns: columns,
                            layout: TableLayout.make(columns, width: a.width), cursor: state.cursor,
-                           focused: state.prompt == nil) { row, col in
+                           focused: state.prompt == nil && state.noteEditor == nil) { row, col in
                 let l = state.sheet.lines[row]
                 switch col {
                 case 0: return StyledLine("[\(l.attendance?.status.marker ?? " ")]", markRole(l.attendance?.status))
@@ -240,10 +295,51 @@ public enum SheetScreen {
                 }
             }
         }
-        let noteY = a.y + a.height - 1
-        let first = s.note.split(separator: "\n").first.map(String.init) ?? ""
+        if let editor = state.noteEditor, let h = panel {
+            renderEditor(editor, into: &buffer, area: a, panelHeight: h)
+        } else {
+            renderNote(state, into: &buffer)
+        }
+    }
+
+    /// The note's first lines under the table; "…" says there is more (w opens all of it).
+    static func renderNote(_ state: SheetState, into buffer: inout ScreenBuffer) {
+        let a = state.area
+        let s = state.sheet.session
         let by = state.sheet.lastChangedBy.map { " (\($0))" } ?? ""
-        StyledLine([Span("Note\(by): ", .dim), Span(first.isEmpty ? "(none — w to write)" : first, first.isEmpty ? .dim : .normal)])
-            .draw(into: &buffer, x: a.x + 1, y: noteY, width: a.width - 1)
+        let label = "Note\(by): "
+        let top = a.y + a.height - noteRows
+        guard !s.note.isEmpty else {
+            StyledLine([Span(label, .dim), Span("(none — w to write)", .dim)])
+                .draw(into: &buffer, x: a.x + 1, y: top, width: a.width - 1)
+            return
+        }
+        var wrapped = TextWrap.wrap(s.note, width: max(1, a.width - 1 - DisplayWidth.of(label)), prefix: label,
+                                    prefixRole: .dim)
+        if wrapped.count > noteRows {
+            wrapped = Array(wrapped.prefix(noteRows))
+            let last = wrapped[noteRows - 1]
+            wrapped[noteRows - 1] = StyledLine(last.spans + [Span(" …", .dim)]).truncated(to: a.width - 1)
+        }
+        for (i, l) in wrapped.enumerated() { l.draw(into: &buffer, x: a.x + 1, y: top + i, width: a.width - 1) }
+    }
+
+    static func renderEditor(_ editor: GroupNoteEditor, into buffer: inout ScreenBuffer, area a: Rect, panelHeight h: Int) {
+        let titleY = a.y + a.height - h
+        buffer.fill(x: a.x, y: titleY, width: a.width, height: 1, role: .header)
+        let r = editorTextRect(a)
+        editor.text.render(into: &buffer, x: r.x, y: r.y, width: r.width, height: r.height, role: .normal)
+        if editor.confirmingDiscard {
+            buffer.fill(x: a.x, y: titleY, width: a.width, height: 1, role: .warning)
+            let w = buffer.put("Discard changes? (y/n)", x: a.x + 1, y: titleY, role: .warning, maxWidth: a.width - 1)
+            buffer.cursor = Point(x: min(a.x + a.width - 1, a.x + 1 + w), y: titleY)
+            return
+        }
+        let count = "\(TextArea.grouped(editor.text.count))/\(TextArea.grouped(editor.text.limit))"
+        let titleWidth = DisplayWidth.of(editorTitle)
+        buffer.put(editorTitle, x: a.x + 1, y: titleY, role: .header, maxWidth: a.width - 1)
+        if titleWidth + DisplayWidth.of(count) + 4 <= a.width {
+            buffer.put(count, x: a.x + a.width - 1 - DisplayWidth.of(count), y: titleY, role: .header)
+        }
     }
 }
