@@ -126,7 +126,7 @@ final class GroupScreenTests: XCTestCase {
         // The note changes underneath us: saving offers reload / overwrite.
         try store.saveGroupNote(sessionID: sheet.sessionID, topic: "Theirs", note: "Their note",
                                 expectedRevision: after.sheet.session.revision, by: other)
-        app.type("w"); app.press(.ctrl("u")); app.type("My note"); app.press(.enter)
+        app.type("w"); app.press(.ctrl("u")); app.type("My note"); app.press(.ctrl("s"))
         XCTAssertTrue(app.render().line(22).contains("r reload / o overwrite"), app.render().line(22))
         app.type("o")
         XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).session.note, "My note")

@@ -96,14 +96,16 @@ final class GroupSheetReducerTests: XCTestCase {
         XCTAssertEqual(s, expected)
     }
 
-    func testNoteRoundTripsLineBreaksThroughTheOneLineField() {
+    func testNoteIsWrittenInAMultiLinePanelAndSavedWithRealLineBreaks() {
         var s = sheet()
         _ = SheetScreen.reduce(&s, .command(.editGroupNote))
-        XCTAssertEqual(s.prompt?.editor.text, "Line one ¶ Line two")
-        for c in " ¶ Three" { _ = SheetScreen.reduce(&s, .promptKey(.char(c))) }
-        XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.enter)),
-                       .saveGroupNote(sessionID: 900, topic: "Triggers", note: "Line one\nLine two\nThree",
+        XCTAssertNil(s.prompt)
+        XCTAssertEqual(s.noteEditor?.text.text, "Line one\nLine two")
+        for k: Key in [.enter, .char("T"), .paste("hree\r\nFour ñ")] { _ = SheetScreen.reduce(&s, .promptKey(k)) }
+        XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.ctrl("s"))),
+                       .saveGroupNote(sessionID: 900, topic: "Triggers", note: "Line one\nLine two\nThree\nFour ñ",
                                       expectedRevision: 3))
+        XCTAssertNil(s.noteEditor)
     }
 
     func testSignAsksThenSignedSheetRefusesEveryChange() {

@@ -470,7 +470,8 @@ public final class AppModel {
         if case .home = current { hints.removeAll { $0.label == "back" } }
         if case .sheet(let s) = current {
             // Ten sheet keys do not fit one bar; the five marks share one hint (help lists each).
-            hints = s.noteEditor != nil ? [("Ctrl-S", "save"), ("Esc", "cancel")]
+            hints = s.noteEditor?.confirmingDiscard == true ? [("y", "discard"), ("n", "keep writing")]
+                : s.noteEditor != nil ? [("Ctrl-S", "save"), ("Esc", "cancel")]
                 : s.isSigned ? [("Esc", "back"), ("?", "help"), ("Q", "quit")]
                 : [("p/a/e/l/o", "mark"), ("A", "all present"), ("n", "line"), ("w", "note"), ("S", "sign"),
                    ("Esc", "back"), ("?", "help")]

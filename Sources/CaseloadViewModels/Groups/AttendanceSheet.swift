@@ -13,7 +13,7 @@ public struct SheetState: Hashable, Sendable {
 
     public init(sheet: AttendanceSheet, area: Rect, utcOffset: Int = 0) {
         self.sheet = sheet; self.area = area; self.utcOffset = utcOffset
-        cursor = ListCursor(count: sheet.lines.count, pageSize: SheetScreen.tableRows(area))
+        cursor = ListCursor(count: sheet.lines.count, pageSize: SheetScreen.tableRows(area, sheet: sheet))
     }
 
     public var isSigned: Bool { sheet.session.signedAt != nil || sheet.session.signedByID != nil }
@@ -49,9 +49,28 @@ public enum SheetAction: Hashable, Sendable {
 public enum SheetScreen {
     public static let scopes: [KeyScope] = [.sheet, .list, .global]
 
-    /// Rows the note's first lines take under the table when it is not being written.
+    /// Most rows the note's first lines take under the table when it is not being written.
     static let noteRows = 3
-    static func tableRows(_ area: Rect) -> Int { max(1, area.height - 4 - noteRows) }
+    static func noteLabel(_ sheet: AttendanceSheet) -> String {
+        "Note" + (sheet.lastChangedBy.map { " (\($0))" } ?? "") + ": "
+    }
+    /// The note under the table, wrapped, at most `noteRows` rows; one row when there is none.
+    static func noteLines(_ sheet: AttendanceSheet, width: Int) -> [StyledLine] {
+        let label = noteLabel(sheet)
+        let note = sheet.session.note
+        guard !note.isEmpty else { return [StyledLine([Span(label, .dim), Span("(none — w to write)", .dim)])] }
+        var wrapped = TextWrap.wrap(note, width: max(1, width - DisplayWidth.of(label)), prefix: label, prefixRole: .dim)
+        if wrapped.count > noteRows {
+            // "…" says there is more; w opens all of it.
+            wrapped = Array(wrapped.prefix(noteRows))
+            let last = wrapped[noteRows - 1]
+            wrapped[noteRows - 1] = StyledLine(last.spans + [Span(" …", .dim)]).truncated(to: width)
+        }
+        return wrapped
+    }
+    static func tableRows(_ area: Rect, sheet: AttendanceSheet) -> Int {
+        max(1, area.height - 4 - noteLines(sheet, width: area.width - 1).count)
+    }
 
     /// The note panel takes the lower half of the sheet, so the roster stays in view above it.
     static func editorPanelHeight(_ a: Rect) -> Int { max(3, min(a.height - 4, (a.height - 3) / 2 + 1)) }
@@ -66,13 +85,14 @@ public enum SheetScreen {
         switch action {
         case .resized(let area):
             state.area = area
-            state.cursor.setPageSize(tableRows(area))
+            state.cursor.setPageSize(tableRows(area, sheet: state.sheet))
             let r = editorTextRect(area)
             state.noteEditor?.text.resize(width: r.width, height: r.height)
             return .none
         case .loaded(let sheet):
             state.sheet = sheet
             state.cursor.setCount(sheet.lines.count)
+            state.cursor.setPageSize(tableRows(state.area, sheet: sheet))
             return .none
         case .conflict(let c, let topic, let note):
             let when = c.changedAt.map { " at " + Format.timestamp($0, utcOffset: state.utcOffset) } ?? ""
@@ -278,7 +298,7 @@ public enum SheetScreen {
         spans.append(Span("[ ] \(unmarked) not marked", unmarked > 0 ? .warning : .ok))
         StyledLine(spans).draw(into: &buffer, x: a.x + 1, y: a.y + 2, width: a.width - 1)
         let panel = state.noteEditor.map { _ in editorPanelHeight(a) }
-        let rows = panel.map { max(1, a.height - 4 - $0) } ?? tableRows(a)
+        let rows = panel.map { max(1, a.height - 4 - $0) } ?? tableRows(a, sheet: state.sheet)
         if state.sheet.lines.isEmpty {
             buffer.put("Nobody was on the roster on this date.", x: a.x + 2, y: a.y + 4, role: .dim)
         } else {
@@ -302,26 +322,12 @@ public enum SheetScreen {
         }
     }
 
-    /// The note's first lines under the table; "…" says there is more (w opens all of it).
     static func renderNote(_ state: SheetState, into buffer: inout ScreenBuffer) {
         let a = state.area
-        let s = state.sheet.session
-        let by = state.sheet.lastChangedBy.map { " (\($0))" } ?? ""
-        let label = "Note\(by): "
-        let top = a.y + a.height - noteRows
-        guard !s.note.isEmpty else {
-            StyledLine([Span(label, .dim), Span("(none — w to write)", .dim)])
-                .draw(into: &buffer, x: a.x + 1, y: top, width: a.width - 1)
-            return
+        let lines = noteLines(state.sheet, width: a.width - 1)
+        for (i, l) in lines.enumerated() {
+            l.draw(into: &buffer, x: a.x + 1, y: a.y + a.height - lines.count + i, width: a.width - 1)
         }
-        var wrapped = TextWrap.wrap(s.note, width: max(1, a.width - 1 - DisplayWidth.of(label)), prefix: label,
-                                    prefixRole: .dim)
-        if wrapped.count > noteRows {
-            wrapped = Array(wrapped.prefix(noteRows))
-            let last = wrapped[noteRows - 1]
-            wrapped[noteRows - 1] = StyledLine(last.spans + [Span(" …", .dim)]).truncated(to: a.width - 1)
-        }
-        for (i, l) in wrapped.enumerated() { l.draw(into: &buffer, x: a.x + 1, y: top + i, width: a.width - 1) }
     }
 
     static func renderEditor(_ editor: GroupNoteEditor, into buffer: inout ScreenBuffer, area a: Rect, panelHeight h: Int) {
