@@ -227,4 +227,20 @@ final class GroupNoteEditorTests: XCTestCase {
         guard case .sheet(let closed) = app.current else { return XCTFail() }
         XCTAssertNil(closed.noteEditor)
     }
+
+    func testEscOnAConflictBringsTheUnsavedTextBack() throws {
+        let store = try GroupDemo.fresh()
+        let app = try GroupDemo.app(store)
+        let sheet = try openTodaysSheet(app)
+        let other = try XCTUnwrap(try store.staff(username: "ccounselor"))
+        app.type("w"); app.type("Mine, line 1"); app.press(.enter); app.type("línea 2")
+        try store.saveGroupNote(sessionID: sheet.sessionID, topic: sheet.sheet.session.topic, note: "Theirs",
+                                expectedRevision: sheet.sheet.session.revision, by: other)
+        app.press(.ctrl("s"))
+        XCTAssertTrue(app.render().line(22).contains("r reload / o overwrite"), app.render().line(22))
+        app.press(.escape)
+        guard case .sheet(let back) = app.current else { return XCTFail() }
+        XCTAssertEqual(back.noteEditor?.text.text, "Mine, line 1\nlínea 2", "nothing typed is lost")
+        XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).session.note, "Theirs")
+    }
 }
