@@ -101,6 +101,32 @@ final class GroupCreateTests: XCTestCase {
         XCTAssertEqual(app.message?.text, "A group needs a name.")
     }
 
+    func testANameTakenMeanwhileIsRefusedByTheStoreOnTheMessageLine() throws {
+        let (store, _) = try freshStore()
+        let app = try GroupDemo.app(store)
+        let me = app.identity.staff
+        app.type("r"); app.type("N")
+        app.type("Tuesday check-in"); app.press(.enter)
+        app.type("peer"); app.press(.enter)
+        app.type("Tue 12:00 45"); app.press(.enter)
+        app.type("B1"); app.press(.enter)
+        app.press(.enter)
+        app.press(.ctrl("u")); app.type("maybe"); app.press(.enter)
+        XCTAssertEqual(app.message?.text, "Type open or closed.")
+        // Another process creates a group with the same name before the last answer.
+        let other = try store.saveGroup(CounselingGroup(name: "Tuesday check-in", modalityID: store.modalities()[0].id!,
+                                                        weekday: 0, startMinute: 600, minutes: 60, room: "", isOpen: true,
+                                                        capacity: 8), facilitatorIDs: [me.id!], by: me)
+        app.press(.ctrl("u")); app.type("o"); app.press(.enter)
+        XCTAssertEqual(app.message?.role, .error)
+        XCTAssertEqual(app.message?.text, "Another group is already called 'Tuesday check-in'. Choose another name.")
+        XCTAssertTrue(app.render().text.contains("Another group is already called"), frameText(app.render()))
+        let named = try store.groups(for: me.id!).filter { $0.group.name == "Tuesday check-in" }
+        XCTAssertEqual(named.map(\.id), [other.id!], "only the other process's group exists")
+        guard case .groups(let s) = app.current else { return XCTFail("still on the Groups list") }
+        XCTAssertNil(s.prompt)
+    }
+
     func testEscCancelsAtAnyStepAndNothingIsSaved() throws {
         let (store, _) = try freshStore()
         let app = try GroupDemo.app(store)

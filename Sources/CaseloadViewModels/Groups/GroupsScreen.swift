@@ -81,7 +81,7 @@ enum NewGroupForm {
             return "“\(t)” fits \(m.count) modalities: type more of the name or its number."
         case .schedule:
             var probe = g
-            if let problem = GroupForm.fields[4].set(&probe, t) { return problem }
+            if let problem = GroupForm.setSchedule(&probe, t) { return problem }
             g = probe; return nil
         case .room:
             g.room = t; return nil
@@ -89,7 +89,11 @@ enum NewGroupForm {
             guard let n = Int(t), (1...40).contains(n) else { return "Capacity must be a whole number from 1 to 40." }
             g.capacity = n; return nil
         case .enrolment:
-            return GroupForm.fields[3].set(&g, t)
+            switch t.lowercased() {
+            case "open", "o": g.isOpen = true; return nil
+            case "closed", "c": g.isOpen = false; return nil
+            default: return "Type open or closed."
+            }
         case .facilitator:
             return nil
         }
@@ -291,17 +295,20 @@ enum GroupForm {
         },
         Field(label: "Schedule (day HH:MM minutes): ", get: { g in
             "\(Day.weekdayNames[g.weekday]) \(formatClockTime(g.startMinute)) \(g.minutes)"
-        }) { g, t in
-            let w = t.split(separator: " ").map { String($0) }
-            let bad = "Write the schedule like “Mon 10:00 90”."
-            guard w.count == 3, let day = weekdays.firstIndex(of: String(w[0].lowercased().prefix(3))) else { return bad }
-            let hm = w[1].split(separator: ":")
-            guard hm.count == 2, let h = Int(hm[0]), let m = Int(hm[1]), (0..<24).contains(h), (0..<60).contains(m)
-            else { return bad }
-            guard let len = Int(w[2]), (5...480).contains(len) else { return "A session lasts 5 to 480 minutes." }
-            g.weekday = day; g.startMinute = h * 60 + m; g.minutes = len; return nil
-        },
+        }, set: setSchedule),
     ]
+
+    /// "Mon 10:00 90" into the draft's weekday, start and length; shared by the edit and new-group forms.
+    @Sendable static func setSchedule(_ g: inout CounselingGroup, _ t: String) -> String? {
+        let w = t.split(separator: " ").map { String($0) }
+        let bad = "Write the schedule like “Mon 10:00 90”."
+        guard w.count == 3, let day = weekdays.firstIndex(of: String(w[0].lowercased().prefix(3))) else { return bad }
+        let hm = w[1].split(separator: ":")
+        guard hm.count == 2, let h = Int(hm[0]), let m = Int(hm[1]), (0..<24).contains(h), (0..<60).contains(m)
+        else { return bad }
+        guard let len = Int(w[2]), (5...480).contains(len) else { return "A session lasts 5 to 480 minutes." }
+        g.weekday = day; g.startMinute = h * 60 + m; g.minutes = len; return nil
+    }
 }
 
 public enum GroupScreen {
