@@ -49,6 +49,17 @@ final class AttendanceTerminalTests: XCTestCase {
         try s.type("Called in sick; will attend Monday.")
         try s.press("Enter")
         s.waitFor("Called in sick")
+        // The group note: a multi-line panel. tmux pastes line breaks as CR inside bracketed-paste markers,
+        // as terminals do; each arrives as one stored "\n".
+        try s.press("w")
+        s.waitFor("Group note — Ctrl-S save · Esc cancel")
+        try s.type("Zoë Ñúñez led check-in")
+        try s.press("Enter")
+        try s.tmux(["set-buffer", "-b", "gnote", "李 coping plan\nthird line"])
+        try s.tmux(["paste-buffer", "-p", "-d", "-b", "gnote", "-t", s.name])
+        s.waitFor("third line")
+        try s.press("C-s")
+        s.waitUntil("the note saved under the table") { $0.contains("Note (") && $0.contains("Zoë Ñúñez led check-in") }
         try s.press("Q")
         s.waitUntil("the app to exit") { _ in s.paneIsDead }
 
@@ -64,6 +75,7 @@ final class AttendanceTerminalTests: XCTestCase {
         XCTAssertEqual(sessions.count, 1, "one session of \(groupName) today")
         let sid = try XCTUnwrap(sessions.first?["id"] as? Int)
         XCTAssertEqual(sessions.first?["status"] as? String, "held")
+        XCTAssertEqual(sessions.first?["note"] as? String, "Zoë Ñúñez led check-in\n李 coping plan\nthird line")
         let clients = json["clients"] as? [[String: Any]] ?? []
         func mrn(_ id: Int?) -> String? { clients.first { $0["id"] as? Int == id }?["mrn"] as? String }
         let marks = (json["attendance"] as? [[String: Any]] ?? []).filter { $0["groupSessionID"] as? Int == sid }
