@@ -57,7 +57,8 @@ public enum SheetScreen {
     /// The note under the table, wrapped, at most `noteRows` rows; one row when there is none.
     static func noteLines(_ sheet: AttendanceSheet, width: Int) -> [StyledLine] {
         let label = noteLabel(sheet)
-        let note = sheet.session.note
+        // A tab would show as a replacement mark in the summary; the panel expands tabs itself.
+        let note = sheet.session.note.replacingOccurrences(of: "\t", with: " ")
         guard !note.isEmpty else { return [StyledLine([Span(label, .dim), Span("(none — w to write)", .dim)])] }
         var wrapped = TextWrap.wrap(note, width: max(1, width - DisplayWidth.of(label)), prefix: label, prefixRole: .dim)
         if wrapped.count > noteRows {
