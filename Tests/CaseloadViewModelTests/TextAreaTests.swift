@@ -208,6 +208,17 @@ final class GroupNoteEditorTests: XCTestCase {
         assertGolden(frameText(frame), "sheet-note-saved-80x24")
     }
 
+    func testAHangUpWhileWritingSavesTheNote() throws {
+        let store = try GroupDemo.fresh()
+        let app = try GroupDemo.app(store)
+        let sheet = try openTodaysSheet(app)
+        XCTAssertFalse(app.hasUnsavedChanges)
+        app.type("w"); app.type("Half-written — Zoë"); app.press(.enter); app.type("second line")
+        XCTAssertTrue(app.hasUnsavedChanges, "a changed note counts as unsaved")
+        XCTAssertEqual(app.handle(.hangup), .quit)
+        XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).session.note, "Half-written — Zoë\nsecond line")
+    }
+
     func testEscWithChangesAsksBeforeDiscarding() throws {
         let store = try GroupDemo.fresh()
         let app = try GroupDemo.app(store)

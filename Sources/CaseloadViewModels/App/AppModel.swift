@@ -73,10 +73,26 @@ public final class AppModel {
         stack = [.home(home)]
     }
 
-    public var hasUnsavedChanges: Bool { false }
+    /// A group note being written and not yet saved (the only editor so far).
+    public var hasUnsavedChanges: Bool { !unsavedGroupNotes.isEmpty }
 
-    /// Nothing on these screens is editable yet, so there are no drafts to keep; editors will save here.
-    public func saveDrafts() {}
+    private var unsavedGroupNotes: [SheetState] {
+        stack.compactMap { screen in
+            guard case .sheet(let s) = screen, !s.isSigned, let editor = s.noteEditor, editor.isChanged else { return nil }
+            return s
+        }
+    }
+
+    /// Hang-up, SIGTERM or lock: what was being written is saved rather than lost. A note someone else
+    /// saved meanwhile is never overwritten silently: the save is refused (EditConflict) and theirs stays.
+    public func saveDrafts() {
+        guard let repo = groups else { return }
+        for s in unsavedGroupNotes {
+            _ = try? repo.saveGroupNote(sessionID: s.sessionID, topic: s.sheet.session.topic,
+                                        note: s.noteEditor!.text.text, expectedRevision: s.sheet.session.revision,
+                                        by: identity.staff)
+        }
+    }
 
     public func themeApplied(name: String, error: String?) {
         if let error { message = Message(error, .error) } else { message = Message("Theme “\(name)” applied.", .info) }

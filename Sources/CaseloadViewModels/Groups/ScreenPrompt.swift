@@ -7,7 +7,6 @@ public struct ScreenPrompt: Hashable, Sendable {
         case minutes(clientID: RowID, status: AttendanceStatus)
         case memberLine(clientID: RowID)
         case topic
-        case groupNote
         case sign
         /// Someone else saved the note first: r reloads theirs, o overwrites with ours.
         case conflict(EditConflict, topic: String, note: String)
