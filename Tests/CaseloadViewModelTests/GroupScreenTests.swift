@@ -7,6 +7,26 @@ import CaseloadStore
 /// Its own demo store (same spec as DemoStore), because opening groups creates scheduled sessions and
 /// marking changes attendance; the shared store's goldens must not see that.
 enum GroupDemo {
+    /// Opens the ccounselor's first group, then the session dated today (adding one if the schedule has none).
+    static func openTodaysSheet(_ app: AppModel) throws -> SheetState {
+        app.type("r")
+        app.press(.enter)
+        guard case .group(var g) = app.current else { throw CaseloadError.notFound(what: "group") }
+        if !g.sessions.contains(where: { $0.date == GroupDemo.clock.day }) {
+            app.type("a")
+            guard case .group(let g2) = app.current else { throw CaseloadError.notFound(what: "group") }
+            g = g2
+        }
+        if g.pane == .roster { app.press(.tab) }
+        guard case .group(let g3) = app.current else { throw CaseloadError.notFound(what: "group") }
+        let i = g3.sessions.firstIndex { $0.date == GroupDemo.clock.day }!
+        app.press(.home)
+        for _ in 0..<i { app.press(.down) }
+        app.press(.enter)
+        guard case .sheet(let sheet) = app.current else { throw CaseloadError.notFound(what: "sheet") }
+        return sheet
+    }
+
     static let clock = DemoStore.clock
 
     static func fresh() throws -> SQLiteStore {
@@ -43,26 +63,6 @@ final class GroupScreenTests: XCTestCase {
         assertGolden(screen(app), "groups-60x20")
     }
 
-    /// Opens the ccounselor's first group, then the session dated today (adding one if the schedule has none).
-    func openTodaysSheet(_ app: AppModel) throws -> SheetState {
-        app.type("r")
-        app.press(.enter)
-        guard case .group(var g) = app.current else { throw CaseloadError.notFound(what: "group") }
-        if !g.sessions.contains(where: { $0.date == GroupDemo.clock.day }) {
-            app.type("a")
-            guard case .group(let g2) = app.current else { throw CaseloadError.notFound(what: "group") }
-            g = g2
-        }
-        if g.pane == .roster { app.press(.tab) }
-        guard case .group(let g3) = app.current else { throw CaseloadError.notFound(what: "group") }
-        let i = g3.sessions.firstIndex { $0.date == GroupDemo.clock.day }!
-        app.press(.home)
-        for _ in 0..<i { app.press(.down) }
-        app.press(.enter)
-        guard case .sheet(let sheet) = app.current else { throw CaseloadError.notFound(what: "sheet") }
-        return sheet
-    }
-
     func testGroupAndSheetGoldens() throws {
         let store = try GroupDemo.fresh()
         let app = try GroupDemo.app(store)
@@ -74,7 +74,7 @@ final class GroupScreenTests: XCTestCase {
         XCTAssertTrue(g.sessions.allSatisfy { $0.date >= GroupDemo.clock.day.adding(days: -56) && $0.date <= GroupDemo.clock.day.adding(days: 7) })
         assertGolden(screen(app), "group-80x24")
         app.press(.escape, .escape)
-        let sheet = try openTodaysSheet(app)
+        let sheet = try GroupDemo.openTodaysSheet(app)
         XCTAssertFalse(sheet.isSigned)
         XCTAssertTrue(sheet.sheet.lines.allSatisfy { $0.attendance == nil }, "today's sheet starts unmarked")
         assertGolden(screen(app), "sheet-80x24")
@@ -113,7 +113,7 @@ final class GroupScreenTests: XCTestCase {
     func testCoFacilitatorMarksShowAfterTheNextMarkAndNoteConflictOffersReload() throws {
         let store = try GroupDemo.fresh()
         let app = try GroupDemo.app(store)
-        let sheet = try openTodaysSheet(app)
+        let sheet = try GroupDemo.openTodaysSheet(app)
         XCTAssertGreaterThanOrEqual(sheet.sheet.lines.count, 3)
         let other = try XCTUnwrap(try store.staff(username: "ccounselor"))
         // "Another process" marks the last member while this sheet is open.
@@ -233,7 +233,7 @@ final class GroupScreenTests: XCTestCase {
     func testAMarkTheStoreRefusesShowsItsSentenceAndTheSheetCatchesUp() throws {
         let store = try GroupDemo.fresh()
         let app = try GroupDemo.app(store)
-        let sheet = try openTodaysSheet(app)
+        let sheet = try GroupDemo.openTodaysSheet(app)
         // A co-facilitator signs in another process while this sheet is still open and unsigned here.
         let last = try XCTUnwrap(sheet.sheet.lines.last)
         try store.mark(sessionID: sheet.sessionID, clientID: last.clientID, status: .present, minutes: 90, line: nil,

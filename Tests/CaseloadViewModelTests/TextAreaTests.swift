@@ -163,29 +163,10 @@ final class TextAreaTests: XCTestCase {
 
 /// The group note on the sheet: written in the panel, saved to a real store with real line breaks.
 final class GroupNoteEditorTests: XCTestCase {
-    private func openTodaysSheet(_ app: AppModel) throws -> SheetState {
-        app.type("r")
-        app.press(.enter)
-        guard case .group(var g) = app.current else { throw CaseloadError.notFound(what: "group") }
-        if !g.sessions.contains(where: { $0.date == GroupDemo.clock.day }) {
-            app.type("a")
-            guard case .group(let g2) = app.current else { throw CaseloadError.notFound(what: "group") }
-            g = g2
-        }
-        if g.pane == .roster { app.press(.tab) }
-        guard case .group(let g3) = app.current else { throw CaseloadError.notFound(what: "group") }
-        let i = g3.sessions.firstIndex { $0.date == GroupDemo.clock.day }!
-        app.press(.home)
-        for _ in 0..<i { app.press(.down) }
-        app.press(.enter)
-        guard case .sheet(let sheet) = app.current else { throw CaseloadError.notFound(what: "sheet") }
-        return sheet
-    }
-
     func testTwoLineNonASCIINoteIsSavedWithRealLineBreaks() throws {
         let store = try GroupDemo.fresh()
         let app = try GroupDemo.app(store)
-        let sheet = try openTodaysSheet(app)
+        let sheet = try GroupDemo.openTodaysSheet(app)
         app.type("w")
         guard case .sheet(let open) = app.current, open.noteEditor != nil else { return XCTFail("w opens the note panel") }
         var frame = app.render()
@@ -211,7 +192,7 @@ final class GroupNoteEditorTests: XCTestCase {
     func testAHangUpWhileWritingSavesTheNote() throws {
         let store = try GroupDemo.fresh()
         let app = try GroupDemo.app(store)
-        let sheet = try openTodaysSheet(app)
+        let sheet = try GroupDemo.openTodaysSheet(app)
         XCTAssertFalse(app.hasUnsavedChanges)
         app.type("w"); app.type("Half-written — Zoë"); app.press(.enter); app.type("second line")
         XCTAssertTrue(app.hasUnsavedChanges, "a changed note counts as unsaved")
@@ -222,7 +203,7 @@ final class GroupNoteEditorTests: XCTestCase {
     func testEscWithChangesAsksBeforeDiscarding() throws {
         let store = try GroupDemo.fresh()
         let app = try GroupDemo.app(store)
-        let sheet = try openTodaysSheet(app)
+        let sheet = try GroupDemo.openTodaysSheet(app)
         app.type("w"); app.type("draft")
         app.press(.escape)
         assertGolden(frameText(app.render()), "sheet-note-discard-80x24")
@@ -242,7 +223,7 @@ final class GroupNoteEditorTests: XCTestCase {
     func testEscOnAConflictBringsTheUnsavedTextBack() throws {
         let store = try GroupDemo.fresh()
         let app = try GroupDemo.app(store)
-        let sheet = try openTodaysSheet(app)
+        let sheet = try GroupDemo.openTodaysSheet(app)
         let other = try XCTUnwrap(try store.staff(username: "ccounselor"))
         app.type("w"); app.type("Mine, line 1"); app.press(.enter); app.type("línea 2")
         try store.saveGroupNote(sessionID: sheet.sessionID, topic: sheet.sheet.session.topic, note: "Theirs",
