@@ -190,9 +190,13 @@ public struct NoteDetail: Hashable, Sendable {
     public var staffName: String
     public var signedByName: String?
     public var linkedGoals: [String]      // statements of the goals / objectives the note addresses
-    public init(note: ProgressNote, modality: String, staffName: String, signedByName: String?, linkedGoals: [String]) {
+    public var cosignedByName: String?
+    /// Dated corrections under a signed note, oldest first.
+    public var addenda: [NoteAddendum]
+    public init(note: ProgressNote, modality: String, staffName: String, signedByName: String?, linkedGoals: [String],
+                cosignedByName: String? = nil, addenda: [NoteAddendum] = []) {
         self.note = note; self.modality = modality; self.staffName = staffName; self.signedByName = signedByName
-        self.linkedGoals = linkedGoals
+        self.linkedGoals = linkedGoals; self.cosignedByName = cosignedByName; self.addenda = addenda
     }
 }
 

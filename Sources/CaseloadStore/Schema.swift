@@ -13,6 +13,8 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try v1(db) }
         migrator.registerMigration("v2") { db in try v2(db) }
+        migrator.registerMigration("v3") { db in try v3Notes(db) }   // Schema+Notes.swift
+        migrator.registerMigration("v4") { db in try v4Plans(db) }   // Schema+Plans.swift
         return migrator
     }
 

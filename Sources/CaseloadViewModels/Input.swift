@@ -5,6 +5,11 @@ public enum Key: Hashable, Sendable {
     case ctrl(Character)     // Ctrl-<letter>, lower case: .ctrl("l")
     case up, down, left, right
     case home, end, pageUp, pageDown
+    /// Word and whole-text movement in editors (xterm's Ctrl+arrow / Ctrl+Home / Ctrl+End).
+    case ctrlLeft, ctrlRight, ctrlHome, ctrlEnd
+    /// Meta / Alt + a key (ESC then the key): Alt-b / Alt-f move by word, Alt-Backspace deletes a word.
+    case alt(Character)
+    case altBackspace
     case enter, tab, backTab, backspace, delete, escape
     case function(Int)
     case paste(String)       // a bracketed paste, delivered whole

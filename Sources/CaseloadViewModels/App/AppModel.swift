@@ -41,6 +41,10 @@ public final class AppModel {
     public let repository: any CaseloadRepository
     /// Groups and attendance; nil for a store without them (the Groups screen then says so).
     public let groups: (any GroupRepository)?
+    /// Writing, signing and searching notes; nil for a read-only store (the editor then says so).
+    public let notes: (any NoteRepository)?
+    /// Editing, signing and reviewing treatment plans; nil for a read-only store.
+    public let plans: (any PlanRepository)?
     public let identity: Identity
     public let clock: any Clock
     public let keyMap: KeyMap
@@ -53,9 +57,11 @@ public final class AppModel {
     public private(set) var help: HelpState?
     public private(set) var settings: ProgramSettings
 
-    public init(repository: any CaseloadRepository, groups: (any GroupRepository)? = nil, identity: Identity,
+    public init(repository: any CaseloadRepository, groups: (any GroupRepository)? = nil,
+                notes: (any NoteRepository)? = nil, plans: (any PlanRepository)? = nil, identity: Identity,
                 clock: any Clock, size: Size, keyMap: KeyMap = .standard, themeNames: [String] = []) {
-        self.repository = repository; self.groups = groups; self.identity = identity; self.clock = clock; self.size = size
+        self.repository = repository; self.groups = groups; self.notes = notes; self.plans = plans
+        self.identity = identity; self.clock = clock; self.size = size
         self.keyMap = keyMap; self.themeNames = themeNames
         do {
             settings = try repository.settings()

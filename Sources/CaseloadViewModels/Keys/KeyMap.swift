@@ -216,6 +216,12 @@ public struct KeyMap: Hashable, Sendable {
         case .escape: "Esc"
         case .function(let n): "F\(n)"
         case .paste: "paste"
+        case .ctrlLeft: "C-←"
+        case .ctrlRight: "C-→"
+        case .ctrlHome: "C-Home"
+        case .ctrlEnd: "C-End"
+        case .alt(let c): "M-" + String(c)
+        case .altBackspace: "M-Bksp"
         }
     }
 }
