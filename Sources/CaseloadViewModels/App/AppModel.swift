@@ -181,6 +181,12 @@ public final class AppModel {
             replaceTop(.caseload(s))
             return perform(r)
         }
+        if case .chart(var s) = current, ChartScreen.capturesKeys(s) {
+            message = nil
+            let r = ChartScreen.reduce(&s, .rawKey(key))
+            replaceTop(.chart(s))
+            return perform(r)
+        }
         // A screen's own question (minutes, a line, y/n) takes every key until it is answered.
         if case .sheet(var s) = current, s.prompt != nil || s.noteEditor != nil {
             message = nil

@@ -119,6 +119,8 @@ public enum ChartAction: Hashable, Sendable {
     case noteLoaded(NoteDetail)
     case loadFailed(ChartTab)
     case resized(Rect)
+    /// A key for an open field, chooser, search line or question (see `capturesKeys`).
+    case rawKey(Key)
 }
 
 public enum ChartScreen {
@@ -134,8 +136,17 @@ public enum ChartScreen {
         Rect(x: area.x, y: area.y + headerRows, width: area.width, height: max(1, area.height - headerRows))
     }
 
+    /// A field, chooser, search line or question open inside the chart takes every key.
+    public static func capturesKeys(_ state: ChartState) -> Bool {
+        PlanTab.capturesKeys(state) || NotesTab.capturesKeys(state)
+    }
+
     public static func reduce(_ state: inout ChartState, _ action: ChartAction) -> Request {
         switch action {
+        case .rawKey(let key):
+            if PlanTab.capturesKeys(state) { return PlanTab.rawKey(&state, key) }
+            if NotesTab.capturesKeys(state) { return NotesTab.rawKey(&state, key) }
+            return .none
         case .resized(let area):
             state.area = area
             relayout(&state)
@@ -174,6 +185,8 @@ public enum ChartScreen {
     }
 
     private static func handle(_ state: inout ChartState, _ command: Command, _ key: Key) -> Request {
+        if state.tab == .plan, state.openNote == nil, let r = PlanTab.command(&state, command, key) { return r }
+        if state.tab == .notes || state.openNote != nil, let r = NotesTab.command(&state, command, key) { return r }
         switch command {
         case .nextTab, .previousTab, .jumpToTab:
             var next = state.tab.rawValue
@@ -319,6 +332,7 @@ public enum ChartScreen {
             buffer.cursor = Point(x: content.x + 1, y: content.y)
             return
         }
+        if state.tab == .plan, PlanTab.render(state, into: &buffer, area: content) { return }
         if state.tab == .notes {
             ChartContent.drawNotes(state, into: &buffer, area: content)
             if !state.notesEntries.isEmpty {
