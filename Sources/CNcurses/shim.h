@@ -27,6 +27,15 @@ static inline int cl_err(void) { return ERR; }
 static inline int cl_ok(void) { return OK; }
 static inline int cl_key_code_yes(void) { return KEY_CODE_YES; }
 
+/// The key code ncurses gives the key whose terminfo capability is `cap` (e.g. "kLFT5", Ctrl-Left),
+/// or 0 when the terminal does not describe it.
+static inline int cl_key_for_capability(const char *cap) {
+    char *seq = tigetstr(cap);
+    if (seq == NULL || seq == (char *)-1) return 0;
+    int code = key_defined(seq);
+    return code > 0 ? code : 0;
+}
+
 /// Columns the C library gives a character (wcwidth needs _XOPEN_SOURCE, which Swift's Glibc lacks).
 extern int wcwidth(wchar_t);
 static inline int cl_wcwidth(wchar_t c) { return wcwidth(c); }

@@ -42,8 +42,17 @@ public struct InputDecoder: Sendable {
     }
 
     private var state: State = .idle
+    /// Key codes ncurses assigns at run time to modified keys its terminfo entry names (kLFT5 = Ctrl-Left …).
+    public var extendedKeys: [Int32: Key]
 
-    public init() {}
+    public init(extendedKeys: [Int32: Key] = [:]) { self.extendedKeys = extendedKeys }
+
+    /// The terminfo capability names of the modified keys Caseload binds, and what they mean.
+    /// Alt (3) and Ctrl (5) arrows both move by word, as in most editors and shells.
+    public static let extendedKeyNames: [(String, Key)] = [
+        ("kLFT5", .ctrlLeft), ("kRIT5", .ctrlRight), ("kLFT3", .ctrlLeft), ("kRIT3", .ctrlRight),
+        ("kHOM5", .ctrlHome), ("kEND5", .ctrlEnd),
+    ]
 
     /// How long the loop should wait for the next read, in milliseconds: nil means "no sequence
     /// pending, wait the idle tick"; 0 means "poll: only what has already arrived belongs to this key".
@@ -69,6 +78,7 @@ public struct InputDecoder: Sendable {
             switch raw {
             case .none: break
             case .keyCode(let code):
+                if let key = extendedKeys[code] { out.append(.key(key)); return }
                 if let e = Self.event(forKeyCode: code, size: size) { out.append(e) }
             case .char(let v):
                 if v == 27 { state = .escape; return }
@@ -106,8 +116,15 @@ public struct InputDecoder: Sendable {
             case .char(27):
                 out.append(.key(.escape))
                 state = .escape
+            case .char(127), .char(8):
+                out.append(.key(.altBackspace))
+                state = .idle
+            case .char(let v) where Self.isPrintable(v) && v < 0x80:
+                // Esc and a key in the same read: Alt+key (Alt-b / Alt-f move by word in an editor).
+                // Screens that do not bind it treat it as Esc then the key (AppModel splits it).
+                out.append(.key(.alt(Character(Unicode.Scalar(v)!))))
+                state = .idle
             default:
-                // Alt+key arrives as Esc then the key; it is delivered that way (as vim reads it).
                 out.append(.key(.escape))
                 state = .idle
                 step(raw, size: size, into: &out)
@@ -252,15 +269,19 @@ public struct InputDecoder: Sendable {
 
     /// The keys of CSI sequences ncurses can pass through unmatched (slow links split them).
     static func csiKey(params: String, final: Unicode.Scalar) -> Key? {
-        // Modifiers ("1;5A" = Ctrl-Up) are ignored: the key itself is what the app binds.
-        let first = params.split(separator: ";").first.map(String.init) ?? ""
+        // Modifiers ("1;5C" = Ctrl-Right): Ctrl or Alt on ←/→ moves by word, on Home/End to the
+        // start/end of the whole text; other modified keys act as the key itself.
+        let parts = params.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+        let first = parts.first ?? ""
+        let modifier = parts.count > 1 ? Int(parts[1]) ?? 1 : 1
+        let word = modifier > 1 && (modifier - 1) & 0b110 != 0   // Alt (2) or Ctrl (4) held
         switch final {
         case "A": return .up
         case "B": return .down
-        case "C": return .right
-        case "D": return .left
-        case "H": return .home
-        case "F": return .end
+        case "C": return word ? .ctrlRight : .right
+        case "D": return word ? .ctrlLeft : .left
+        case "H": return word ? .ctrlHome : .home
+        case "F": return word ? .ctrlEnd : .end
         case "Z": return .backTab
         case "P", "Q", "R", "S": return .function(Int(final.value) - 0x50 + 1)
         case "~":

@@ -130,6 +130,7 @@ struct Loop<Model: TUIModel> {
         self.model = model
         self.options = options
         self.trace = options.traceFile.flatMap(TraceLog.init(path:))
+        self.decoder = InputDecoder(extendedKeys: terminal.extendedKeys)
     }
 
     mutating func run() {

@@ -27,6 +27,8 @@ final class Terminal {
     private var attrs: [attr_t]
     private var pairs: [Int16]
     private var cursorShown: Int32 = -1
+    /// Key codes this terminal's terminfo gives modified keys (Ctrl-←/→ …), for the decoder.
+    private(set) var extendedKeys: [Int32: Key] = [:]
     private var closed = false
     private var wideScratch = [wchar_t](repeating: 0, count: Int(CCHARW_MAX) + 1)
 
@@ -79,6 +81,12 @@ final class Terminal {
         leaveok(win, false)
         _ = cl_set_escdelay(25)
         meta(win, true)
+        var extended: [Int32: Key] = [:]
+        for (cap, key) in InputDecoder.extendedKeyNames {
+            let code = cap.withCString { cl_key_for_capability($0) }
+            if code > 0 { extended[code] = key }
+        }
+        extendedKeys = extended
 
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         var depth = ColorDepth(colors: 0, hasColors: false, noColor: true)

@@ -81,9 +81,31 @@ final class InputDecoderTests: XCTestCase {
         XCTAssertEqual(decode([.char(27), .char(27)]), [.key(.escape), .key(.escape)])
     }
 
-    func testAltKeyIsEscapeThenKey() {
-        XCTAssertEqual(decode([.char(27), .char(0x6A)]), [.key(.escape), .key(.char("j"))])
+    func testEscapeThenKeyInOneReadIsAlt() {
+        // The app model turns it back into Esc, then the key, outside a text field.
+        XCTAssertEqual(decode([.char(27), .char(0x6A)]), [.key(.alt("j"))])
+        XCTAssertEqual(decode([.char(27), .char(0x62)]), [.key(.alt("b"))])
+        XCTAssertEqual(decode([.char(27), .char(127)]), [.key(.altBackspace)])
         XCTAssertEqual(decode([.char(27), .keyCode(CursesKey.up)]), [.key(.escape), .key(.up)])
+        // A non-ASCII key after Esc is not an Alt chord any terminal sends.
+        XCTAssertEqual(decode([.char(27), .char(0xE9)]), [.key(.escape), .key(.char("é"))])
+    }
+
+    func testModifiedArrowsMoveByWord() {
+        XCTAssertEqual(decode([.char(27)] + chars("[1;5D")), [.key(.ctrlLeft)])
+        XCTAssertEqual(decode([.char(27)] + chars("[1;5C")), [.key(.ctrlRight)])
+        XCTAssertEqual(decode([.char(27)] + chars("[1;3C")), [.key(.ctrlRight)])
+        XCTAssertEqual(decode([.char(27)] + chars("[1;5H")), [.key(.ctrlHome)])
+        XCTAssertEqual(decode([.char(27)] + chars("[1;5F")), [.key(.ctrlEnd)])
+        // Shift alone does not change what an arrow does.
+        XCTAssertEqual(decode([.char(27)] + chars("[1;2D")), [.key(.left)])
+        XCTAssertEqual(decode([.char(27)] + chars("[1;5A")), [.key(.up)])
+    }
+
+    func testKeyCodesCursesAssignsToModifiedKeys() {
+        var d = InputDecoder(extendedKeys: [560: .ctrlRight])
+        XCTAssertEqual(d.feed(.keyCode(560), size: size), [.key(.ctrlRight)])
+        XCTAssertEqual(d.feed(.keyCode(561), size: size), [])
     }
 
     func testEscapeSequencesCursesDidNotMatch() {

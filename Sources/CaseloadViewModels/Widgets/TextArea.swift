@@ -3,6 +3,8 @@
 public struct TextArea: Hashable, Sendable {
     public static let defaultLimit = 20_000
     static let tabStop = 4
+    /// Undo steps kept; older ones are dropped (a snapshot shares unchanged lines, so each is small).
+    static let undoDepth = 500
 
     /// Logical lines (split at hard line breaks), each as grapheme clusters.
     public private(set) var lines: [[Character]]
@@ -18,10 +20,26 @@ public struct TextArea: Hashable, Sendable {
     public private(set) var scrollTop = 0
     /// Display column Up/Down aim for, so passing a short row does not lose the column.
     private var goalColumn: Int?
+    /// The wrapped rows of each logical line at `viewWidth`, kept in step with `lines` so a keystroke
+    /// re-wraps one line, not a 2,000-word note.
+    private var wrapped: [[Range<Int>]]
+    private var undoStack: [Snapshot] = []
+    private var redoStack: [Snapshot] = []
+    /// What the last edit was, so a run of typed letters (or of Backspaces) undoes as one step.
+    private var lastEdit: EditKind?
+
+    private struct Snapshot: Hashable, Sendable {
+        var lines: [[Character]]
+        var wrapped: [[Range<Int>]]
+        var line: Int
+        var column: Int
+    }
+
+    private enum EditKind: Hashable, Sendable { case typing, deleting, other }
 
     public enum Outcome: Hashable, Sendable {
         case edited, moved
-        /// Nothing changed, and this sentence says why (the length limit).
+        /// Nothing changed, and this sentence says why (the length limit, nothing to undo).
         case refused(String)
         /// Not an editing key: the owner decides (Ctrl-S, Esc).
         case unhandled
@@ -31,8 +49,10 @@ public struct TextArea: Hashable, Sendable {
         self.limit = limit
         self.viewWidth = max(1, width); self.viewHeight = max(1, height)
         lines = TextArea.split(TextArea.clean(text))
+        wrapped = []
         line = lines.count - 1
         column = lines[line].count
+        rewrapAll()
         keepCursorVisible()
     }
 
@@ -40,10 +60,32 @@ public struct TextArea: Hashable, Sendable {
     public var text: String { lines.map { String($0) }.joined(separator: "\n") }
     /// Characters held, counting each line break as one.
     public var count: Int { lines.reduce(lines.count - 1) { $0 + $1.count } }
+    public var canUndo: Bool { !undoStack.isEmpty }
+    public var canRedo: Bool { !redoStack.isEmpty }
 
     public mutating func resize(width: Int, height: Int) {
-        viewWidth = max(1, width); viewHeight = max(1, height)
+        let w = max(1, width)
+        viewHeight = max(1, height)
+        if w != viewWidth {
+            viewWidth = w
+            rewrapAll()
+            // Snapshots hold rows at the old width; they are re-wrapped when restored.
+        }
         keepCursorVisible()
+    }
+
+    private mutating func rewrapAll() {
+        wrapped = lines.map { TextArea.rows(of: $0, width: viewWidth) }
+    }
+
+    /// Replaces logical lines `range` with `new`, re-wrapping only those.
+    private mutating func replaceLines(_ range: Range<Int>, with new: [[Character]]) {
+        lines.replaceSubrange(range, with: new)
+        wrapped.replaceSubrange(range, with: new.map { TextArea.rows(of: $0, width: viewWidth) })
+    }
+
+    private mutating func setLine(_ i: Int, _ chars: [Character]) {
+        replaceLines(i..<(i + 1), with: [chars])
     }
 
     // MARK: - Keys
@@ -53,6 +95,7 @@ public struct TextArea: Hashable, Sendable {
         switch outcome {
         case .edited, .moved:
             if !key.isVertical { goalColumn = nil }
+            if outcome == .moved { lastEdit = nil }
             keepCursorVisible()
         default: break
         }
@@ -61,39 +104,74 @@ public struct TextArea: Hashable, Sendable {
 
     private mutating func apply(_ key: Key) -> Outcome {
         switch key {
-        case .char(let c): return insert(String(c))
+        case .char(let c):
+            // A word and the space after it undo together; the next word starts a new step.
+            let kind: EditKind = .typing
+            if lastEdit != .typing || (c == " " && column > 0 && lines[line][column - 1] != " ") {
+                return insert(String(c), undoAs: kind, forceStep: true)
+            }
+            return insert(String(c), undoAs: kind, forceStep: false)
         case .paste(let s): return insert(s)
         case .tab: return insert("\t")
         case .enter: return insert("\n")
         case .backspace, .ctrl("h"):
             if column > 0 {
-                lines[line].remove(at: column - 1); column -= 1
+                checkpoint(.deleting)
+                var l = lines[line]; l.remove(at: column - 1); column -= 1
+                setLine(line, l)
             } else if line > 0 {
-                column = lines[line - 1].count
-                lines[line - 1] += lines[line]
-                lines.remove(at: line); line -= 1
+                checkpoint(.other)
+                let newColumn = lines[line - 1].count
+                replaceLines((line - 1)..<(line + 1), with: [lines[line - 1] + lines[line]])
+                line -= 1; column = newColumn
             } else { return .moved }
             return .edited
         case .delete, .ctrl("d"):
             if column < lines[line].count {
-                lines[line].remove(at: column)
+                checkpoint(.deleting)
+                var l = lines[line]; l.remove(at: column)
+                setLine(line, l)
             } else if line + 1 < lines.count {
-                lines[line] += lines[line + 1]
-                lines.remove(at: line + 1)
+                checkpoint(.other)
+                replaceLines(line..<(line + 2), with: [lines[line] + lines[line + 1]])
             } else { return .moved }
             return .edited
         case .ctrl("u"):
-            lines[line].removeSubrange(0..<column); column = 0; return .edited
+            guard column > 0 else { return .moved }
+            checkpoint(.other)
+            setLine(line, Array(lines[line][column...])); column = 0
+            return .edited
         case .ctrl("k"):
-            lines[line].removeSubrange(column...); return .edited
+            guard column < lines[line].count else { return .moved }
+            checkpoint(.other)
+            setLine(line, Array(lines[line][..<column]))
+            return .edited
+        case .ctrl("w"), .altBackspace:
+            let (l, c) = previousWordStart()
+            guard (l, c) != (line, column) else { return .moved }
+            checkpoint(.other)
+            deleteRange(from: (l, c), to: (line, column))
+            return .edited
+        case .alt("d"):
+            let (l, c) = nextWordEnd()
+            guard (l, c) != (line, column) else { return .moved }
+            checkpoint(.other)
+            deleteRange(from: (line, column), to: (l, c))
+            return .edited
+        case .ctrl("z"): return undo()
+        case .ctrl("y"): return redo()
         case .left:
             if column > 0 { column -= 1 } else if line > 0 { line -= 1; column = lines[line].count }
             return .moved
         case .right:
             if column < lines[line].count { column += 1 } else if line + 1 < lines.count { line += 1; column = 0 }
             return .moved
-        case .home, .ctrl("a"): column = 0; return .moved
-        case .end, .ctrl("e"): column = lines[line].count; return .moved
+        case .ctrlLeft, .alt("b"): (line, column) = previousWordStart(); return .moved
+        case .ctrlRight, .alt("f"): (line, column) = nextWordEnd(); return .moved
+        case .ctrlHome: line = 0; column = 0; return .moved
+        case .ctrlEnd: line = lines.count - 1; column = lines[line].count; return .moved
+        case .home, .ctrl("a"): column = rowStart(); return .moved
+        case .end, .ctrl("e"): column = rowEnd(); return .moved
         case .up: moveRows(-1); return .moved
         case .down: moveRows(1); return .moved
         case .pageUp: moveRows(-max(1, viewHeight - 1)); return .moved
@@ -102,9 +180,114 @@ public struct TextArea: Hashable, Sendable {
         }
     }
 
+    // MARK: - Undo
+
+    /// Records the state before an edit as an undo step, unless it continues the previous step
+    /// (more letters of the same word, more Backspaces).
+    private mutating func checkpoint(_ kind: EditKind, forceStep: Bool = false) {
+        defer { lastEdit = kind }
+        redoStack.removeAll()
+        if !forceStep, kind != .other, lastEdit == kind, !undoStack.isEmpty { return }
+        undoStack.append(snapshot)
+        if undoStack.count > TextArea.undoDepth { undoStack.removeFirst(undoStack.count - TextArea.undoDepth) }
+    }
+
+    private var snapshot: Snapshot { Snapshot(lines: lines, wrapped: wrapped, line: line, column: column) }
+
+    private mutating func restore(_ s: Snapshot) {
+        lines = s.lines; line = s.line; column = s.column
+        let sameWidth = s.wrapped.count == s.lines.count
+            && s.wrapped.first.map { $0 == TextArea.rows(of: s.lines[0], width: viewWidth) } ?? false
+        if sameWidth { wrapped = s.wrapped } else { rewrapAll() }
+    }
+
+    public mutating func undo() -> Outcome {
+        guard let s = undoStack.popLast() else { return .refused("Nothing to undo.") }
+        redoStack.append(snapshot)
+        restore(s)
+        lastEdit = nil
+        return .edited
+    }
+
+    public mutating func redo() -> Outcome {
+        guard let s = redoStack.popLast() else { return .refused("Nothing to redo.") }
+        undoStack.append(snapshot)
+        restore(s)
+        lastEdit = nil
+        return .edited
+    }
+
+    // MARK: - Words
+
+    /// Letters, digits and marks make words; an apostrophe inside a word ("don't") belongs to it.
+    static func isWordCharacter(_ c: Character) -> Bool {
+        c.isLetter || c.isNumber || c == "'" || c == "’" || c == "_"
+    }
+
+    /// The start of the word before the cursor, crossing line breaks (Ctrl-←, Alt-b, Ctrl-W).
+    private func previousWordStart() -> (Int, Int) {
+        var l = line, c = column
+        // Skip what is not a word (spaces, punctuation, line breaks), then the word itself.
+        while true {
+            if c == 0 { if l == 0 { return (0, 0) }; l -= 1; c = lines[l].count; continue }
+            if TextArea.isWordCharacter(lines[l][c - 1]) { break }
+            c -= 1
+        }
+        while c > 0 && TextArea.isWordCharacter(lines[l][c - 1]) { c -= 1 }
+        return (l, c)
+    }
+
+    /// The end of the word after the cursor, crossing line breaks (Ctrl-→, Alt-f, Alt-d).
+    private func nextWordEnd() -> (Int, Int) {
+        var l = line, c = column
+        while true {
+            if c >= lines[l].count {
+                if l + 1 >= lines.count { return (l, lines[l].count) }
+                l += 1; c = 0; continue
+            }
+            if TextArea.isWordCharacter(lines[l][c]) { break }
+            c += 1
+        }
+        while c < lines[l].count && TextArea.isWordCharacter(lines[l][c]) { c += 1 }
+        return (l, c)
+    }
+
+    /// Removes the text between two positions (from before to) and puts the cursor at `from`.
+    private mutating func deleteRange(from a: (Int, Int), to b: (Int, Int)) {
+        let joined = Array(lines[a.0][..<a.1]) + Array(lines[b.0][b.1...])
+        replaceLines(a.0..<(b.0 + 1), with: [joined])
+        line = a.0; column = a.1
+    }
+
+    /// Home and End work on the display row, as in a word processor; pressed again at a wrapped
+    /// row's edge they go on to the logical line's start or end.
+    private func rowStart() -> Int {
+        let start = wrapped[line][rowIndexOfCursor(wrapped[line])].lowerBound
+        return column == start ? 0 : start
+    }
+
+    private func rowEnd() -> Int {
+        let rows = wrapped[line]
+        let i = rowIndexOfCursor(rows)
+        let isLast = i == rows.count - 1
+        // A wrapped row's end is the start of the next row: stop just before it (on its hanging space).
+        let end = isLast ? lines[line].count : max(rows[i].lowerBound, rows[i].upperBound - 1)
+        return column == end ? lines[line].count : end
+    }
+
+    private func rowIndexOfCursor(_ rows: [Range<Int>]) -> Int {
+        var r = 0
+        while r + 1 < rows.count && column >= rows[r].upperBound { r += 1 }
+        return r
+    }
+
     /// Inserts typed or pasted text at the cursor; line endings become "\n" and other control
     /// characters are dropped, so a paste from any program stores as plain lines.
     public mutating func insert(_ raw: String) -> Outcome {
+        insert(raw, undoAs: .other, forceStep: true)
+    }
+
+    private mutating func insert(_ raw: String, undoAs kind: EditKind, forceStep: Bool) -> Outcome {
         let s = TextArea.clean(raw)
         guard !s.isEmpty else { return .moved }
         let added = s.count
@@ -114,6 +297,7 @@ public struct TextArea: Hashable, Sendable {
                 ? "The note is at its limit of \(TextArea.grouped(limit)) characters."
                 : "That would make the note longer than \(TextArea.grouped(limit)) characters (room for \(TextArea.grouped(room)) more); nothing was added.")
         }
+        checkpoint(kind, forceStep: forceStep)
         let before = String(lines[line][..<column]), after = String(lines[line][column...])
         var pieces = TextArea.split(s)
         // Rebuilt as strings so a combining mark typed after its base joins that base.
@@ -121,7 +305,7 @@ public struct TextArea: Hashable, Sendable {
         let last = pieces.count - 1
         let newColumn = pieces[last].count
         pieces[last] = Array(String(pieces[last]) + after)
-        lines.replaceSubrange(line...line, with: pieces)
+        replaceLines(line..<(line + 1), with: pieces)
         line += last
         column = min(newColumn, lines[line].count)
         return .edited
@@ -210,9 +394,13 @@ public struct TextArea: Hashable, Sendable {
 
     /// Every display row of the text at `width`.
     public func layout(width: Int) -> [Row] {
+        let w = max(1, width)
         var out: [Row] = []
-        for (i, l) in lines.enumerated() {
-            for r in TextArea.rows(of: l, width: max(1, width)) { out.append(Row(line: i, range: r)) }
+        out.reserveCapacity(lines.count)
+        for i in lines.indices {
+            for r in (w == viewWidth ? wrapped[i] : TextArea.rows(of: lines[i], width: w)) {
+                out.append(Row(line: i, range: r))
+            }
         }
         return out
     }
