@@ -29,6 +29,9 @@ let package = Package(
             "CaseloadCore", "CaseloadStore", "CaseloadViewModels", "CaseloadTUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Store-level timings for SPEC §8 (Benchmarks/run.sh); not part of `swift test`.
+        .executableTarget(name: "caseload-bench", dependencies: ["CaseloadCore", "CaseloadStore"],
+                          path: "Benchmarks/CaseloadBench"),
         .testTarget(name: "CaseloadCoreTests", dependencies: ["CaseloadCore"]),
         .testTarget(name: "CaseloadStoreTests", dependencies: ["CaseloadCore", "CaseloadStore"]),
         .testTarget(name: "CaseloadViewModelTests",

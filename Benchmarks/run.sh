@@ -45,3 +45,12 @@ echo "== driving $BIN in an 80x24 pty"
 python3 Benchmarks/tui_bench.py --bin "$BIN" --db "$DB" "${nav[@]}" \
     --demo-seconds "$seconds" --demo-bytes "$bytes" \
     --demo-label "demo --clients $CLIENTS --years $YEARS" "$@" | tee "$OUT/last.txt"
+
+# Note search (FTS5) at full scale, through the store's own code path.
+if [ -n "$supervisor" ]; then
+    echo "== note search timings"
+    build_bench=(swift build -c release --product caseload-bench)
+    if [ -n "${SCRATCH:-}" ]; then build_bench+=(--scratch-path "$SCRATCH"); fi
+    "${build_bench[@]}" 2>&1 | tail -n 1
+    "$("${build[@]}" --show-bin-path)/caseload-bench" --db "$DB" --as "$supervisor" ${SEARCH_ARGS:-} | tee -a "$OUT/last.txt"
+fi

@@ -208,6 +208,13 @@ def main():
     parser.add_argument("--moves", type=int, default=500)
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--tabs", type=int, default=200)
+    parser.add_argument("--typing", type=int, default=300,
+                        help="characters typed into a 2,000-word note (0 skips the editor run)")
+    parser.add_argument("--note-key", default="n", help="the chart key that starts a new note")
+    parser.add_argument("--section-tabs", type=int, default=6,
+                        help="Tab presses from a new note's first field to its first section")
+    parser.add_argument("--search-terms", default="",
+                        help="comma-separated terms for the search screen (:search TERM) timing")
     parser.add_argument("--quiet-ms", type=float, default=15.0)
     parser.add_argument("--demo-seconds", default="")
     parser.add_argument("--demo-bytes", default="")
@@ -252,6 +259,31 @@ def main():
 
     memory = app.memory()
     status = app.quit()
+
+    # Typing: a new note on a chart, a 2,000-word text pasted into its first section, then keys typed
+    # at the end of it. The process is killed afterwards (no hang-up save), so the store gets no draft.
+    type_out, type_trace = [], []
+    if args.typing > 0:
+        app = App(args.bin, args.db, args.app_args, trace_file=trace)
+        app.read_until_quiet(0.2, 15.0, need=args.frame_marker.encode())
+        app.send(args.caseload_key.encode()); app.drain()
+        app.send(KEY_ENTER); app.drain(0.3)
+        app.send(args.note_key.encode()); app.drain(0.3)
+        words = ["client", "reports", "Zoë", "cravings", "李", "naloxone", "steady", "dosing", "and", "sleep"]
+        text = "\r".join(" ".join(words[(i + j) % len(words)] for j in range(10)) for i in range(0, 2000, 10))
+        # Tab past the header fields to the first section, then paste (bracketed) and type.
+        for _ in range(args.section_tabs):
+            app.send(KEY_TAB); app.drain(0.1)
+        app.send(b"\x1b[200~" + text.encode() + b"\x1b[201~")
+        app.drain(0.5, 10.0)
+        print(f"editor: {args.typing} characters typed into a 2,000-word note ...", flush=True)
+        sample = "steady progress with naloxone training "
+        for i in range(args.typing):
+            o, t = keystrokes(app, sample[i % len(sample)].encode(), 1, trace, quiet)
+            type_out += o; type_trace += t
+        app.proc.kill()
+        app.proc.wait()
+        os.close(app.fd)
     os.unlink(trace)
 
     nav_trace = move_trace + page_trace
@@ -276,6 +308,12 @@ def main():
         ("key to last byte, caseload moves (pty) p99", f"{percentile(nav_out, 99):.2f} ms", "p99 <= 10 ms"),
         ("key to last byte, chart tabs (pty) p50", f"{percentile(tab_out, 50):.2f} ms", ""),
         ("key to last byte, chart tabs (pty) p99", f"{percentile(tab_out, 99):.2f} ms", "p99 <= 10 ms"),
+        ("key to frame, typing in a 2,000-word note (trace) p50",
+         f"{us_to_ms(percentile(type_trace, 50)):.2f} ms" if type_trace else "not run", ""),
+        ("key to frame, typing in a 2,000-word note (trace) p99",
+         f"{us_to_ms(percentile(type_trace, 99)):.2f} ms" if type_trace else "not run", "p99 <= 10 ms"),
+        ("key to last byte, typing (pty) p99",
+         f"{percentile(type_out, 99):.2f} ms" if type_out else "not run", "p99 <= 10 ms"),
         ("bytes to move the selection one row (max of 5)", f"{max(row_bytes)} B  {row_bytes}", "<= 150 B"),
         ("resident memory, peak (VmHWM)", f"{memory.get('VmHWM', 0) / 1024:.1f} MiB", "<= 64 MiB"),
         ("resident memory, at the end (VmRSS)", f"{memory.get('VmRSS', 0) / 1024:.1f} MiB", "<= 64 MiB"),
