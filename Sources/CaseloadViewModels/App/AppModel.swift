@@ -167,8 +167,25 @@ public final class AppModel {
         }
     }
 
+    /// A multi-line text field has the keyboard, so Alt+key means word movement or deletion.
+    var textEditorFocused: Bool {
+        switch current {
+        case .sheet(let s): s.noteEditor != nil
+        default: false
+        }
+    }
+
     private func handleKey(_ key: Key) -> Effect {
         if key == .ctrl("l") { return .fullRedraw }
+        // Esc and a key that arrive in one read decode as Alt+key; outside a text field they are
+        // what was typed: Esc, then the key.
+        if !textEditorFocused {
+            switch key {
+            case .alt(let c): _ = handleKey(.escape); return handleKey(.char(c))
+            case .altBackspace: _ = handleKey(.escape); return handleKey(.backspace)
+            default: break
+            }
+        }
         if isTooSmall {
             // Nothing else is visible, so only quitting makes sense until the window grows.
             if keyMap.command(for: key, in: [.global]) == .quit { return requestQuit() }
