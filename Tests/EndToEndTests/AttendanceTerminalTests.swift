@@ -53,7 +53,15 @@ final class AttendanceTerminalTests: XCTestCase {
         // as terminals do; each arrives as one stored "\n".
         try s.press("w")
         s.waitFor("Group note — Ctrl-S save · Esc cancel")
-        try s.type("Zoë Ñúñez led check-in")
+        // Editor keys through a real terminal: Ctrl-← twice lands before "check" (the hyphen splits
+        // words), Ctrl-W takes back a typed word.
+        try s.type("Zoë Ñúñez check-in")
+        try s.press("C-Left", "C-Left")
+        try s.type("led ")
+        try s.press("End")
+        try s.type(" oops")
+        try s.press("C-w", "BSpace")
+        s.waitFor("Zoë Ñúñez led check-in")
         try s.press("Enter")
         try s.tmux(["set-buffer", "-b", "gnote", "李 coping plan\nthird line"])
         try s.tmux(["paste-buffer", "-p", "-d", "-b", "gnote", "-t", s.name])
