@@ -15,6 +15,7 @@ enum Schema {
         migrator.registerMigration("v2") { db in try v2(db) }
         migrator.registerMigration("v3") { db in try v3Notes(db) }   // Schema+Notes.swift
         migrator.registerMigration("v4") { db in try v4Plans(db) }   // Schema+Plans.swift
+        migrator.registerMigration("v5") { db in try v5CaseManagement(db) }   // Schema+CaseManagement.swift
         return migrator
     }
 

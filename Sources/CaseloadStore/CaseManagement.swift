@@ -1,0 +1,421 @@
+// CaseManagementRepository on the SQLite store: referral and contact editors with optimistic
+// versioning, drug-screen collections, follow-ups and screens due, the roster import and the
+// caseload / overdue / productivity reports.
+import CaseloadCore
+import Foundation
+import GRDB
+
+extension SQLiteStore: CaseManagementRepository {
+    /// Longest free text a referral, contact or screen keeps; a pasted document is a mistake.
+    static let maxFieldLength = 2000
+
+    static func displayName(first: String, last: String, preferred: String?) -> String {
+        if let p = preferred, !p.isEmpty, p != first { return "\(last), \(first) \"\(p)\"" }
+        return "\(last), \(first)"
+    }
+
+    private func caseAudit(_ db: Database, _ action: AuditAction, _ staff: Staff, clientID: RowID?, subject: String,
+                           detail: String) throws {
+        try AuditTable.insert(AuditEvent(at: clock.now(), staffID: staff.id, username: staff.username, action: action,
+                                         clientID: clientID, subject: subject, detail: detail), db)
+    }
+
+    private static func requireClient(_ clientID: RowID, _ db: Database) throws -> Client {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(ClientTable.select()) FROM clients WHERE id = ?",
+                                         arguments: [clientID]) else {
+            throw CaseloadError.notFound(what: "The client")
+        }
+        return try ClientTable.decode(row)
+    }
+
+    private static func checkText(_ text: String, _ what: String, required: Bool = false, max: Int = maxFieldLength) throws {
+        if required && text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw CaseloadError.invalidInput("Give the \(what).")
+        }
+        if text.count > max {
+            throw CaseloadError.invalidInput("The \(what) is too long (\(text.count) characters; at most \(max)).")
+        }
+    }
+
+    private static func editor(_ table: String, _ id: RowID, _ db: Database) throws -> (String, Date?) {
+        let r = try Row.fetchOne(db, sql: """
+            SELECT s.display_name, t.updated_at FROM \(table) t LEFT JOIN staff s ON s.id = t.updated_by_id WHERE t.id = ?
+            """, arguments: [id])
+        return ((r?[0] as String?) ?? "someone else", r?[1])
+    }
+
+    // MARK: Referrals
+
+    public func referralList(clientID: RowID) throws -> [Referral] { try referrals(clientID: clientID) }
+
+    public func saveReferral(_ referral: Referral, by staff: Staff) throws -> Referral {
+        var r = referral
+        r.agency = r.agency.trimmingCharacters(in: .whitespacesAndNewlines)
+        try Self.checkText(r.agency, "agency the client is referred to", required: true, max: 200)
+        try Self.checkText(r.note, "note")
+        if let f = r.followUpOn, f < r.referredOn {
+            throw CaseloadError.invalidInput("The follow-up date (\(f)) is before the referral date (\(r.referredOn)).")
+        }
+        let now = clock.now()
+        return try write { db in
+            let client = try Self.requireClient(r.clientID, db)
+            if let id = r.id {
+                try db.execute(sql: """
+                    UPDATE referrals SET type = ?, agency = ?, referred_on = ?, status = ?, follow_up_on = ?, note = ?,
+                           revision = revision + 1, updated_by_id = ?, updated_at = ?
+                    WHERE id = ? AND client_id = ? AND revision = ?
+                    """, arguments: [r.type.rawValue, r.agency, r.referredOn.sqlText, r.status.rawValue,
+                                     r.followUpOn?.sqlText, r.note, staff.id, now, id, r.clientID, r.revision])
+                if db.changesCount == 0 {
+                    guard try Bool.fetchOne(db, sql: "SELECT 1 FROM referrals WHERE id = ?", arguments: [id]) == true else {
+                        throw CaseloadError.notFound(what: "The referral")
+                    }
+                    let (by, at) = try Self.editor("referrals", id, db)
+                    throw EditConflict(what: "The referral", changedBy: by, changedAt: at)
+                }
+                r.revision += 1
+                try caseAudit(db, .update, staff, clientID: client.id, subject: "referral:\(id)",
+                              detail: "\(r.type.label) referral to \(r.agency): \(r.status.label)")
+            } else {
+                r.revision = 1
+                let id = try ReferralTable.insert(r, db)
+                try db.execute(sql: "UPDATE referrals SET updated_by_id = ?, updated_at = ? WHERE id = ?",
+                               arguments: [staff.id, now, id])
+                r.id = id
+                try caseAudit(db, .create, staff, clientID: client.id, subject: "referral:\(id)",
+                              detail: "\(r.type.label) referral to \(r.agency): \(r.status.label)")
+            }
+            return r
+        }
+    }
+
+    // MARK: Drug screens
+
+    public func screenHistory(clientID: RowID, limit: Int) throws -> [DrugScreen] {
+        try drugScreens(clientID: clientID, limit: limit)
+    }
+
+    public func recordScreen(_ screen: DrugScreen, by staff: Staff) throws -> DrugScreen {
+        try Self.checkText(screen.note, "note")
+        if screen.collectedOn > clock.today() {
+            throw CaseloadError.invalidInput("The collection date (\(screen.collectedOn)) is in the future.")
+        }
+        guard screen.results.values.contains(where: { $0 != .notTested }) else {
+            throw CaseloadError.invalidInput("Give at least one result: every substance is marked not tested.")
+        }
+        return try write { db in
+            let client = try Self.requireClient(screen.clientID, db)
+            var s = screen
+            s.id = nil
+            let id = try DrugScreenTable.insert(s, db)
+            s.id = id
+            let statement = try db.cachedStatement(sql: DrugScreenTable.insertResultSQL)
+            for substance in Substance.allCases {
+                if let result = screen.results[substance] {
+                    try statement.execute(arguments: [id, substance.rawValue, result.rawValue])
+                }
+            }
+            let positives = Substance.allCases.filter { screen.results[$0] == .positive }.map(\.label)
+            try caseAudit(db, .create, staff, clientID: client.id, subject: "drug_screen:\(id)",
+                          detail: "screen collected \(screen.collectedOn)"
+                            + (positives.isEmpty ? ", no positive result" : ", positive: \(positives.joined(separator: ", "))"))
+            return s
+        }
+    }
+
+    // MARK: Contacts
+
+    public func activeConsents(clientID: RowID, on day: Day) throws -> [Consent] {
+        try consents(clientID: clientID).filter { $0.isActive(on: day) }
+    }
+
+    public func contactRows(clientID: RowID, on day: Day) throws -> [ContactRow] {
+        try read { db in
+            let contacts = try ContactTable.fetchAll(db, where: "client_id = ?", [clientID], orderBy: "name, id")
+            let consents = try ConsentTable.fetchAll(db, where: "client_id = ?", [clientID])
+            let byID = Dictionary(uniqueKeysWithValues: consents.map { ($0.id!, $0) })
+            return contacts.map { c in
+                ContactRow(contact: c, activeConsent: c.consentID.flatMap { byID[$0] }.flatMap { $0.isActive(on: day) ? $0 : nil })
+            }
+        }
+    }
+
+    public func saveContact(_ contact: Contact, by staff: Staff) throws -> Contact {
+        var c = contact
+        c.name = c.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        try Self.checkText(c.name, "contact's name", required: true, max: 200)
+        try Self.checkText(c.relationship, "relationship", max: 100)
+        try Self.checkText(c.phone, "phone number", max: 40)
+        try Self.checkText(c.involvement, "involvement in treatment")
+        let now = clock.now()
+        return try write { db in
+            let client = try Self.requireClient(c.clientID, db)
+            if let consentID = c.consentID {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM consents WHERE id = ? AND client_id = ?",
+                                        arguments: [consentID, c.clientID]) == true else {
+                    throw CaseloadError.invalidInput("The consent chosen is not one of this client's consents.")
+                }
+            }
+            if let id = c.id {
+                try db.execute(sql: """
+                    UPDATE contacts SET name = ?, relationship = ?, phone = ?, involvement = ?, consent_id = ?,
+                           revision = revision + 1, updated_by_id = ?, updated_at = ?
+                    WHERE id = ? AND client_id = ? AND revision = ?
+                    """, arguments: [c.name, c.relationship, c.phone, c.involvement, c.consentID, staff.id, now,
+                                     id, c.clientID, c.revision])
+                if db.changesCount == 0 {
+                    guard try Bool.fetchOne(db, sql: "SELECT 1 FROM contacts WHERE id = ?", arguments: [id]) == true else {
+                        throw CaseloadError.notFound(what: "The contact")
+                    }
+                    let (by, at) = try Self.editor("contacts", id, db)
+                    throw EditConflict(what: "The contact", changedBy: by, changedAt: at)
+                }
+                c.revision += 1
+                try caseAudit(db, .update, staff, clientID: client.id, subject: "contact:\(id)",
+                              detail: "contact \(c.name) (\(c.relationship))")
+            } else {
+                c.revision = 1
+                let id = try ContactTable.insert(c, db)
+                try db.execute(sql: "UPDATE contacts SET updated_by_id = ?, updated_at = ? WHERE id = ?",
+                               arguments: [staff.id, now, id])
+                c.id = id
+                try caseAudit(db, .create, staff, clientID: client.id, subject: "contact:\(id)",
+                              detail: "contact \(c.name) (\(c.relationship))")
+            }
+            return c
+        }
+    }
+
+    // MARK: Home
+
+    public func followUpsDue(counselorID: RowID, on day: Day) throws -> [FollowUpDue] {
+        try read { db in try Self.followUps(counselorID: counselorID, on: day, db) }
+    }
+
+    private static func followUps(counselorID: RowID?, on day: Day, _ db: Database) throws -> [FollowUpDue] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT \(ReferralTable.select("r")), c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn
+            FROM referrals r JOIN clients c ON c.id = r.client_id
+            WHERE r.status IN ('made', 'accepted') AND r.follow_up_on IS NOT NULL AND r.follow_up_on <= ?
+              AND c.status <> 'discharged' AND (? IS NULL OR c.primary_counselor_id = ?)
+            ORDER BY r.follow_up_on, c.legal_last_name, c.legal_first_name, r.id
+            """, arguments: [day.sqlText, counselorID, counselorID])
+        let n = ReferralTable.columns.count
+        return try rows.map { r in
+            FollowUpDue(referral: try ReferralTable.decode(r),
+                        clientName: displayName(first: r[n], last: r[n + 1], preferred: r[n + 2]), mrn: r[n + 3])
+        }
+    }
+
+    public func screensDue(counselorID: RowID, on day: Day) throws -> [ScreensDue] {
+        try read { db in try Self.screensDue(counselorID: counselorID, on: day, db).map(\.due) }
+    }
+
+    private static func screensDue(counselorID: RowID?, on day: Day, _ db: Database)
+        throws -> [(due: ScreensDue, counselor: String)] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, c.phase,
+                   (SELECT count(*) FROM drug_screens d WHERE d.client_id = c.id AND d.random = 1
+                      AND d.collected_on >= ? AND d.collected_on <= ?),
+                   coalesce(s.display_name, 'Unassigned')
+            FROM clients c LEFT JOIN staff s ON s.id = c.primary_counselor_id
+            WHERE c.status = 'active' AND (? IS NULL OR c.primary_counselor_id = ?)
+            ORDER BY c.legal_last_name, c.legal_first_name, c.id
+            """, arguments: [ScreenRule.windowStart(day).sqlText, day.sqlText, counselorID, counselorID])
+        return rows.compactMap { r in
+            let count: Int = r[6]
+            guard ScreenRule.isMaintenance(r[5]), count < ScreenRule.randomScreensPerYear else { return nil }
+            return (ScreensDue(clientID: r[0], clientName: displayName(first: r[1], last: r[2], preferred: r[3]),
+                               mrn: r[4], randomScreens: count), r[7])
+        }
+    }
+
+    // MARK: Roster import
+
+    public func importClients(_ rows: [ClientImportRow], source: String, by staff: Staff,
+                              dryRun: Bool) throws -> ImportSummary {
+        guard staff.role == .admin || staff.role == .supervisor else {
+            throw CaseloadError.refused("Only an administrator or a clinical supervisor can import the roster.")
+        }
+        let today = clock.today()
+        let body = { (db: Database, apply: Bool) throws -> ImportSummary in
+            let staffRows = try StaffTable.fetchAll(db, where: "1")
+            let byUsername = Dictionary(staffRows.map { ($0.username.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+            var problems: [ImportProblems.Problem] = []
+            var counselor: [Int: RowID?] = [:]
+            for r in rows {
+                guard let u = r.counselorUsername, !u.isEmpty else { counselor[r.row] = .some(nil); continue }
+                guard let s = byUsername[u.lowercased()] else {
+                    problems.append(.init(row: r.row, column: "counselor",
+                                          message: "there is no staff account '\(u)' (add it with: caseload staff add \(u))"))
+                    continue
+                }
+                guard s.active else {
+                    problems.append(.init(row: r.row, column: "counselor", message: "the staff account '\(u)' is deactivated"))
+                    continue
+                }
+                counselor[r.row] = s.id
+            }
+            if !problems.isEmpty {
+                throw ImportProblems(problems: Array(problems.prefix(ImportProblems.limit)),
+                                     more: max(0, problems.count - ImportProblems.limit))
+            }
+            var summary = ImportSummary(added: 0, updated: 0, unchanged: 0)
+            for r in rows {
+                let counselorID = counselor[r.row] ?? nil
+                if let row = try Row.fetchOne(db, sql: "SELECT \(ClientTable.select()) FROM clients WHERE mrn = ?",
+                                              arguments: [r.mrn]) {
+                    let old = try ClientTable.decode(row)
+                    var c = old
+                    c.legalLastName = r.lastName; c.legalFirstName = r.firstName
+                    if let p = r.preferredName { c.preferredName = p.isEmpty ? nil : p }
+                    c.dateOfBirth = r.dateOfBirth; c.admissionDate = r.admissionDate; c.phase = r.phase
+                    c.medication = r.medication; c.doseMg = r.doseMg; c.takeHomeLevel = r.takeHomeLevel
+                    c.primaryCounselorID = counselorID; c.status = r.status
+                    // The roster carries no discharge date: a discharge seen first in an import is dated that day,
+                    // and a readmission clears it.
+                    if r.status == .discharged, c.dischargeDate == nil {
+                        c.dischargeDate = today; c.dischargeReason = c.dischargeReason ?? "Discharged on the dosing roster"
+                    } else if r.status != .discharged, old.status == .discharged {
+                        c.dischargeDate = nil; c.dischargeReason = nil
+                    }
+                    if c == old { summary.unchanged += 1; continue }
+                    c.version = old.version + 1
+                    summary.updated += 1
+                    guard apply else { continue }
+                    let columns = ClientTable.columns.dropFirst()
+                    try db.execute(sql: "UPDATE clients SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
+                                   arguments: StatementArguments(Array(ClientTable.values(c).dropFirst()) + [old.id]))
+                } else {
+                    summary.added += 1
+                    guard apply else { continue }
+                    let c = Client(mrn: r.mrn, legalFirstName: r.firstName, legalLastName: r.lastName,
+                                   preferredName: r.preferredName.flatMap { $0.isEmpty ? nil : $0 },
+                                   dateOfBirth: r.dateOfBirth, admissionDate: r.admissionDate,
+                                   dischargeDate: r.status == .discharged ? today : nil,
+                                   dischargeReason: r.status == .discharged ? "Discharged on the dosing roster" : nil,
+                                   status: r.status, phase: r.phase, medication: r.medication, doseMg: r.doseMg,
+                                   takeHomeLevel: r.takeHomeLevel, primaryCounselorID: counselorID)
+                    try ClientTable.insert(c, db)
+                }
+            }
+            if apply {
+                try self.caseAudit(db, .create, staff, clientID: nil, subject: "roster_import",
+                                   detail: "imported the client roster from \(source): \(summary.sentence)")
+            }
+            return summary
+        }
+        if dryRun { return try read { db in try body(db, false) } }
+        return try write { db in try body(db, true) }
+    }
+
+    // MARK: Reports
+
+    public func caseloadReport(staffID: RowID?, from: Day, to: Day) throws -> [CaseloadReportRow] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.display_name, s.username,
+                       count(*) FILTER (WHERE c.status = 'active'),
+                       count(*) FILTER (WHERE c.status = 'on_hold'),
+                       count(*) FILTER (WHERE c.admission_date BETWEEN ? AND ?),
+                       count(*) FILTER (WHERE c.discharge_date BETWEEN ? AND ?)
+                FROM clients c LEFT JOIN staff s ON s.id = c.primary_counselor_id
+                WHERE (? IS NULL OR c.primary_counselor_id = ?)
+                GROUP BY c.primary_counselor_id
+                ORDER BY s.display_name IS NULL, s.display_name, s.username
+                """, arguments: [from.sqlText, to.sqlText, from.sqlText, to.sqlText, staffID, staffID])
+            var result = rows.map { r in
+                CaseloadReportRow(counselorName: (r[0] as String?) ?? "Unassigned", username: r[1], active: r[2],
+                                  onHold: r[3], admissions: r[4], discharges: r[5])
+            }
+            if let staffID, result.isEmpty, let s = try StaffTable.fetchAll(db, where: "id = ?", [staffID]).first {
+                result = [CaseloadReportRow(counselorName: s.displayName, username: s.username, active: 0, onHold: 0,
+                                            admissions: 0, discharges: 0)]
+            }
+            return result
+        }
+    }
+
+    public func overdueReport(staffID: RowID?, on day: Day) throws -> [OverdueItem] {
+        let now = clock.now()
+        return try read { db in
+            let settings = try SettingsCodec.read(db)
+            var items: [OverdueItem] = []
+            func name(_ r: Row, _ i: Int) -> String { Self.displayName(first: r[i], last: r[i + 1], preferred: r[i + 2]) }
+
+            for r in try Row.fetchAll(db, sql: """
+                SELECT c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, c.next_plan_review,
+                       coalesce(s.display_name, 'Unassigned')
+                FROM clients c LEFT JOIN staff s ON s.id = c.primary_counselor_id
+                WHERE c.status <> 'discharged' AND c.next_plan_review < ? AND (? IS NULL OR c.primary_counselor_id = ?)
+                ORDER BY c.next_plan_review, c.legal_last_name
+                """, arguments: [day.sqlText, staffID, staffID]) {
+                let due = try Col.day(r, 4, "clients.next_plan_review")
+                items.append(OverdueItem(kind: .planReview, counselorName: r[5], clientName: name(r, 0), mrn: r[3],
+                                         date: due, detail: "review was due \(due)"))
+            }
+
+            let cutoff = now.addingTimeInterval(-Double(settings.unsignedNoteHours) * 3600)
+            for r in try Row.fetchAll(db, sql: """
+                SELECT c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, n.date, s.display_name, m.name
+                FROM progress_notes n JOIN clients c ON c.id = n.client_id JOIN staff s ON s.id = n.staff_id
+                JOIN modalities m ON m.id = n.modality_id
+                WHERE n.status = 'draft' AND n.created_at < ? AND (? IS NULL OR n.staff_id = ?)
+                ORDER BY n.date, n.id
+                """, arguments: [cutoff, staffID, staffID]) {
+                let date = try Col.day(r, 4, "progress_notes.date")
+                items.append(OverdueItem(kind: .unsignedNote, counselorName: r[5], clientName: name(r, 0), mrn: r[3],
+                                         date: date, detail: "\(r[6] as String) note of \(date) not signed"))
+            }
+
+            let counselorNames = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
+                SELECT c.id, coalesce(s.display_name, 'Unassigned') FROM clients c LEFT JOIN staff s ON s.id = c.primary_counselor_id
+                """).map { ($0[0] as RowID, $0[1] as String) })
+            for f in try Self.followUps(counselorID: staffID, on: day, db) {
+                let r = f.referral
+                items.append(OverdueItem(kind: .referralFollowUp, counselorName: counselorNames[r.clientID] ?? "Unassigned",
+                                         clientName: f.clientName, mrn: f.mrn, date: r.followUpOn,
+                                         detail: "\(r.type.label) referral to \(r.agency) (\(r.status.label.lowercased()))"))
+            }
+
+            for r in try Row.fetchAll(db, sql: """
+                SELECT c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, k.expires_on, k.recipient,
+                       coalesce(s.display_name, 'Unassigned')
+                FROM consents k JOIN clients c ON c.id = k.client_id LEFT JOIN staff s ON s.id = c.primary_counselor_id
+                WHERE c.status <> 'discharged' AND k.signed_on <= ? AND (k.revoked_on IS NULL OR k.revoked_on > ?)
+                  AND k.expires_on >= ? AND k.expires_on <= ? AND (? IS NULL OR c.primary_counselor_id = ?)
+                ORDER BY k.expires_on, c.legal_last_name
+                """, arguments: [day.sqlText, day.sqlText, day.sqlText, day.adding(days: 30).sqlText, staffID, staffID]) {
+                let expires = try Col.day(r, 4, "consents.expires_on")
+                items.append(OverdueItem(kind: .consentExpiring, counselorName: r[6], clientName: name(r, 0), mrn: r[3],
+                                         date: expires, detail: "consent for \(r[5] as String) expires \(expires)"))
+            }
+
+            for (due, counselor) in try Self.screensDue(counselorID: staffID, on: day, db) {
+                items.append(OverdueItem(kind: .screensDue, counselorName: counselor, clientName: due.clientName,
+                                         mrn: due.mrn, date: nil,
+                                         detail: "\(due.randomScreens) of \(ScreenRule.randomScreensPerYear) random screens in the last 12 months"))
+            }
+            return items
+        }
+    }
+
+    public func productivityReport(staffID: RowID?, from: Day, to: Day) throws -> [ProductivityRow] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.display_name, m.name,
+                       count(*) FILTER (WHERE n.format <> 'no_show'),
+                       coalesce(sum(n.minutes) FILTER (WHERE n.format <> 'no_show'), 0),
+                       coalesce(sum(n.billing_units) FILTER (WHERE n.format <> 'no_show'), 0),
+                       count(*) FILTER (WHERE n.format = 'no_show')
+                FROM progress_notes n JOIN staff s ON s.id = n.staff_id JOIN modalities m ON m.id = n.modality_id
+                WHERE n.date BETWEEN ? AND ? AND (? IS NULL OR n.staff_id = ?)
+                GROUP BY n.staff_id, n.modality_id
+                ORDER BY s.display_name, s.id, m.name
+                """, arguments: [from.sqlText, to.sqlText, staffID, staffID]).map { r in
+                ProductivityRow(staffName: r[0], modality: r[1], sessions: r[2], minutes: r[3], billingUnits: r[4],
+                                noShows: r[5])
+            }
+        }
+    }
+}
