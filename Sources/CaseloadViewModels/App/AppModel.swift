@@ -10,6 +10,8 @@ public enum Screen: Hashable, Sendable {
     case groups(GroupsState)
     case group(GroupState)
     case sheet(SheetState)
+    /// The note editor, an addendum, note search or the co-signature queue (Notes/).
+    case notes(NotesScreen)
 
     public var title: String {
         switch self {
@@ -19,6 +21,7 @@ public enum Screen: Hashable, Sendable {
         case .groups: "Groups"
         case .group: "Group"
         case .sheet: "Attendance"
+        case .notes(let s): s.title
         }
     }
 }
@@ -73,14 +76,15 @@ public final class AppModel {
         do {
             _ = HomeScreen.reduce(&home, .loaded(try repository.homeSummary(for: identity.staffID, on: clock.today())))
             if let a = try groups?.absenceAlerts(counselorID: identity.staffID) { _ = HomeScreen.reduce(&home, .absences(a.count)) }
+            loadHomeNotes(&home)
         } catch {
             message = Message("Could not load today's overview: \(describe(error))", .error)
         }
         stack = [.home(home)]
     }
 
-    /// A group note being written and not yet saved (the only editor so far).
-    public var hasUnsavedChanges: Bool { !unsavedGroupNotes.isEmpty }
+    /// A group note or a progress note being written and not yet saved.
+    public var hasUnsavedChanges: Bool { !unsavedGroupNotes.isEmpty || hasUnsavedNotes }
 
     private var unsavedGroupNotes: [SheetState] {
         stack.compactMap { screen in
@@ -92,6 +96,7 @@ public final class AppModel {
     /// Hang-up, SIGTERM or lock: what was being written is saved rather than lost. A note someone else
     /// saved meanwhile is never overwritten silently: the save is refused (EditConflict) and theirs stays.
     public func saveDrafts() {
+        saveNoteDrafts()
         guard let repo = groups else { return }
         for s in unsavedGroupNotes {
             _ = try? repo.saveGroupNote(sessionID: s.sessionID, topic: s.sheet.session.topic,
@@ -128,7 +133,7 @@ public final class AppModel {
     public func handle(_ event: InputEvent) -> Effect {
         switch event {
         case .tick:
-            return .none
+            return autosaveNotes()
         case .hangup:
             saveDrafts()
             return .quit
@@ -151,6 +156,7 @@ public final class AppModel {
             case .groups(var s): _ = GroupsScreen.reduce(&s, .resized(area)); stack[i] = .groups(s)
             case .group(var s): _ = GroupScreen.reduce(&s, .resized(area)); stack[i] = .group(s)
             case .sheet(var s): _ = SheetScreen.reduce(&s, .resized(area)); stack[i] = .sheet(s)
+            case .notes(var s): s.resize(area); stack[i] = .notes(s)
             }
         }
         if var h = help { h.resize(to: size, keyMap: keyMap, scopes: scopes); help = h }
@@ -164,6 +170,7 @@ public final class AppModel {
         case .groups: GroupsScreen.scopes
         case .group: GroupScreen.scopes
         case .sheet: SheetScreen.scopes
+        case .notes(let s): s.scopes
         }
     }
 
@@ -171,6 +178,7 @@ public final class AppModel {
     var textEditorFocused: Bool {
         switch current {
         case .sheet(let s): s.noteEditor != nil
+        case .notes(let s): s.textFocused
         default: false
         }
     }
@@ -198,6 +206,7 @@ public final class AppModel {
             replaceTop(.caseload(s))
             return perform(r)
         }
+        if let effect = notesRawKey(key) { return effect }
         if case .chart(var s) = current, ChartScreen.capturesKeys(s) {
             message = nil
             let r = ChartScreen.reduce(&s, .rawKey(key))
@@ -268,6 +277,8 @@ public final class AppModel {
             request = GroupScreen.reduce(&s, .command(command)); replaceTop(.group(s))
         case .sheet(var s):
             request = SheetScreen.reduce(&s, .command(command)); replaceTop(.sheet(s))
+        case .notes(var s):
+            request = NotesScreens.command(&s, command, key, keyMap: keyMap); replaceTop(.notes(s))
         }
         return perform(request)
     }
@@ -276,7 +287,7 @@ public final class AppModel {
 
     /// Runs what a reducer asked for, feeding results back as actions.
     @discardableResult
-    private func perform(_ request: Request) -> Effect {
+    func perform(_ request: Request) -> Effect {
         switch request {
         case .none:
             break
@@ -322,6 +333,8 @@ public final class AppModel {
         case .openGroups, .openGroup, .openSheet, .openTodaysSession, .reloadSheet, .mark, .markMany, .saveGroupNote, .signSession,
              .enroll, .discharge, .addSession, .saveGroup, .createGroup:
             performGroups(request)
+        case .notes(let r):
+            performNotes(r)
         }
         return .redraw
     }
@@ -334,6 +347,7 @@ public final class AppModel {
         if let summary = try? repository.homeSummary(for: identity.staffID, on: clock.today()) {
             _ = HomeScreen.reduce(&s, .loaded(summary))
             if let a = try? groups?.absenceAlerts(counselorID: identity.staffID) { _ = HomeScreen.reduce(&s, .absences(a.count)) }
+            loadHomeNotes(&s)
             replaceTop(.home(s))
         }
     }
@@ -466,6 +480,10 @@ public final class AppModel {
             return perform(.openCaseload)
         case .groups:
             return perform(.openGroups)
+        case .search(let words):
+            return perform(.notes(.openSearch(query: words, clientID: nil)))
+        case .cosign:
+            return perform(.notes(.openCosign))
         case .home:
             stack.removeSubrange(1...)
             refreshTop()
@@ -509,6 +527,7 @@ public final class AppModel {
         case .groups(let s): GroupsScreen.render(s, into: &buffer)
         case .group(let s): GroupScreen.render(s, into: &buffer)
         case .sheet(let s): SheetScreen.render(s, into: &buffer)
+        case .notes(let s): NotesScreens.render(s, into: &buffer)
         }
         let messageRow = size.height - 2
         var hints = keyMap.hints(for: scopes)
@@ -547,6 +566,7 @@ public final class AppModel {
                 Chrome.message(into: &buffer, m, y: messageRow)
             }
         }
+        if prompt == nil, help == nil { notesChrome(into: &buffer, hints: &hints, messageRow: messageRow) }
         Chrome.statusBar(into: &buffer, hints: hints, y: size.height - 1)
         return buffer
     }

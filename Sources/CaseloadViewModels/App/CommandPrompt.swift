@@ -14,6 +14,9 @@ public enum ParsedCommand: Hashable, Sendable {
     case caseload
     case groups
     case home
+    /// `:search WORDS [from:DATE] [to:DATE]`: every note I may see.
+    case search(String)
+    case cosign
     case empty
     case unknown(String)
 }
@@ -26,6 +29,9 @@ public enum CommandPrompt {
         CommandSpec(name: "caseload", aliases: [], usage: ":caseload", summary: "go to the caseload table"),
         CommandSpec(name: "groups", aliases: [], usage: ":groups", summary: "go to the program's groups"),
         CommandSpec(name: "home", aliases: [], usage: ":home", summary: "go to today's overview"),
+        CommandSpec(name: "search", aliases: [], usage: ":search WORDS [from:DATE] [to:DATE]",
+                    summary: "search the notes I may see (words match as prefixes)"),
+        CommandSpec(name: "cosign", aliases: [], usage: ":cosign", summary: "notes waiting for my co-signature (supervisors)"),
     ]
 
     public static func parse(_ line: String) -> ParsedCommand {
@@ -41,6 +47,8 @@ public enum CommandPrompt {
         case "help": return .help
         case "caseload": return .caseload
         case "groups": return .groups
+        case "search": return .search(words.dropFirst().joined(separator: " "))
+        case "cosign": return .cosign
         default: return .home
         }
     }

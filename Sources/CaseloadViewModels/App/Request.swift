@@ -30,6 +30,8 @@ public enum Request: Hashable, Sendable {
     case saveGroup(CounselingGroup, facilitatorIDs: [RowID])
     /// A new group from the Groups list; `facilitatorUsername` nil: the person creating it facilitates.
     case createGroup(CounselingGroup, facilitatorUsername: String?)
+    /// Progress notes: the editor, signing, addenda, search and co-signing (AppModel+Notes).
+    case notes(NoteRequest)
     /// Show a sentence on the message line.
     case message(String, Role)
 }

@@ -331,6 +331,10 @@ enum ChartContent {
             who.append(Span("[ ] Draft, not signed", .warning))
         }
         out += wrapSpans(who, width: width)
+        if let c = d.cosignedByName {
+            let at = n.cosignedAt.map { " on " + Format.timestamp($0, utcOffset: utcOffset) } ?? ""
+            out += TextWrap.wrap("[x] Co-signed by \(c)\(at)", width: width, prefix: "", role: .ok)
+        }
         if !d.linkedGoals.isEmpty {
             out.append(StyledLine("Goals addressed:", .dim))
             for g in d.linkedGoals { out += TextWrap.wrap(g, width: width, prefix: "  • ") }
@@ -340,6 +344,19 @@ enum ChartContent {
             out.append(heading(name))
             let text = n.sections[safe: i] ?? ""
             out += text.isEmpty ? [StyledLine("  (empty)", .dim)] : TextWrap.wrap(text, width: width, prefix: "  ")
+        }
+        // Text kept beyond the template's sections (from a template with more of them).
+        for extra in n.sections.dropFirst(n.template.sections.count) where !extra.isEmpty {
+            out.append(StyledLine())
+            out.append(heading("More"))
+            out += TextWrap.wrap(extra, width: width, prefix: "  ")
+        }
+        // Corrections after signing, dated, in the order they were added; the note above never changes.
+        for a in d.addenda {
+            out.append(StyledLine())
+            out += TextWrap.wrap("Addendum, \(Format.timestamp(a.at, utcOffset: utcOffset)), \(a.staffName)", width: width,
+                                 prefix: "", role: .header)
+            out += TextWrap.wrap(a.text, width: width, prefix: "  ")
         }
         return out
     }

@@ -74,6 +74,8 @@ public struct ChartState: Hashable, Sendable {
     /// The note being read, and its scroll position.
     public var openNote: NoteDetail?
     public var noteScroll = ListCursor()
+    /// The Notes tab's own question (sign this draft?), see NotesTab.
+    public var notesTab = NotesTabState()
     public var area: Rect
     public var today: Day
     public var settings: ProgramSettings
@@ -125,7 +127,8 @@ public enum ChartAction: Hashable, Sendable {
 
 public enum ChartScreen {
     public static func scopes(_ state: ChartState) -> [KeyScope] {
-        state.openNote != nil ? [.note, .chart, .list, .global] : [.chart, .list, .global]
+        state.openNote != nil ? [.note, .chart, .list, .global]
+            : state.tab == .notes ? [.notesTab, .chart, .list, .global] : [.chart, .list, .global]
     }
 
     /// Rows of the header and the tab bar above the tab content.
@@ -188,6 +191,8 @@ public enum ChartScreen {
         if state.tab == .plan, state.openNote == nil, let r = PlanTab.command(&state, command, key) { return r }
         if state.tab == .notes || state.openNote != nil, let r = NotesTab.command(&state, command, key) { return r }
         switch command {
+        case .newNote:
+            return .notes(.newNote(clientID: state.clientID, appointment: nil))
         case .nextTab, .previousTab, .jumpToTab:
             var next = state.tab.rawValue
             if command == .nextTab { next = (next + 1) % ChartTab.allCases.count }

@@ -13,6 +13,14 @@ public struct HomeState: Hashable, Sendable {
     public var noContactDays: Int
     /// My clients absent from the last N held group sessions in a row (GroupRepository.absenceAlerts).
     public var absentFromGroups: Int = 0
+    /// My unsigned notes (NoteRepository.drafts), listed under the groups; Enter continues one.
+    public var drafts: [DraftRow] = []
+    public var draftCursor = ListCursor()
+    public var draftsFocused = false
+    /// Notes waiting for my co-signature; nil for staff who co-sign nothing.
+    public var cosignWaiting: Int?
+    /// ProgramSettings.unsignedNoteHours, for the drafts heading.
+    public var unsignedHours = 24
 
     public init(summary: HomeSummary?, area: Rect, noContactDays: Int = 30) {
         self.summary = summary
@@ -29,6 +37,8 @@ public enum HomeAction: Hashable, Sendable {
     case loaded(HomeSummary)
     case resized(Rect)
     case absences(Int)
+    case drafts([DraftRow])
+    case cosignWaiting(Int)
 }
 
 public enum HomeScreen {
@@ -43,27 +53,57 @@ public enum HomeScreen {
             if let id = selectedID, let i = summary.appointments.firstIndex(where: { $0.appointmentID == id }) {
                 state.cursor.select(i)
             }
-            state.cursor.setPageSize(layout(summary: summary, area: state.area, noContactDays: state.noContactDays, absent: state.absentFromGroups).appointmentRows)
+            state.cursor.setPageSize(layout(summary: summary, area: state.area, noContactDays: state.noContactDays, absent: state.absentFromGroups, drafts: state.drafts.count, cosign: state.cosignWaiting).appointmentRows)
             state.groupCursor.setCount(summary.groups.count)
             if summary.groups.isEmpty { state.groupsFocused = false }
             return .none
         case .absences(let n):
             state.absentFromGroups = n
-            state.cursor.setPageSize(layout(summary: state.summary, area: state.area, noContactDays: state.noContactDays, absent: n).appointmentRows)
+            state.cursor.setPageSize(layout(summary: state.summary, area: state.area, noContactDays: state.noContactDays, absent: n, drafts: state.drafts.count, cosign: state.cosignWaiting).appointmentRows)
+            return .none
+        case .drafts(let d):
+            let selected = state.drafts[safe: state.draftCursor.selected]?.noteID
+            state.drafts = d
+            state.draftCursor.setCount(d.count)
+            if let id = selected, let i = d.firstIndex(where: { $0.noteID == id }) { state.draftCursor.select(i) }
+            if d.isEmpty { state.draftsFocused = false }
+            relayout(&state)
+            return .none
+        case .cosignWaiting(let n):
+            state.cosignWaiting = n
+            relayout(&state)
             return .none
         case .resized(let area):
             state.area = area
-            state.cursor.setPageSize(layout(summary: state.summary, area: area, noContactDays: state.noContactDays, absent: state.absentFromGroups).appointmentRows)
+            relayout(&state)
             return .none
         case .command(let command):
-            if state.groupsFocused {
+            if state.draftsFocused {
+                if state.draftCursor.apply(command) { return .none }
+            } else if state.groupsFocused {
                 if state.groupCursor.apply(command) { return .none }
             } else if state.cursor.apply(command) { return .none }
             switch command {
             case .nextTab:
-                guard !(state.summary?.groups.isEmpty ?? true) else { return .message("No groups today.", .info) }
-                state.groupsFocused.toggle()
+                // Appointments → groups today → my drafts, skipping an empty list.
+                let hasGroups = !(state.summary?.groups.isEmpty ?? true), hasDrafts = !state.drafts.isEmpty
+                guard hasGroups || hasDrafts else { return .message("No groups today.", .info) }
+                if state.draftsFocused { state.draftsFocused = false }
+                else if state.groupsFocused { state.groupsFocused = false; state.draftsFocused = hasDrafts }
+                else if hasGroups { state.groupsFocused = true }
+                else { state.draftsFocused = true }
                 return .none
+            case .open where state.draftsFocused:
+                guard let d = state.drafts[safe: state.draftCursor.selected] else { return .none }
+                return .notes(.continueDraft(noteID: d.noteID))
+            case .newNote:
+                guard !state.groupsFocused, !state.draftsFocused,
+                      let appt = state.summary?.appointments[safe: state.cursor.selected] else {
+                    return .message("n writes the note of the selected appointment (Tab back to the appointments).", .info)
+                }
+                return .notes(.newNote(clientID: appt.clientID, appointment: appt))
+            case .search:
+                return .notes(.openSearch(query: nil, clientID: nil))
             case .open where state.groupsFocused:
                 guard let g = state.summary?.groups[safe: state.groupCursor.selected] else { return .none }
                 return .openTodaysSession(groupID: g.groupID, sessionID: g.groupSessionID)
@@ -84,9 +124,16 @@ public enum HomeScreen {
         }
     }
 
-    struct Layout { var countLines: Int; var appointmentRows: Int; var groupRows: Int }
+    struct Layout { var countLines: Int; var appointmentRows: Int; var groupRows: Int; var draftRows: Int = 0 }
 
-    static func countItems(_ s: HomeSummary?, noContactDays: Int = 30, absent: Int = 0) -> [[Span]] {
+    static func relayout(_ state: inout HomeState) {
+        let l = layout(summary: state.summary, area: state.area, noContactDays: state.noContactDays,
+                       absent: state.absentFromGroups, drafts: state.drafts.count, cosign: state.cosignWaiting)
+        state.cursor.setPageSize(l.appointmentRows)
+        state.draftCursor.setPageSize(max(1, l.draftRows))
+    }
+
+    static func countItems(_ s: HomeSummary?, noContactDays: Int = 30, absent: Int = 0, cosign: Int? = nil) -> [[Span]] {
         guard let s else { return [] }
         return [
             [Span("Plan reviews: "), Span("! \(s.plansOverdue) overdue", s.plansOverdue > 0 ? .overdue : .normal),
@@ -95,19 +142,25 @@ public enum HomeScreen {
             [Span("No contact \(noContactDays)+ days: "), Span("\(s.noContact)", s.noContact > 0 ? .warning : .normal)],
             [Span("Caseload: "), Span("\(s.caseloadActive) active, \(s.caseloadOnHold) on hold")],
         ] + (absent > 0 ? [[Span("Missing groups: "), Span("A \(absent)", .absent)]] : [])
+          + (cosign.map { [[Span("To co-sign: "), Span("\($0)", $0 > 0 ? .warning : .normal), Span(" (:cosign)", .dim)]] } ?? [])
     }
 
-    static func layout(summary: HomeSummary?, area: Rect, noContactDays: Int = 30, absent: Int = 0) -> Layout {
-        let counts = Flow.lines(countItems(summary, noContactDays: noContactDays, absent: absent), width: area.width - 1).count
+    static func layout(summary: HomeSummary?, area: Rect, noContactDays: Int = 30, absent: Int = 0, drafts: Int = 0,
+                       cosign: Int? = nil) -> Layout {
+        let counts = Flow.lines(countItems(summary, noContactDays: noContactDays, absent: absent, cosign: cosign),
+                                width: area.width - 1).count
         // Rows: counts, blank, appointments header + table header + rows, blank, groups header + rows.
         let groups = max(1, summary?.groups.count ?? 0)
-        let fixed = counts + 1 + 2 + 1 + 2
-        let spare = max(0, area.height - fixed)
+        // My drafts, when there are any, sit at the bottom: a blank row, a heading and up to a third of the room.
+        let fixed = counts + 1 + 2 + 1 + 2 + (drafts > 0 ? 2 : 0)
+        var spare = max(0, area.height - fixed)
+        let draftRows = drafts == 0 ? 0 : min(drafts, max(1, spare / 3))
+        spare -= draftRows
         // Appointments get the room they need first; groups take what is left (at least a third).
         let appts = max(1, summary?.appointments.count ?? 0)
         let groupRows = max(min(groups, max(1, spare / 3)), min(groups, spare - min(appts, spare)))
         let apptRows = max(1, spare - groupRows)
-        return Layout(countLines: counts, appointmentRows: apptRows, groupRows: groupRows)
+        return Layout(countLines: counts, appointmentRows: apptRows, groupRows: groupRows, draftRows: draftRows)
     }
 
     static let appointmentColumns = [
@@ -131,9 +184,11 @@ public enum HomeScreen {
             buffer.put("Loading today…", x: a.x + 1, y: a.y, role: .dim)
             return
         }
-        let l = layout(summary: s, area: a, noContactDays: state.noContactDays, absent: state.absentFromGroups)
+        let l = layout(summary: s, area: a, noContactDays: state.noContactDays, absent: state.absentFromGroups, drafts: state.drafts.count, cosign: state.cosignWaiting)
         var y = a.y
-        for line in Flow.lines(countItems(s, noContactDays: state.noContactDays, absent: state.absentFromGroups), width: a.width - 1) {
+        renderDrafts(state, into: &buffer, rows: l.draftRows)
+        for line in Flow.lines(countItems(s, noContactDays: state.noContactDays, absent: state.absentFromGroups,
+                                          cosign: state.cosignWaiting), width: a.width - 1) {
             line.draw(into: &buffer, x: a.x + 1, y: y, width: a.width - 1); y += 1
         }
         y += 1
@@ -195,4 +250,45 @@ public enum HomeScreen {
 
 extension Array {
     subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
+}
+
+extension HomeScreen {
+    static let draftColumns = [
+        TableColumn("Session", width: 16),
+        TableColumn("Client", width: 16, flexible: true),
+        TableColumn("MRN", width: 8, priority: 50),
+        TableColumn("Note", width: 14, priority: 40),
+        TableColumn("State", width: 10),
+    ]
+
+    /// My drafts at the bottom of Home; overdue ones (unsigned past the program's hours) marked "!".
+    static func renderDrafts(_ state: HomeState, into buffer: inout ScreenBuffer, rows: Int) {
+        guard rows > 0 else { return }
+        let a = state.area
+        let overdue = state.drafts.filter(\.overdue).count
+        var y = a.y + a.height - rows - 1
+        var head = "My unsigned notes (\(state.drafts.count))"
+        if overdue > 0 { head += " · ! \(overdue) over \(state.unsignedHours) h" }
+        head += state.draftsFocused ? " · Enter continues" : " · Tab to select"
+        buffer.put(head, x: a.x + 1, y: y, role: .header, maxWidth: a.width - 2)
+        y += 1
+        let gl = TableLayout.make(draftColumns, width: a.width)
+        for (i, k) in state.draftCursor.visible.enumerated() {
+            let d = state.drafts[k]
+            let cells: [StyledLine] = [
+                StyledLine("\(d.date) \(formatClockTime(d.startMinute))"),
+                StyledLine(d.clientName),
+                StyledLine(d.mrn, .dim),
+                StyledLine("\(d.template.label) \(d.format.label.lowercased())", .dim),
+                d.overdue ? StyledLine("! unsigned", .overdue) : StyledLine("draft", .warning),
+            ]
+            for slot in gl.slots { cells[slot.column].draw(into: &buffer, x: a.x + slot.x, y: y + i, width: slot.width) }
+            if state.draftsFocused && k == state.draftCursor.selected {
+                buffer.put(">", x: a.x, y: y + i)
+                let bar = gl.slots.first.map { $0.x + $0.width } ?? a.width
+                buffer.setRole(.selection, x: a.x, y: y + i, width: min(a.width, bar))
+                buffer.cursor = Point(x: a.x, y: y + i)
+            }
+        }
+    }
 }

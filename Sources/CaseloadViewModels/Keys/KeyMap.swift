@@ -18,12 +18,15 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case signSession = "sign-session"
     case enroll, dischargeMember = "discharge-member", addSession = "add-session", editGroup = "edit-group"
     case newGroup = "new-group"
+    case newNote = "new-note", editNote = "edit-note", signNote = "sign-note", addAddendum = "add-addendum"
+    case cosignNote = "cosign-note"
     case help, commandLine = "command-line", redraw
 }
 
 /// Where a binding applies. A screen looks keys up in its own scope first, then list, then global.
 public enum KeyScope: String, CaseIterable, Sendable, Hashable {
     case global, list, home, caseload, chart, note, groups, group, sheet, help
+    case notesTab = "notes-tab", noteSearch = "note-search", cosign
 
     public var title: String {
         switch self {
@@ -37,6 +40,9 @@ public enum KeyScope: String, CaseIterable, Sendable, Hashable {
         case .group: "One group"
         case .sheet: "Attendance sheet"
         case .help: "This help"
+        case .notesTab: "Chart: Notes tab"
+        case .noteSearch: "Note search"
+        case .cosign: "Co-signature queue"
         }
     }
 }
@@ -78,7 +84,9 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.open, [.enter], "open chart", scope: .home, hint: true),
         KeyBinding(.goCaseload, [.char("c")], "caseload", scope: .home, hint: true),
         KeyBinding(.goGroups, [.char("r")], "groups", scope: .home, hint: true),
-        KeyBinding(.nextTab, [.tab], "appointments / groups today (Enter: attendance)", scope: .home),
+        KeyBinding(.nextTab, [.tab], "appointments / groups today / my drafts (Enter: attendance, continue)", scope: .home),
+        KeyBinding(.newNote, [.char("n")], "write the note of the appointment", scope: .home, hint: true),
+        KeyBinding(.search, [.char("/")], "search my notes", scope: .home),
 
         KeyBinding(.open, [.enter], "open the group", scope: .groups, hint: true),
         KeyBinding(.newGroup, [.char("N")], "new group", scope: .groups, hint: true),
@@ -118,7 +126,25 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.jumpToTab, (1...9).map { .char(Character(String($0))) }, "go to tab 1–9", scope: .chart,
                    hint: true),
 
+        KeyBinding(.newNote, [.char("n")], "new progress note", scope: .chart),
+
+        KeyBinding(.open, [.enter], "read the note / continue a draft", scope: .notesTab, hint: true),
+        KeyBinding(.editNote, [.char("e")], "continue the draft", scope: .notesTab, hint: true),
+        KeyBinding(.newNote, [.char("n")], "new progress note", scope: .notesTab, hint: true),
+        KeyBinding(.signNote, [.char("S")], "sign the draft", scope: .notesTab, hint: true),
+        KeyBinding(.search, [.char("/")], "search this client's notes", scope: .notesTab, hint: true),
+
         KeyBinding(.back, [.escape, .char("q")], "back to the list", scope: .note, hint: true),
+        KeyBinding(.editNote, [.char("e")], "continue the draft", scope: .note, hint: true),
+        KeyBinding(.signNote, [.char("S")], "sign the draft", scope: .note, hint: true),
+        KeyBinding(.addAddendum, [.char("a")], "add a dated addendum (signed notes)", scope: .note, hint: true),
+
+        KeyBinding(.open, [.enter], "read the note", scope: .noteSearch, hint: true),
+        KeyBinding(.search, [.char("/")], "edit the search", scope: .noteSearch, hint: true),
+        KeyBinding(.cycleScope, [.char("v")], "scope: mine / team / all (supervisors)", scope: .noteSearch),
+
+        KeyBinding(.open, [.enter], "read the note", scope: .cosign, hint: true),
+        KeyBinding(.cosignNote, [.char("c")], "co-sign the note", scope: .cosign, hint: true),
 
         KeyBinding(.back, [.escape, .char("q"), .char("?")], "close help", scope: .help, hint: true),
 
@@ -176,6 +202,7 @@ public struct KeyMap: Hashable, Sendable {
         case .search: "search"
         case .back: "back"
         case .quit: "quit"
+        case .open where b.scope == .notesTab: "read"
         case .open: "open"
         case .nextTab: "next tab"
         case .goCaseload: "caseload"
@@ -190,6 +217,11 @@ public struct KeyMap: Hashable, Sendable {
         case .addSession: "add session"
         case .editGroup: "edit"
         case .newGroup: "new group"
+        case .newNote: "new note"
+        case .editNote: "edit"
+        case .signNote: "sign"
+        case .addAddendum: "addendum"
+        case .cosignNote: "co-sign"
         default: b.label
         }
     }
