@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", pkgConfig: "ncursesw",
@@ -28,6 +29,7 @@ let package = Package(
         .executableTarget(name: "caseload", dependencies: [
             "CaseloadCore", "CaseloadStore", "CaseloadViewModels", "CaseloadTUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "SwiftCSV", package: "SwiftCSV"),   // roster import (issue 8)
         ]),
         // Store-level timings for SPEC §8 (Benchmarks/run.sh); not part of `swift test`.
         .executableTarget(name: "caseload-bench", dependencies: ["CaseloadCore", "CaseloadStore"],
