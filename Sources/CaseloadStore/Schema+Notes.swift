@@ -4,5 +4,79 @@ import GRDB
 
 extension Schema {
     static func v3Notes(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Who saved a note last (named in an edit conflict); NULL means its author.
+            ALTER TABLE progress_notes ADD COLUMN updated_by_id INTEGER REFERENCES staff(id);
+
+            -- Home's drafts and the unsigned count: a few rows per counselor out of millions.
+            CREATE INDEX progress_notes_drafts ON progress_notes(staff_id, created_at) WHERE status = 'draft';
+            -- The co-signature queue: a co-signed staff member's waiting notes are the only rows
+            -- of theirs in this index, so the queue never walks years of signed notes.
+            CREATE INDEX progress_notes_uncosigned ON progress_notes(staff_id, signed_at)
+                WHERE status = 'signed' AND cosigned_at IS NULL;
+            """)
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE note_search USING fts5(
+                body, scope, content = '', tokenize = 'unicode61 remove_diacritics 2');
+            """)
+        try db.execute(sql: noteSearchTriggers)
+        try fillNoteSearch(db)
     }
+
+    /// The rowid of a note in `note_search`: session day, start minute and note id packed so that
+    /// rowid order is "newest first" order. FTS5 walks a term's doclist by rowid, so
+    /// `ORDER BY rowid DESC LIMIT n` stops after n hits even for a term in a million notes,
+    /// and a date range is a rowid range. Days count from 1900-01-01 (earlier dates give
+    /// negative keys, which still sort right); minutes < 2^11, ids < 2^32.
+    static func noteSearchKey(_ row: String) -> String {
+        "((CAST(julianday(\(row).date) AS INTEGER) - 2415020) * 8796093022208 + \(row).start_minute * 4294967296 + \(row).id)"
+    }
+    /// The first key of a day (`day` is an SQL expression giving 'YYYY-MM-DD').
+    static func noteSearchDayStart(_ day: String) -> String {
+        "((CAST(julianday(\(day)) AS INTEGER) - 2415020) * 8796093022208)"
+    }
+    static let noteSearchIDMask: Int64 = 0xFFFF_FFFF
+
+    /// The indexed text: every section, one per line (what the snippet is cut from).
+    static func noteSearchBody(_ row: String) -> String {
+        "\(row).section1 || char(10) || \(row).section2 || char(10) || \(row).section3 || char(10) || \(row).section4"
+    }
+    /// Tokens that let a search be narrowed inside the index: the client ("c12") and the author ("s3").
+    static func noteSearchScope(_ row: String) -> String {
+        "'c' || \(row).client_id || ' s' || \(row).staff_id"
+    }
+
+    /// A contentless index forgets a row only when given the exact values it indexed, so every
+    /// change of an indexed column deletes the old entry with OLD's values and adds NEW's.
+    static var noteSearchTriggers: String {
+        func add(_ r: String) -> String {
+            "INSERT INTO note_search (rowid, body, scope) VALUES (\(noteSearchKey(r)), \(noteSearchBody(r)), \(noteSearchScope(r)));"
+        }
+        func remove(_ r: String) -> String {
+            """
+            INSERT INTO note_search (note_search, rowid, body, scope)
+            VALUES ('delete', \(noteSearchKey(r)), \(noteSearchBody(r)), \(noteSearchScope(r)));
+            """
+        }
+        return """
+            CREATE TRIGGER progress_notes_search_insert AFTER INSERT ON progress_notes
+            BEGIN \(add("NEW")) END;
+            CREATE TRIGGER progress_notes_search_update
+            AFTER UPDATE OF client_id, staff_id, date, start_minute, section1, section2, section3, section4 ON progress_notes
+            BEGIN \(remove("OLD")) \(add("NEW")) END;
+            CREATE TRIGGER progress_notes_search_delete AFTER DELETE ON progress_notes
+            BEGIN \(remove("OLD")) END;
+            """
+    }
+
+    /// Indexes every note in one statement (an upgraded store, or the demo after its bulk load).
+    static func fillNoteSearch(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO note_search (rowid, body, scope)
+            SELECT \(noteSearchKey("n")), \(noteSearchBody("n")), \(noteSearchScope("n")) FROM progress_notes n
+            """)
+    }
+
+    static let noteSearchTriggerNames = ["progress_notes_search_insert", "progress_notes_search_update",
+                                         "progress_notes_search_delete"]
 }
