@@ -1,4 +1,4 @@
-// `caseload report attendance`: sessions held and each member's attendance counts, as text, CSV or Markdown.
+// `caseload report attendance|caseload|overdue|productivity`: figures from the store as text, CSV or Markdown.
 import ArgumentParser
 import CaseloadCore
 import CaseloadStore
@@ -8,7 +8,8 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Print reports from the store.",
-        subcommands: [AttendanceReportCommand.self])
+        subcommands: [AttendanceReportCommand.self, CaseloadReportCommand.self, OverdueReportCommand.self,
+                      ProductivityReportCommand.self])
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
@@ -177,5 +178,207 @@ struct AttendanceReportText {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
             .replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
             .replacingOccurrences(of: "\r", with: " ")
+    }
+}
+
+// MARK: - Case-management reports (issue 8)
+
+/// What the caseload, overdue and productivity reports share: who, which period, which format.
+struct CaseManagementReportOptions: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: ArgumentHelp("Only this staff member (username). Counselors always see only their own.", valueName: "username"))
+    var staff: String?
+
+    @Option(name: .long, help: ArgumentHelp("First day of the period (YYYY-MM-DD). Default: 29 days before --to.", valueName: "date"))
+    var from: String?
+
+    @Option(name: .long, help: ArgumentHelp("Last day of the period, included (YYYY-MM-DD). Default: today.", valueName: "date"))
+    var to: String?
+
+    @Option(name: .long, help: ArgumentHelp("How to print it: aligned text, CSV (RFC 4180) or a Markdown table.", valueName: "format"))
+    var format: ReportFormat = .text
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("Act as another staff member (demo stores only).", valueName: "username"))
+    var asUser: String?
+
+    struct Context {
+        var repository: SQLiteStore
+        var me: Identity
+        var staff: Staff?
+        var from: Day
+        var to: Day
+    }
+
+    /// Opens the store, signs in, resolves the staff member and the period.
+    func context() throws -> Context {
+        let repository = try SQLiteStore.open(path: store.location().path, create: false)
+        let me = try SignIn.identify(in: repository, switchingTo: asUser)
+        let toDay = try to.map(AttendanceReportCommand.day) ?? repository.clock.today()
+        let fromDay = try from.map(AttendanceReportCommand.day) ?? toDay.adding(days: -29)
+        guard fromDay <= toDay else {
+            throw CaseloadError.invalidInput("The period starts (\(fromDay)) after it ends (\(toDay)).")
+        }
+        var chosen: Staff?
+        if let staff {
+            guard let s = try repository.staff(username: staff) else {
+                throw CaseloadError.notFound(what: "A staff member with the username '\(StaffValidation.printable(staff))'")
+            }
+            chosen = s
+        }
+        if me.staff.role == .counselor || me.staff.role == .facilitator {
+            if let chosen, chosen.id != me.staff.id {
+                throw CaseloadError.refused("Counselors can only print their own figures; a supervisor can print anyone's.")
+            }
+            chosen = me.staff
+        }
+        return Context(repository: repository, me: me, staff: chosen, from: fromDay, to: toDay)
+    }
+
+    func audit(_ c: Context, report: String) throws {
+        try c.repository.record(.print, by: c.me.staff, clientID: nil, subject: "report:\(report)",
+                                detail: SignIn.auditDetail(c.me, what: "printed the \(report) report \(c.from) to \(c.to)"
+                                    + (c.staff.map { " for \($0.username)" } ?? "") + " as \(format.rawValue)"))
+    }
+
+    func print(_ table: ReportTable) throws {
+        let output = BufferedOutput(fd: 1)
+        switch format {
+        case .text: try output.write(table.plain())
+        case .csv: try output.write(table.csv())
+        case .markdown: try output.write(table.markdown())
+        }
+        try output.flush()
+    }
+}
+
+struct CaseloadReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "caseload",
+        abstract: "Caseload per counselor: active and on-hold clients now, admissions and discharges in the period.",
+        discussion: """
+        Clients count for their primary counselor; clients without one are listed as Unassigned. Active and on hold \
+        are today's figures; admissions and discharges are those dated within --from … --to. Recorded in the audit trail.
+        """)
+    @OptionGroup var options: CaseManagementReportOptions
+
+    func run() throws {
+        let c = try options.context()
+        let rows = try c.repository.caseloadReport(staffID: c.staff?.id, from: c.from, to: c.to)
+        try options.audit(c, report: "caseload")
+        try options.print(ReportTable.caseload(rows, from: c.from, to: c.to))
+    }
+}
+
+struct OverdueReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "overdue",
+        abstract: "Overdue items on --to (default today): plan reviews, unsigned notes, referral follow-ups, expiring consents, screens due.",
+        discussion: """
+        Plan reviews: next review date before the day (clients not discharged). Unsigned notes: drafts older than the \
+        program's unsigned-note hours (listed under the note's writer). Referral follow-ups: made or accepted referrals \
+        whose follow-up date has come. Expiring consents: in force and expiring within 30 days. Screens due: active \
+        clients in a maintenance phase with fewer than 8 random drug screens in the last 12 months. --from is not used.
+        """)
+    @OptionGroup var options: CaseManagementReportOptions
+
+    func run() throws {
+        let c = try options.context()
+        let items = try c.repository.overdueReport(staffID: c.staff?.id, on: c.to)
+        try options.audit(c, report: "overdue")
+        try options.print(ReportTable.overdue(items, on: c.to))
+    }
+}
+
+struct ProductivityReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "productivity",
+        abstract: "Sessions, minutes and billing units per staff member and modality in the period.",
+        discussion: """
+        Counts the session notes (signed or draft) dated within the period, under the staff member who wrote them. \
+        No-shows are counted in their own column and add no minutes or billing units. Recorded in the audit trail.
+        """)
+    @OptionGroup var options: CaseManagementReportOptions
+
+    func run() throws {
+        let c = try options.context()
+        let rows = try c.repository.productivityReport(staffID: c.staff?.id, from: c.from, to: c.to)
+        try options.audit(c, report: "productivity")
+        try options.print(ReportTable.productivity(rows, from: c.from, to: c.to))
+    }
+}
+
+/// A titled table printed three ways; the first `textColumns` columns are text, the rest align right.
+struct ReportTable {
+    var title: String
+    var subtitle: String
+    var headers: [String]
+    var csvHeaders: [String]
+    var rows: [[String]]
+    var totals: [String]?
+    var textColumns: Int
+    var empty: String
+
+    static func caseload(_ rows: [CaseloadReportRow], from: Day, to: Day) -> ReportTable {
+        let cells = rows.map { r in
+            [r.counselorName, r.username ?? "", String(r.active), String(r.onHold), String(r.admissions), String(r.discharges)]
+        }
+        let sum = { (f: (CaseloadReportRow) -> Int) in String(rows.map(f).reduce(0, +)) }
+        return ReportTable(title: "Caseload per counselor", subtitle: "\(from) to \(to) (active and on hold: today)",
+                           headers: ["Counselor", "Username", "Active", "On hold", "Admissions", "Discharges"],
+                           csvHeaders: ["counselor", "username", "active", "on_hold", "admissions", "discharges"],
+                           rows: cells,
+                           totals: rows.count > 1 ? ["Total", "", sum(\.active), sum(\.onHold), sum(\.admissions), sum(\.discharges)] : nil,
+                           textColumns: 2, empty: "No clients.")
+    }
+
+    static func overdue(_ items: [OverdueItem], on day: Day) -> ReportTable {
+        let counts = OverdueKind.allCases.map { k in "\(k.label): \(items.filter { $0.kind == k }.count)" }
+        return ReportTable(title: "Overdue items", subtitle: "On \(day). " + counts.joined(separator: "; "),
+                           headers: ["Item", "Counselor", "Client", "MRN", "Date", "Detail"],
+                           csvHeaders: ["item", "counselor", "client", "mrn", "date", "detail"],
+                           rows: items.map { [$0.kind.label, $0.counselorName, $0.clientName, $0.mrn,
+                                              $0.date?.description ?? "", $0.detail] },
+                           totals: nil, textColumns: 6, empty: "Nothing is overdue.")
+    }
+
+    static func productivity(_ rows: [ProductivityRow], from: Day, to: Day) -> ReportTable {
+        let sum = { (f: (ProductivityRow) -> Int) in String(rows.map(f).reduce(0, +)) }
+        return ReportTable(title: "Productivity", subtitle: "\(from) to \(to) (no-shows add no minutes or units)",
+                           headers: ["Staff", "Modality", "Sessions", "Minutes", "Units", "No-shows"],
+                           csvHeaders: ["staff", "modality", "sessions", "minutes", "billing_units", "no_shows"],
+                           rows: rows.map { [$0.staffName, $0.modality, String($0.sessions), String($0.minutes),
+                                             String($0.billingUnits), String($0.noShows)] },
+                           totals: rows.count > 1 ? ["Total", "", sum(\.sessions), sum(\.minutes), sum(\.billingUnits), sum(\.noShows)] : nil,
+                           textColumns: 2, empty: "No sessions in this period.")
+    }
+
+    func plain() -> String {
+        var out = "\(StaffValidation.printable(title))\n\(StaffValidation.printable(subtitle))\n\n"
+        if rows.isEmpty { return out + empty + "\n" }
+        let table = ([headers] + rows + (totals.map { [$0] } ?? [])).map { $0.map(StaffValidation.printable) }
+        let widths = headers.indices.map { i in table.map { DisplayWidth.of($0[i]) }.max() ?? 0 }
+        for line in table {
+            let padded = line.indices.map { i in DisplayWidth.pad(line[i], to: widths[i], alignRight: i >= textColumns) }
+            out += padded.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+        }
+        return out
+    }
+
+    /// Data rows only (no totals): a spreadsheet sums them itself.
+    func csv() -> String {
+        var out = csvHeaders.joined(separator: ",") + "\r\n"
+        for r in rows { out += r.map(AttendanceReportText.csvField).joined(separator: ",") + "\r\n" }
+        return out
+    }
+
+    func markdown() -> String {
+        var out = "# \(AttendanceReportText.markdownCell(title))\n\n\(AttendanceReportText.markdownCell(subtitle))\n\n"
+        if rows.isEmpty { return out + empty + "\n" }
+        out += "| " + headers.joined(separator: " | ") + " |\n"
+        out += "|" + headers.indices.map { $0 < textColumns ? " --- |" : " ---: |" }.joined() + "\n"
+        for r in rows { out += "| " + r.map(AttendanceReportText.markdownCell).joined(separator: " | ") + " |\n" }
+        if let totals { out += "| " + totals.map { $0.isEmpty ? "" : "**\($0)**" }.joined(separator: " | ") + " |\n" }
+        return out
     }
 }
