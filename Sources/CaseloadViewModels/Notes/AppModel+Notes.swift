@@ -324,8 +324,12 @@ extension AppModel {
                 question = "Sign this note? It cannot be changed afterwards; corrections go in addenda. (y/n)"
                 hints = [("y", "sign"), ("n", "not yet")]
             case .conflict(let c)?:
-                let when = c.changedAt.map { " at " + Format.timestamp($0, utcOffset: e.utcOffset) } ?? ""
-                question = "Saved by \(c.changedBy)\(when) meanwhile: r reload theirs / o overwrite with mine"
+                // The time alone when it was today: the line must fit 60 columns with a long name.
+                let when = c.changedAt.map { at -> String in
+                    let stamp = Format.timestamp(at, utcOffset: e.utcOffset)
+                    return " at " + (stamp.hasPrefix(e.today.description) ? String(stamp.suffix(5)) : stamp)
+                } ?? ""
+                question = "Saved by \(c.changedBy)\(when) meanwhile: r reload theirs / o overwrite mine"
                 hints = [("r", "reload theirs"), ("o", "overwrite"), ("Esc", "keep editing")]
             case nil:
                 switch e.focus {
