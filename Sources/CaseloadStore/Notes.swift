@@ -94,6 +94,7 @@ extension SQLiteStore: NoteRepository {
                 try noteAudit(db, .create, staff, note: id, clientID: note.clientID,
                               detail: "started a \(note.template.label) note of \(note.date) (\(note.format.label))")
             }
+            try Schema.foldNoteTerms(db)
             return try Self.progressNote(saved.id!, db)
         }
     }
@@ -253,13 +254,10 @@ extension SQLiteStore: NoteRepository {
         let limit = max(0, min(query.limit, 1000))
         if limit == 0 { return [] }
 
-        // Every user word is quoted and prefix-matched in the note text only; nothing the user
-        // types is read as FTS5 syntax (AND, NEAR, *, ", column names are plain words here).
-        var match = "body : (" + terms.map { "\"\($0)\"*" }.joined(separator: " AND ") + ")"
         var filter = ""
-        var arguments: StatementArguments = []
+        var scopeMatch = ""
         if let clientID = query.clientID {
-            match += " AND scope : \"c\(clientID)\""
+            scopeMatch = " AND scope : \"c\(clientID)\""
         } else {
             switch query.scope {
             case .mine:
@@ -277,9 +275,14 @@ extension SQLiteStore: NoteRepository {
         var range = ""
         if query.from != nil { range += " AND f.rowid >= \(Schema.noteSearchDayStart(":from"))" }
         if query.to != nil { range += " AND f.rowid < \(Schema.noteSearchDayStart("date(:to, '+1 day')"))" }
-        arguments = ["match": match, "me": staffID, "from": query.from?.sqlText, "to": query.to?.sqlText, "limit": limit]
 
         return try read { db in
+            // Nothing the user types is read as FTS5 syntax: words only, each quoted, in the
+            // note text column only (AND, NEAR, *, " and column names are plain words here).
+            let words = try terms.map { try Self.matchWord($0, db) }
+            let match = "body : (" + words.joined(separator: " AND ") + ")" + scopeMatch
+            let arguments: StatementArguments = ["match": match, "me": staffID, "from": query.from?.sqlText,
+                                                 "to": query.to?.sqlText, "limit": limit]
             // CROSS JOIN keeps the FTS walk outermost: rowid order is newest-first order, so the
             // LIMIT stops the walk as soon as enough notes in scope have been found.
             let rows = try Row.fetchAll(db, sql: """
@@ -306,6 +309,20 @@ extension SQLiteStore: NoteRepository {
                     snippet: excerpt.text, highlights: excerpt.highlights)
             }
         }
+    }
+
+    /// One user word as FTS5 syntax: the indexed words it begins, OR-ed ("anx" → ("anxiety" OR
+    /// "anxious")), which FTS5 walks lazily; `"anx"*` only when the vocabulary has no such word
+    /// (then FTS5's own tokenizer decides, and few notes can match) or too many to OR.
+    static func matchWord(_ word: String, _ db: Database) throws -> String {
+        let folded = NoteSearchText.indexFold(word)
+        let expansions = try String.fetchAll(db, sql: """
+            SELECT term FROM note_terms WHERE term >= ?1 AND term < ?1 || char(1114111)
+            UNION SELECT term FROM note_search_recent_terms WHERE term >= ?1 AND term < ?1 || char(1114111)
+            LIMIT 301
+            """, arguments: [folded])
+        if expansions.isEmpty || expansions.count > 300 { return "\"\(word)\"*" }
+        return "(" + expansions.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined(separator: " OR ") + ")"
     }
 
     private static func requireWideSearch(_ staff: Staff) throws {
@@ -418,7 +435,7 @@ extension SQLiteStore: NoteRepository {
             let at: Date? = last[0]
             let who: RowID? = last[1], lastAction: String = last[2], lastSubject: String = last[3]
             if who == staff.id, lastSubject == subject,
-               lastAction == AuditAction.update.rawValue || lastAction == AuditAction.create.rawValue,
+               lastAction == AuditAction.update.rawValue,
                let at, now.timeIntervalSince(at) < 600 {
                 return
             }
@@ -452,7 +469,15 @@ enum NoteSearchText {
         }
         if !current.isEmpty { words.append(String(current)) }
         var seen = Set<String>()
-        return words.map { $0.lowercased() }.filter { seen.insert(fold($0)).inserted }.prefix(16).map { $0 }
+        // A lone accent is not a word (the tokenizer drops it).
+        return words.filter { $0.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil } }
+            .map { $0.lowercased() }.filter { seen.insert(fold($0)).inserted }.prefix(16).map { $0 }
+    }
+
+    /// A word as the unicode61 tokenizer (remove_diacritics 2) stores it: lowercase, without
+    /// accents. Simple lowercasing, not full case folding ("ß" stays as the tokenizer keeps it).
+    static func indexFold(_ s: String) -> String {
+        s.lowercased().folding(options: [.diacriticInsensitive], locale: nil)
     }
 
     /// Case and diacritics folded, as the index compares words ("Zoë" and "zoe" are one word).

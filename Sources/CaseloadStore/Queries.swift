@@ -231,9 +231,10 @@ extension SQLiteStore {
     public func note(id: RowID) throws -> NoteDetail {
         try read { db in
             guard let r = try Row.fetchOne(db, sql: """
-                SELECT \(NoteTable.select("n")), m.name, s.display_name, sb.display_name
+                SELECT \(NoteTable.select("n")), m.name, s.display_name, sb.display_name, cb.display_name
                 FROM progress_notes n JOIN modalities m ON m.id = n.modality_id JOIN staff s ON s.id = n.staff_id
-                LEFT JOIN staff sb ON sb.id = n.signed_by_id WHERE n.id = ?
+                LEFT JOIN staff sb ON sb.id = n.signed_by_id LEFT JOIN staff cb ON cb.id = n.cosigned_by_id
+                WHERE n.id = ?
                 """, arguments: [id]) else { throw CaseloadError.notFound(what: "Note \(id)") }
             let k = NoteTable.columns.count
             let linked = try String.fetchAll(db, sql: """
@@ -241,8 +242,15 @@ extension SQLiteStore {
                 LEFT JOIN goals g ON g.id = l.goal_id LEFT JOIN objectives o ON o.id = l.objective_id
                 WHERE l.note_id = ? ORDER BY l.id
                 """, arguments: [id])
+            let addenda = try Row.fetchAll(db, sql: """
+                SELECT a.id, a.staff_id, s.display_name, a.at, a.text FROM note_addenda a JOIN staff s ON s.id = a.staff_id
+                WHERE a.note_id = ? ORDER BY a.at, a.id
+                """, arguments: [id]).map { a in
+                    NoteAddendum(id: a[0], noteID: id, staffID: a[1], staffName: a[2],
+                                 at: try Col.date(a, 3, "note_addenda.at"), text: a[4])
+                }
             return NoteDetail(note: try NoteTable.decode(r), modality: r[k], staffName: r[k + 1],
-                              signedByName: r[k + 2], linkedGoals: linked)
+                              signedByName: r[k + 2], linkedGoals: linked, cosignedByName: r[k + 3], addenda: addenda)
         }
     }
 
