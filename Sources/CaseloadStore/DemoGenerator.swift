@@ -74,8 +74,17 @@ public struct DemoGenerator: Sendable {
                     try? db.execute(sql: "PRAGMA synchronous = FULL")
                     try? db.execute(sql: "PRAGMA cache_size = -2000")
                 }
+                // The search index is built in one pass once every note is in (about half the
+                // time of indexing note by note through the triggers), then the triggers return.
+                for name in Schema.noteSearchTriggerNames { try db.execute(sql: "DROP TRIGGER \(name)") }
                 var build = try DemoBuild(spec: self, db: db, progress: progress)
                 let summary = try build.run()
+                progress?("Search index…")
+                try db.inTransaction {
+                    try Schema.fillNoteSearch(db)
+                    try db.execute(sql: Schema.noteSearchTriggers)
+                    return .commit
+                }
                 try db.execute(sql: "PRAGMA analysis_limit = 1000; ANALYZE;")
                 try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
                 return summary
@@ -597,7 +606,13 @@ private struct DemoBuild {
                                 "Relapse prevention", "Case management", "Psychotherapy", "HIV/HCV prevention counseling"][
                     r.weighted([50, 14, 14, 8, 8, 3, 3])]
             }
-            let sections = phrases.sections(template: template, format: format, dose: dose, &r)
+            var sections = phrases.sections(template: template, format: format, dose: dose, &r)
+            // Now and then an older note mentions something unusual, so that search has rare words
+            // to find. A stream of its own keeps every other line of the demo as it was.
+            var rare = rng(9, Int(nextNoteID))
+            if format != .noShow && format != .phone && day < today.adding(days: -180) && rare.chance(0.006) {
+                sections.1 += " " + rare.pick(DemoText.rareDetails)
+            }
 
             var status = NoteStatus.signed
             if isOSUser && osDrafts < 3 && day >= today.adding(days: -6) && day <= today.adding(days: -2) && format != .noShow {

@@ -327,6 +327,20 @@ enum DemoText {
         "Phone contact to reschedule; client sounded well.",
     ]
 
+    /// Unusual details, each in a few notes of a large demo: search's "rare term".
+    static let rareDetails = [
+        "Client asked about hepatitis A and B vaccination; nurse will offer it at dosing.",
+        "Client mentioned a dental abscess; referred to the community dentist.",
+        "Client's passport renewal is pending for a family trip to Oaxaca.",
+        "Client reported a scabies outbreak at the shelter; clinic notified.",
+        "Client started a welding apprenticeship two mornings a week.",
+        "Client's dog, Biscuit, is named as a reason to stay well.",
+        "Client is learning the ukulele as a coping activity.",
+        "Client will spend Tết with family and asked about guest dosing.",
+        "Client's daughter Zoë starts kindergarten next month.",
+        "Client described sleep apnea symptoms; primary care referral made.",
+    ]
+
     static let addenda = [
         "Addendum: session start time corrected; session began 15 minutes later than recorded.",
         "Addendum: client later disclosed additional use; plan updated at next session.",

@@ -68,4 +68,60 @@ final class QueryTimingTests: XCTestCase {
             XCTAssertLessThan(value, 5.0, label)
         }
     }
+
+    /// Note search (SPEC §8: p99 ≤ 30 ms) for a rare and a common word, 50 runs each: the whole
+    /// program as a supervisor, one client's notes (a different client each run), a counselor's own
+    /// clients, and the last 90 days. CASELOAD_BENCH_RARE / CASELOAD_BENCH_COMMON choose the words.
+    func testNoteSearchLatency() throws {
+        let env = ProcessInfo.processInfo.environment
+        let store: SQLiteStore
+        if let path = env["CASELOAD_BENCH_DB"] {
+            store = try SQLiteStore.open(path: path)
+        } else {
+            store = try DemoCache.shared.store(clients: 300)
+        }
+        let atScale = env["CASELOAD_BENCH_DB"] != nil
+        let today = store.clock.today()
+        let staff = try store.allStaff()
+        let supervisor = try XCTUnwrap(staff.filter { $0.role == .supervisor }.min { $0.id! < $1.id! })
+        let counselor = try XCTUnwrap(staff.filter { $0.role == .counselor }.min { $0.id! < $1.id! })
+        let clients = try store.caseloadRows(for: supervisor.id!, scope: .all, on: today).map(\.id)
+        let rare = env["CASELOAD_BENCH_RARE"] ?? "hepatitis"
+        let common = env["CASELOAD_BENCH_COMMON"] ?? "client"
+        let runs = 50
+
+        func percentiles(_ label: String, _ make: (Int) -> NoteSearchQuery, by who: Staff) throws -> (Double, Double) {
+            var samples: [Double] = []
+            var hits = 0
+            _ = try store.searchNotes(make(0), by: who)          // warm the page cache once
+            for i in 0..<runs {
+                let query = make(i)
+                let start = DispatchTime.now().uptimeNanoseconds
+                hits = try store.searchNotes(query, by: who).count
+                samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            samples.sort()
+            let p50 = samples[runs / 2], p99 = samples[min(runs - 1, Int((Double(runs) * 0.99).rounded(.up)) - 1)]
+            print(String(format: "search %-44@ p50 %7.2f ms  p99 %7.2f ms  (%d hits)", label as NSString, p50, p99, hits))
+            return (p50, p99)
+        }
+
+        var worst: [(String, Double)] = []
+        for term in [rare, common] {
+            let program = try percentiles("'\(term)' whole program (supervisor)", { _ in
+                NoteSearchQuery(text: term, scope: .all) }, by: supervisor)
+            let client = try percentiles("'\(term)' one client", { i in
+                NoteSearchQuery(text: term, clientID: clients[(i * 7919) % clients.count], scope: .all) }, by: supervisor)
+            let mine = try percentiles("'\(term)' my clients (counselor)", { _ in
+                NoteSearchQuery(text: term, scope: .mine) }, by: counselor)
+            let recent = try percentiles("'\(term)' last 90 days (supervisor)", { _ in
+                NoteSearchQuery(text: term, from: today.adding(days: -90), to: today, scope: .all) }, by: supervisor)
+            let prefix = try percentiles("'\(term.prefix(3))' prefix, whole program", { _ in
+                NoteSearchQuery(text: String(term.prefix(3)), scope: .all) }, by: supervisor)
+            worst += [("program \(term)", program.1), ("client \(term)", client.1), ("mine \(term)", mine.1),
+                      ("recent \(term)", recent.1), ("prefix \(term)", prefix.1)]
+        }
+        guard atScale else { return }
+        for (label, p99) in worst { XCTAssertLessThan(p99, 30, label) }
+    }
 }
