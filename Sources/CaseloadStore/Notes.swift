@@ -481,8 +481,10 @@ enum NoteSearchText {
     }
 
     /// Case and diacritics folded, as the index compares words ("Zoë" and "zoe" are one word).
+    /// Plain ASCII, most of every note, skips Foundation's folding (the snippet folds each word).
     static func fold(_ s: String) -> String {
-        s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.lowercased() }
+        return s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
     }
 
     static let width = 60
@@ -507,6 +509,9 @@ enum NoteSearchText {
             while chars.last == " " { chars.removeLast() }
             if chars.isEmpty { continue }
             if fallback == nil { fallback = (index, chars) }
+            // Most sections of a hit hold none of the words: one folded search skips them.
+            let whole = fold(section)
+            guard folded.contains(where: { whole.contains($0) }) else { continue }
             let matches = wordMatches(chars, folded)
             guard let first = matches.first else { continue }
             var start = max(0, first.lowerBound - width / 3)
