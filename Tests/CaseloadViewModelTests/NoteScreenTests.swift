@@ -103,6 +103,9 @@ final class NoteScreenTests: XCTestCase {
         XCTAssertEqual(h.drafts, h.drafts.sorted { ($0.date, $0.startMinute) > ($1.date, $1.startMinute) }, "newest first")
         XCTAssertTrue(app.render().text.contains("My unsigned notes (\(h.drafts.count))"))
         assertGolden(screen(app), "home-drafts-80x24")
+        _ = app.handle(.resize(Size(width: 60, height: 20)))
+        assertGolden(screen(app), "home-drafts-60x20")
+        _ = app.handle(.resize(.design))
         app.press(.tab)
         if case .home(let h2) = app.current, h2.groupsFocused { app.press(.tab) }
         guard case .home(let h3) = app.current, h3.draftsFocused else { return XCTFail("Tab reaches the drafts") }
@@ -269,6 +272,9 @@ final class NoteScreenTests: XCTestCase {
         let x = DisplayWidth.of(String(frame.line(row).prefix(while: { _ in true }).components(separatedBy: "steady")[0]))
         XCTAssertEqual(frame[x, row].role, .highlight, "the matched word is highlighted")
         assertGolden(screen(app), "note-search-80x24")
+        _ = app.handle(.resize(Size(width: 60, height: 20)))
+        assertGolden(screen(app), "note-search-60x20")
+        _ = app.handle(.resize(.design))
         app.press(.enter)
         guard case .chart(let c) = app.current else { return XCTFail("Enter reads the note in the chart") }
         XCTAssertEqual(c.openNote?.note.id, top.noteID)

@@ -52,7 +52,7 @@ final class NotesTerminalTests: XCTestCase {
         try s.type(Self.plan)
         s.waitFor(Self.plan)
         try s.press("Tab", "Tab")
-        s.waitFor("S-Tab")
+        s.waitFor("Tab next field  Ctrl-S save")
         try s.press("C-u")
         try s.type("23:59")
         try s.press("Tab")
@@ -78,7 +78,7 @@ final class NotesTerminalTests: XCTestCase {
         try s.press("Enter")
         let reopened = s.waitFor("DAP note draft")
         XCTAssertTrue(reopened.contains(Self.plan), reopened)
-        XCTAssertTrue(reopened.contains("Data: Zoë Ñúñez 李 reports steady"), reopened)
+        XCTAssertTrue(reopened.contains(Self.data), reopened)
         try s.press("Escape")
         s.waitFor("Date▼")
 

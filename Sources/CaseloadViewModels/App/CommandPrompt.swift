@@ -17,6 +17,7 @@ public enum ParsedCommand: Hashable, Sendable {
     /// `:search WORDS [from:DATE] [to:DATE]`: every note I may see.
     case search(String)
     case cosign
+    case reports
     case empty
     case unknown(String)
 }
@@ -29,9 +30,10 @@ public enum CommandPrompt {
         CommandSpec(name: "caseload", aliases: [], usage: ":caseload", summary: "go to the caseload table"),
         CommandSpec(name: "groups", aliases: [], usage: ":groups", summary: "go to the program's groups"),
         CommandSpec(name: "home", aliases: [], usage: ":home", summary: "go to today's overview"),
-        CommandSpec(name: "search", aliases: [], usage: ":search WORDS [from:DATE] [to:DATE]",
-                    summary: "search the notes I may see (words match as prefixes)"),
+        CommandSpec(name: "search", aliases: [], usage: ":search WORDS",
+                    summary: "search the notes I may see; words match as prefixes; from:YYYY-MM-DD to:YYYY-MM-DD limit the dates"),
         CommandSpec(name: "cosign", aliases: [], usage: ":cosign", summary: "notes waiting for my co-signature (supervisors)"),
+        CommandSpec(name: "reports", aliases: [], usage: ":reports", summary: "caseload, overdue items and productivity figures"),
     ]
 
     public static func parse(_ line: String) -> ParsedCommand {
@@ -49,6 +51,7 @@ public enum CommandPrompt {
         case "groups": return .groups
         case "search": return .search(words.dropFirst().joined(separator: " "))
         case "cosign": return .cosign
+        case "reports": return .reports
         default: return .home
         }
     }

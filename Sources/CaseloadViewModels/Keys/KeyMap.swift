@@ -20,6 +20,7 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case newGroup = "new-group"
     case newNote = "new-note", editNote = "edit-note", signNote = "sign-note", addAddendum = "add-addendum"
     case cosignNote = "cosign-note"
+    case addRecord = "add-record", editRecord = "edit-record", goReports = "reports"
     case help, commandLine = "command-line", redraw
 }
 
@@ -27,6 +28,7 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
 public enum KeyScope: String, CaseIterable, Sendable, Hashable {
     case global, list, home, caseload, chart, note, groups, group, sheet, help
     case notesTab = "notes-tab", noteSearch = "note-search", cosign
+    case caseTab = "case-tab", reports
 
     public var title: String {
         switch self {
@@ -43,6 +45,8 @@ public enum KeyScope: String, CaseIterable, Sendable, Hashable {
         case .notesTab: "Chart: Notes tab"
         case .noteSearch: "Note search"
         case .cosign: "Co-signature queue"
+        case .caseTab: "Chart: Screens, Referrals, Contacts"
+        case .reports: "Reports"
         }
     }
 }
@@ -129,8 +133,8 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.newNote, [.char("n")], "new progress note", scope: .chart),
 
         KeyBinding(.open, [.enter], "read the note / continue a draft", scope: .notesTab, hint: true),
-        KeyBinding(.editNote, [.char("e")], "continue the draft", scope: .notesTab, hint: true),
-        KeyBinding(.newNote, [.char("n")], "new progress note", scope: .notesTab, hint: true),
+        KeyBinding(.editNote, [.char("e")], "continue the draft", scope: .notesTab),
+        KeyBinding(.newNote, [.char("n")], "new progress note", scope: .notesTab),
         KeyBinding(.signNote, [.char("S")], "sign the draft", scope: .notesTab, hint: true),
         KeyBinding(.search, [.char("/")], "search this client's notes", scope: .notesTab, hint: true),
 
@@ -145,6 +149,14 @@ public struct KeyMap: Hashable, Sendable {
 
         KeyBinding(.open, [.enter], "read the note", scope: .cosign, hint: true),
         KeyBinding(.cosignNote, [.char("c")], "co-sign the note", scope: .cosign, hint: true),
+
+        KeyBinding(.addRecord, [.char("a")], "add (record a screen, a referral, a contact)", scope: .caseTab, hint: true),
+        KeyBinding(.editRecord, [.char("e"), .enter], "edit the selected referral or contact", scope: .caseTab, hint: true),
+
+        KeyBinding(.open, [.enter], "run the report", scope: .reports, hint: true),
+        KeyBinding(.nextTab, [.tab, .right, .char("l")], "next report", scope: .reports, hint: true),
+        KeyBinding(.previousTab, [.backTab, .left, .char("h")], "previous report", scope: .reports),
+        KeyBinding(.cycleScope, [.char("p")], "period: 30 days / this month / last month / 12 months", scope: .reports, hint: true),
 
         KeyBinding(.back, [.escape, .char("q"), .char("?")], "close help", scope: .help, hint: true),
 
@@ -202,6 +214,9 @@ public struct KeyMap: Hashable, Sendable {
         case .search: "search"
         case .back: "back"
         case .quit: "quit"
+        case .nextTab where b.scope == .reports: "next report"
+        case .cycleScope where b.scope == .reports: "period"
+        case .open where b.scope == .reports: "run"
         case .open where b.scope == .notesTab: "read"
         case .open: "open"
         case .nextTab: "next tab"
@@ -222,6 +237,8 @@ public struct KeyMap: Hashable, Sendable {
         case .signNote: "sign"
         case .addAddendum: "addendum"
         case .cosignNote: "co-sign"
+        case .addRecord: "add"
+        case .editRecord: "edit"
         default: b.label
         }
     }

@@ -354,6 +354,11 @@ extension AppModel {
         case .chart(let c) where c.notesTab.signing != nil:
             question = c.notesTab.question
             hints = [("y", "sign"), ("n", "not yet")]
+        case .chart(let c) where c.openNote != nil:
+            // Only the keys that apply to this note: a signed one takes addenda, a draft is edited or signed.
+            let signed = c.openNote!.note.status == .signed
+            let drop: Set<String> = signed ? ["e", "S"] : ["a"]
+            hints.removeAll { drop.contains($0.keys) }
         default:
             return
         }

@@ -157,9 +157,10 @@ public enum NoteSearch {
         for (row, i) in s.cursor.visible.enumerated() {
             let h = s.hits[i]
             let y = a.y + 3 + row * 2
+            // Date, status and client first: what a narrow window must still show.
             let head = StyledLine([
-                Span(h.date.description + "  "), Span(h.clientName), Span("  \(h.mrn)", .dim),
-                Span("  \(h.format.label)  "), Span(h.status.label, h.status == .signed ? .ok : .warning),
+                Span(h.date.description + "  "), Span(DisplayWidth.pad(h.status.label, to: 6), h.status == .signed ? .ok : .warning),
+                Span("  "), Span(h.clientName), Span("  \(h.format.label)"), Span("  \(h.mrn)", .dim),
                 Span("  \(h.template.label) · \(h.staffName)", .dim),
             ]).truncated(to: w)
             head.draw(into: &buffer, x: a.x + 2, y: y, width: w - 1)
