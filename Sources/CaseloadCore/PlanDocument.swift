@@ -91,8 +91,9 @@ public enum PlanDocument {
             }
             func heading(_ s: String) {
                 out.append("")
-                para(s)
-                out.append(String(repeating: "-", count: min(width, DocumentText.width(DocumentText.clean(s)))))
+                let lines = DocumentText.wrap(s, width: width, indent: 0, hanging: 0)
+                out += lines
+                out.append(String(repeating: "-", count: lines.map { DocumentText.width($0) }.max() ?? 0))
             }
             para(programName)
             para("TREATMENT PLAN")
@@ -100,8 +101,11 @@ public enum PlanDocument {
             out.append("")
             let labelWidth = (facts.map { DocumentText.width($0.0) }.max() ?? 0) + 2
             for (label, value) in facts {
-                let lead = label + ":" + String(repeating: " ", count: labelWidth - DocumentText.width(label) - 1)
-                para(lead + DocumentText.clean(value), hanging: labelWidth)
+                // Aligned values: the wrap collapses runs of spaces, so the label replaces the indent.
+                var lines = DocumentText.wrap(value, width: width, indent: labelWidth, hanging: labelWidth)
+                lines[0] = label + ":" + String(repeating: " ", count: labelWidth - DocumentText.width(label) - 1)
+                    + lines[0].dropFirst(labelWidth)
+                out += lines
             }
             if let note = plan.reviewNote, !note.isEmpty {
                 out.append("")
