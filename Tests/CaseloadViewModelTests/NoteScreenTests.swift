@@ -306,6 +306,73 @@ final class NoteScreenTests: XCTestCase {
         XCTAssertTrue(app.render().line(2).contains("Notes of \(c.summary.client.displayName)"))
     }
 
+    func testGoalLinksFromTheCurrentPlanAreSavedAndShownWhenReading() throws {
+        let store = try NoteDemo.fresh()
+        let app = try NoteDemo.app(store, Size(width: 60, height: 16))
+        // A client of mine with a plan that has goals.
+        guard case .home = app.current else { return XCTFail() }
+        let rows = try store.caseloadRows(for: app.identity.staffID, scope: .mine, on: NoteDemo.clock.day)
+        let client = try XCTUnwrap(rows.first { (try? store.currentPlan(clientID: $0.id))??.problems.first?.goals.isEmpty == false })
+        app.perform(.openChart(clientID: client.id))
+        app.type("n")
+        guard let e = app.editor else { return XCTFail("n in the chart opens the editor: \(app.message?.text ?? "")") }
+        XCTAssertFalse(e.linkOptions.isEmpty)
+        app.type("Worked on the first goal.")
+        app.press(.backTab)
+        XCTAssertEqual(app.editor?.focus, .links)
+        let frame = app.render()
+        XCTAssertTrue(frame.text.contains("[ ] Goal 1.1: "), frame.text)
+        XCTAssertEqual(frame.cursor?.y, 1 + 5, "the cursor sits on the selected goal (title, 3 fact rows at 60 columns, list heading)")
+        app.type(" ")
+        XCTAssertTrue(app.render().text.contains("[x] Goal 1.1: "))
+        app.press(.tab)
+        XCTAssertEqual(app.editor?.focus, .section(0))
+        app.press(.ctrl("s"))
+        let id = try XCTUnwrap(app.editor?.note.id)
+        let goal = try XCTUnwrap(e.linkOptions.first?.link)
+        XCTAssertEqual(try store.noteForEditing(id: id).links, [goal])
+        app.press(.escape)
+        guard case .chart(let c) = app.current else { return XCTFail("Esc returns to the chart") }
+        XCTAssertEqual(c.tab, .summary, "the chart stays on its tab")
+        app.type("3")
+        app.type("S")
+        app.type("y")
+        guard case .chart(let c2) = app.current, let open = c2.openNote else { return XCTFail("the signed note is open") }
+        XCTAssertEqual(open.note.id, id)
+        XCTAssertEqual(open.linkedGoals.count, 1)
+        XCTAssertTrue(app.render().text.contains("Goals addressed:"))
+    }
+
+    func testSupervisorWidensASearchToTheTeamAndTheProgram() throws {
+        let store = try NoteDemo.fresh()
+        let sv = try XCTUnwrap(try store.allStaff().first { $0.role == .supervisor && $0.active })
+        let app = try NoteDemo.app(store, user: sv.username)
+        app.type("/")
+        guard case .notes(.search(let s0)) = app.current else { return XCTFail("/ on Home opens note search") }
+        XCTAssertEqual(s0.scope, .mine)
+        app.type("the")
+        app.press(.enter)
+        guard case .notes(.search(let s1)) = app.current else { return XCTFail() }
+        if s1.hits.isEmpty { app.press(.escape) }
+        app.type("v")
+        guard case .notes(.search(let s2)) = app.current else { return XCTFail() }
+        XCTAssertEqual(s2.scope, .team)
+        XCTAssertGreaterThanOrEqual(s2.hits.count, s1.hits.count)
+        XCTAssertTrue(app.render().line(2).contains("My team's notes"))
+        if s2.hits.isEmpty { app.press(.escape) }
+        app.type("v")
+        guard case .notes(.search(let s3)) = app.current else { return XCTFail() }
+        XCTAssertEqual(s3.scope, .all)
+        XCTAssertGreaterThan(s3.hits.count, 0)
+        // A counselor cannot widen it.
+        let counselor = try NoteDemo.app(store)
+        counselor.type("/")
+        counselor.type("the")
+        counselor.press(.enter)
+        counselor.type("v")
+        XCTAssertEqual(counselor.message?.text, "Supervisors can widen a search to their team or the program; yours covers your clients.")
+    }
+
     func testSupervisorCosignsFromTheQueue() throws {
         let store = try NoteDemo.fresh()
         let sv = try XCTUnwrap(try store.allStaff().first { $0.role == .supervisor && $0.active })

@@ -348,7 +348,7 @@ extension AppModel {
                 hints = [("Ctrl-S", "add under the note"), ("Esc", "cancel")]
             }
         case .notes(.search(let s)) where s.editing:
-            hints = [("Enter", "search"), ("↓", "results"), ("Esc", s.hits.isEmpty ? "back" : "results")]
+            hints = [("Enter", "search"), ("↓", "results"), ("Esc", s.searched ? "results" : "back")]
         case .notes(.cosign(let s)):
             if let q = CosignQueue.question(s) { question = q; hints = [("y", "co-sign"), ("n", "no")] }
         case .chart(let c) where c.notesTab.signing != nil:

@@ -79,7 +79,8 @@ public enum NoteSearch {
             if case .failure(let e) = parse(s.query.text) { return .message(e.description, .error) }
             return .notes(.runSearch)
         case .cancel:
-            if !s.searched || s.hits.isEmpty { return .back }
+            // After a search, Esc leaves the line for the results (where v widens an empty search); before, it leaves.
+            if !s.searched { return .back }
             s.editing = false
             return .none
         default:
