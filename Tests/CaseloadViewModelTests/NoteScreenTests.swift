@@ -143,6 +143,11 @@ final class NoteScreenTests: XCTestCase {
         clock.advance(seconds: 1)
         _ = app.handle(.tick)
         XCTAssertEqual(try store.noteForEditing(id: id).note.sections[0], "Zoë arrived early. Calm.")
+        // Typing without a pause (no tick comes) still saves once 30 s have passed.
+        app.type(" 李")
+        clock.advance(seconds: 31)
+        app.type("!")
+        XCTAssertEqual(try store.noteForEditing(id: id).note.sections[0], "Zoë arrived early. Calm. 李!")
     }
 
     func testHangUpSavesTheDraftButNeverOverASaveMadeMeanwhile() throws {

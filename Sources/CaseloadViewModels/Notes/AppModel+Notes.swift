@@ -22,7 +22,10 @@ extension AppModel {
             s = .editor(e)
         }
         replaceTop(.notes(s))
-        return perform(r)
+        let effect = perform(r)
+        // Ticks come only after a second without keys; someone typing without pause is autosaved here.
+        if case .notes(.editor) = current { _ = autosaveNotes() }
+        return effect
     }
 
     // MARK: - Drafts
