@@ -12,6 +12,8 @@ public enum Screen: Hashable, Sendable {
     case sheet(SheetState)
     /// The note editor, an addendum, note search or the co-signature queue (Notes/).
     case notes(NotesScreen)
+    /// `:reports`: caseload, overdue items and productivity (CaseManagement/ReportsScreen).
+    case reports(ReportsState)
 
     public var title: String {
         switch self {
@@ -22,6 +24,7 @@ public enum Screen: Hashable, Sendable {
         case .group: "Group"
         case .sheet: "Attendance"
         case .notes(let s): s.title
+        case .reports: "Reports"
         }
     }
 }
@@ -48,6 +51,8 @@ public final class AppModel {
     public let notes: (any NoteRepository)?
     /// Editing, signing and reviewing treatment plans; nil for a read-only store.
     public let plans: (any PlanRepository)?
+    /// Referrals, drug screens, contacts, follow-ups due and reports; nil for a store without them.
+    public let caseManagement: (any CaseManagementRepository)?
     public let identity: Identity
     public let clock: any Clock
     public let keyMap: KeyMap
@@ -61,9 +66,11 @@ public final class AppModel {
     public private(set) var settings: ProgramSettings
 
     public init(repository: any CaseloadRepository, groups: (any GroupRepository)? = nil,
-                notes: (any NoteRepository)? = nil, plans: (any PlanRepository)? = nil, identity: Identity,
+                notes: (any NoteRepository)? = nil, plans: (any PlanRepository)? = nil,
+                caseManagement: (any CaseManagementRepository)? = nil, identity: Identity,
                 clock: any Clock, size: Size, keyMap: KeyMap = .standard, themeNames: [String] = []) {
         self.repository = repository; self.groups = groups; self.notes = notes; self.plans = plans
+        self.caseManagement = caseManagement
         self.identity = identity; self.clock = clock; self.size = size
         self.keyMap = keyMap; self.themeNames = themeNames
         do {
@@ -157,6 +164,7 @@ public final class AppModel {
             case .group(var s): _ = GroupScreen.reduce(&s, .resized(area)); stack[i] = .group(s)
             case .sheet(var s): _ = SheetScreen.reduce(&s, .resized(area)); stack[i] = .sheet(s)
             case .notes(var s): s.resize(area); stack[i] = .notes(s)
+            case .reports(var s): s.area = area; stack[i] = .reports(s)
             }
         }
         if var h = help { h.resize(to: size, keyMap: keyMap, scopes: scopes); help = h }
@@ -171,6 +179,7 @@ public final class AppModel {
         case .group: GroupScreen.scopes
         case .sheet: SheetScreen.scopes
         case .notes(let s): s.scopes
+        case .reports: ReportsScreen.scopes
         }
     }
 
@@ -279,6 +288,8 @@ public final class AppModel {
             request = SheetScreen.reduce(&s, .command(command)); replaceTop(.sheet(s))
         case .notes(var s):
             request = NotesScreens.command(&s, command, key, keyMap: keyMap); replaceTop(.notes(s))
+        case .reports(var s):
+            request = ReportsScreen.reduce(&s, command); replaceTop(.reports(s))
         }
         return perform(request)
     }
@@ -335,6 +346,8 @@ public final class AppModel {
             performGroups(request)
         case .notes(let r):
             performNotes(r)
+        case .caseManagement(let r):
+            performCaseManagement(r)
         }
         return .redraw
     }
@@ -415,6 +428,10 @@ public final class AppModel {
             case .activity: data = .activity(try repository.activity(clientID: id, limit: 200))
             }
             _ = ChartScreen.reduce(&s, .tabLoaded(data))
+            // The Contacts tab says whether a consent in force covers each contact.
+            if tab == .contacts, s.data[.consents] == nil {
+                _ = ChartScreen.reduce(&s, .tabLoaded(.consents(try repository.consents(clientID: id))))
+            }
             if tab == .notes {
                 _ = ChartScreen.reduce(&s, .groupAttendanceLoaded(try repository.attendanceHistory(clientID: id, limit: 200)))
             }
@@ -484,6 +501,8 @@ public final class AppModel {
             return perform(.notes(.openSearch(query: words, clientID: nil)))
         case .cosign:
             return perform(.notes(.openCosign))
+        case .reports:
+            return perform(.caseManagement(.openReports))
         case .home:
             stack.removeSubrange(1...)
             refreshTop()
@@ -528,6 +547,7 @@ public final class AppModel {
         case .group(let s): GroupScreen.render(s, into: &buffer)
         case .sheet(let s): SheetScreen.render(s, into: &buffer)
         case .notes(let s): NotesScreens.render(s, into: &buffer)
+        case .reports(let s): ReportsScreen.render(s, into: &buffer)
         }
         let messageRow = size.height - 2
         var hints = keyMap.hints(for: scopes)
@@ -540,6 +560,7 @@ public final class AppModel {
                 : [("p/a/e/l/o", "mark"), ("A", "all present"), ("n", "line"), ("w", "note"), ("S", "sign"),
                    ("Esc", "back"), ("?", "help")]
         }
+        if case .chart(let s) = current, CaseTabs.capturesKeys(s) { hints = CaseForm.hints }
         if let h = help {
             h.render(into: &buffer)
             hints = [("↑↓", "scroll"), ("Esc", "close help"), ("Q", "quit")]

@@ -32,6 +32,8 @@ public enum Request: Hashable, Sendable {
     case createGroup(CounselingGroup, facilitatorUsername: String?)
     /// Progress notes: the editor, signing, addenda, search and co-signing (AppModel+Notes).
     case notes(NoteRequest)
+    /// Referrals, drug screens, contacts and reports (AppModel+CaseManagement).
+    case caseManagement(CaseRequest)
     /// Show a sentence on the message line.
     case message(String, Role)
 }

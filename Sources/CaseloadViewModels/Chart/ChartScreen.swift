@@ -76,6 +76,8 @@ public struct ChartState: Hashable, Sendable {
     public var noteScroll = ListCursor()
     /// The Notes tab's own question (sign this draft?), see NotesTab.
     public var notesTab = NotesTabState()
+    /// The Screens, Referrals and Contacts tabs' selection and add / edit form, see CaseTabs.
+    public var caseTab = CaseTabState()
     public var area: Rect
     public var today: Day
     public var settings: ProgramSettings
@@ -128,7 +130,8 @@ public enum ChartAction: Hashable, Sendable {
 public enum ChartScreen {
     public static func scopes(_ state: ChartState) -> [KeyScope] {
         state.openNote != nil ? [.note, .chart, .list, .global]
-            : state.tab == .notes ? [.notesTab, .chart, .list, .global] : [.chart, .list, .global]
+            : state.tab == .notes ? [.notesTab, .chart, .list, .global]
+            : CaseTabs.tabs.contains(state.tab) ? [.caseTab, .chart, .list, .global] : [.chart, .list, .global]
     }
 
     /// Rows of the header and the tab bar above the tab content.
@@ -141,7 +144,7 @@ public enum ChartScreen {
 
     /// A field, chooser, search line or question open inside the chart takes every key.
     public static func capturesKeys(_ state: ChartState) -> Bool {
-        PlanTab.capturesKeys(state) || NotesTab.capturesKeys(state)
+        PlanTab.capturesKeys(state) || NotesTab.capturesKeys(state) || CaseTabs.capturesKeys(state)
     }
 
     public static func reduce(_ state: inout ChartState, _ action: ChartAction) -> Request {
@@ -149,6 +152,7 @@ public enum ChartScreen {
         case .rawKey(let key):
             if PlanTab.capturesKeys(state) { return PlanTab.rawKey(&state, key) }
             if NotesTab.capturesKeys(state) { return NotesTab.rawKey(&state, key) }
+            if CaseTabs.capturesKeys(state) { return CaseTabs.rawKey(&state, key) }
             return .none
         case .resized(let area):
             state.area = area
@@ -190,6 +194,7 @@ public enum ChartScreen {
     private static func handle(_ state: inout ChartState, _ command: Command, _ key: Key) -> Request {
         if state.tab == .plan, state.openNote == nil, let r = PlanTab.command(&state, command, key) { return r }
         if state.tab == .notes || state.openNote != nil, let r = NotesTab.command(&state, command, key) { return r }
+        if let r = CaseTabs.command(&state, command, key) { return r }
         switch command {
         case .newNote:
             return .notes(.newNote(clientID: state.clientID, appointment: nil))
@@ -338,6 +343,7 @@ public enum ChartScreen {
             return
         }
         if state.tab == .plan, PlanTab.render(state, into: &buffer, area: content) { return }
+        if CaseTabs.render(state, into: &buffer, area: content) { return }
         if state.tab == .notes {
             ChartContent.drawNotes(state, into: &buffer, area: content)
             if !state.notesEntries.isEmpty {

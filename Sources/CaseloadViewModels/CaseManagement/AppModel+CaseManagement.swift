@@ -1,0 +1,99 @@
+// The app model's half of case management: saves referrals, screens and contacts through the
+// CaseManagementRepository, reloads the tab, and runs the Reports screen's reports.
+import CaseloadCore
+import Foundation
+
+extension AppModel {
+    func performCaseManagement(_ request: CaseRequest) {
+        guard let repo = caseManagement else {
+            message = Message("This store cannot save case-management records (opened read-only).", .error)
+            return
+        }
+        switch request {
+        case .saveReferral(let r):
+            save(what: "Referral", tab: .referrals) { _ = try repo.saveReferral(r, by: identity.staff) }
+        case .recordScreen(let s):
+            save(what: "Drug screen", tab: .screens) { _ = try repo.recordScreen(s, by: identity.staff) }
+        case .saveContact(let c):
+            save(what: "Contact", tab: .contacts) { _ = try repo.saveContact(c, by: identity.staff) }
+        case .openReports:
+            let mine = identity.staff.role == .counselor || identity.staff.role == .facilitator
+            var state = ReportsState(today: clock.today(), staffName: mine ? identity.staff.displayName : nil,
+                                     area: contentArea)
+            state.result = runReport(repo, state.kind, from: state.range.from, to: state.range.to)
+            stack.append(.reports(state))
+        case .runReport(let kind, let from, let to):
+            guard case .reports(var s) = current else { return }
+            s.result = runReport(repo, kind, from: from, to: to)
+            replaceTop(.reports(s))
+        }
+    }
+
+    /// Counselors see their own figures, supervisors and administrators the whole program (as the CLI).
+    private func runReport(_ repo: any CaseManagementRepository, _ kind: ReportKind, from: Day, to: Day) -> ReportResult? {
+        let mine = identity.staff.role == .counselor || identity.staff.role == .facilitator
+        let staffID = mine ? identity.staffID : nil
+        do {
+            let result: ReportResult
+            switch kind {
+            case .caseload: result = .caseload(try repo.caseloadReport(staffID: staffID, from: from, to: to))
+            case .overdue: result = .overdue(try repo.overdueReport(staffID: staffID, on: clock.today()))
+            case .productivity: result = .productivity(try repo.productivityReport(staffID: staffID, from: from, to: to))
+            }
+            try repository.record(.view, by: identity.staff, clientID: nil, subject: "report:\(kind.rawValue)",
+                                  detail: "viewed the \(kind.rawValue) report \(from) to \(to) on the Reports screen")
+            return result
+        } catch {
+            message = Message("Could not run the report: \(describe(error))", .error)
+            return nil
+        }
+    }
+
+    /// Saves, then closes the form and reloads the tab; a refusal keeps the form open with the sentence.
+    /// After an edit conflict the other person's version is shown and the form keeps ours, now based on
+    /// theirs, so a second save deliberately puts ours over it.
+    private func save(what: String, tab: ChartTab, _ body: () throws -> Void) {
+        guard case .chart(var s) = current else { return }
+        do {
+            try body()
+            s.caseTab.form = nil
+            reload(&s, tab)
+            message = Message("\(what) saved.", .ok)
+        } catch let conflict as EditConflict {
+            reload(&s, tab)
+            if var form = s.caseTab.form { rebase(&form, on: s) ; s.caseTab.form = form }
+            message = Message("\(conflict.description) Their version is saved; Ctrl-S saves yours over it, Esc keeps theirs.", .warning)
+        } catch {
+            s.caseTab.form?.problem = describe(error)
+            message = Message(describe(error), .error)
+        }
+        replaceTop(.chart(s))
+    }
+
+    private func reload(_ s: inout ChartState, _ tab: ChartTab) {
+        guard let repo = caseManagement else { return }
+        do {
+            let data: ChartTabData
+            switch tab {
+            case .screens: data = .screens(try repo.screenHistory(clientID: s.clientID, limit: 200))
+            case .referrals: data = .referrals(try repo.referralList(clientID: s.clientID))
+            default: data = .contacts(try repository.contacts(clientID: s.clientID))
+            }
+            _ = ChartScreen.reduce(&s, .tabLoaded(data))
+        } catch {
+            message = Message("Saved, but the list could not be reloaded: \(describe(error))", .warning)
+        }
+    }
+
+    /// The form's record takes the stored revision, so the next save is an explicit overwrite.
+    private func rebase(_ form: inout CaseForm, on s: ChartState) {
+        switch (form.subject, s.data[s.tab]) {
+        case (.referral(var r), .referrals(let list)?):
+            if let stored = list.first(where: { $0.id == r.id }) { r.revision = stored.revision; form.subject = .referral(r) }
+        case (.contact(var c, let ids), .contacts(let list)?):
+            if let stored = list.first(where: { $0.id == c.id }) { c.revision = stored.revision; form.subject = .contact(c, consentIDs: ids) }
+        default:
+            break
+        }
+    }
+}

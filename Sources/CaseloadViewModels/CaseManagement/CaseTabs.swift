@@ -1,0 +1,355 @@
+// The chart's Screens, Referrals and Contacts tabs as editors: the hooks ChartScreen calls while one
+// of them is shown (selection, the add / edit form, drawing).
+import CaseloadCore
+import Foundation
+
+/// Kept in ChartState: the selected row of each case-management tab and the open form.
+public struct CaseTabState: Hashable, Sendable {
+    public var selected: [ChartTab: Int] = [:]
+    public var form: CaseForm?
+    public init() {}
+}
+
+/// What the case-management tabs ask the app to do (AppModel+CaseManagement).
+public enum CaseRequest: Hashable, Sendable {
+    case saveReferral(Referral)
+    case recordScreen(DrugScreen)
+    case saveContact(Contact)
+    case openReports
+    case runReport(ReportKind, from: Day, to: Day)
+}
+
+public enum CaseTabs {
+    static let tabs: Set<ChartTab> = [.screens, .referrals, .contacts]
+    static let screenOptions = ["· not tested", "- negative", "+ positive"]
+    static let screenResults: [ScreenResult] = [.notTested, .negative, .positive]
+
+    static func isCaseTab(_ state: ChartState) -> Bool { tabs.contains(state.tab) && state.openNote == nil }
+
+    /// True while a form is open: it takes every key.
+    static func capturesKeys(_ state: ChartState) -> Bool { isCaseTab(state) && state.caseTab.form != nil }
+
+    static func rawKey(_ state: inout ChartState, _ key: Key) -> Request {
+        guard var form = state.caseTab.form else { return .none }
+        switch form.handle(key) {
+        case .pending:
+            state.caseTab.form = form
+            return .none
+        case .cancel:
+            state.caseTab.form = nil
+            return .message(form.isChanged ? "Not saved: the form was closed." : "Closed.", .info)
+        case .save:
+            switch build(form, clientID: state.clientID, today: state.today) {
+            case .success(let request):
+                state.caseTab.form = form
+                return .caseManagement(request)
+            case .failure(let problem):
+                form.problem = problem.sentence
+                if let f = problem.field { form.focus = f }
+                state.caseTab.form = form
+                return .message(problem.sentence, .error)
+            }
+        }
+    }
+
+    /// Rows of the tab's list, for moving the selection.
+    static func rowCount(_ state: ChartState) -> Int {
+        switch state.data[state.tab] {
+        case .screens(let s)?: s.count
+        case .referrals(let r)?: r.count
+        case .contacts(let c)?: c.count
+        default: 0
+        }
+    }
+
+    static func selected(_ state: ChartState) -> Int {
+        max(0, min(state.caseTab.selected[state.tab] ?? 0, rowCount(state) - 1))
+    }
+
+    static func command(_ state: inout ChartState, _ command: Command, _ key: Key) -> Request? {
+        guard isCaseTab(state) else { return nil }
+        let count = rowCount(state)
+        let page = max(1, ChartScreen.contentArea(state.area).height - 4)
+        func move(_ to: Int) -> Request { state.caseTab.selected[state.tab] = max(0, min(count - 1, to)); return .none }
+        let i = selected(state)
+        switch command {
+        case .moveDown: return move(i + 1)
+        case .moveUp: return move(i - 1)
+        case .pageDown: return move(i + page)
+        case .pageUp: return move(i - page)
+        case .first: return move(0)
+        case .last: return move(count - 1)
+        case .addRecord:
+            guard state.data[state.tab] != nil else { return .message("This tab is still loading.", .info) }
+            state.caseTab.form = newForm(state)
+            return .none
+        case .editRecord, .open:
+            switch state.data[state.tab] {
+            case .referrals(let r)? where !r.isEmpty:
+                state.caseTab.form = referralForm(r[i], title: "Edit referral")
+            case .contacts(let c)? where !c.isEmpty:
+                state.caseTab.form = contactForm(c[i], consents: activeConsents(state), title: "Edit contact")
+            case .screens:
+                return .message("A recorded screen is not changed; record a new collection with a.", .info)
+            default:
+                return .message("Nothing to edit yet: press a to add one.", .info)
+            }
+            return .none
+        default:
+            return nil
+        }
+    }
+
+    static func activeConsents(_ state: ChartState) -> [Consent] {
+        guard case .consents(let c)? = state.data[.consents] else { return [] }
+        return c.filter { $0.isActive(on: state.today) }
+    }
+
+    // MARK: Forms
+
+    static func newForm(_ state: ChartState) -> CaseForm? {
+        switch state.tab {
+        case .referrals:
+            return referralForm(Referral(clientID: state.clientID, type: .housing, agency: "", referredOn: state.today,
+                                         status: .made, followUpOn: nil), title: "New referral")
+        case .contacts:
+            return contactForm(Contact(clientID: state.clientID, name: "", relationship: "", phone: "", involvement: ""),
+                               consents: activeConsents(state), title: "New contact")
+        case .screens:
+            var fields: [FormField] = [.text("Collected on", state.today.description, limit: 10),
+                                       .choice("Observed", ["yes", "no"]), .choice("Random", ["yes", "no"])]
+            for s in Substance.allCases {
+                fields.append(.choice(s.label, screenOptions, s == .other ? 0 : 1))
+            }
+            fields.append(.text("Note", limit: 2000))
+            return CaseForm(title: "Record a drug screen collection",
+                            subject: .screen(DrugScreen(clientID: state.clientID, collectedOn: state.today, observed: true,
+                                                        results: [:])),
+                            fields: fields)
+        default:
+            return nil
+        }
+    }
+
+    static func referralForm(_ r: Referral, title: String) -> CaseForm {
+        CaseForm(title: title, subject: .referral(r), fields: [
+            .choice("Type", ReferralType.allCases.map(\.label), ReferralType.allCases.firstIndex(of: r.type) ?? 0),
+            .text("Agency", r.agency, limit: 200),
+            .text("Referred on", r.referredOn.description, limit: 10),
+            .choice("Status", ReferralStatus.allCases.map(\.label), ReferralStatus.allCases.firstIndex(of: r.status) ?? 0),
+            .text("Follow up on", r.followUpOn?.description ?? "", limit: 10),
+            .text("Note", r.note, limit: 2000),
+        ])
+    }
+
+    static func contactForm(_ c: Contact, consents: [Consent], title: String) -> CaseForm {
+        var ids: [RowID?] = [nil] + consents.map(\.id)
+        var labels = ["no consent on file"] + consents.map(consentLabel)
+        // A consent no longer in force stays choosable while it is the one recorded, so a save keeps it visibly.
+        if let current = c.consentID, !ids.contains(current) {
+            ids.append(current); labels.append("consent \(current) (no longer in force)")
+        }
+        return CaseForm(title: title, subject: .contact(c, consentIDs: ids), fields: [
+            .text("Name", c.name, limit: 200),
+            .text("Relationship", c.relationship, limit: 100),
+            .text("Phone", c.phone, limit: 40),
+            .text("Involvement", c.involvement, limit: 2000),
+            .choice("Consent", labels, ids.firstIndex(of: c.consentID) ?? 0),
+        ])
+    }
+
+    static func consentLabel(_ c: Consent) -> String {
+        "to \(c.recipient)" + (c.expiresOn.map { ", until \($0)" } ?? "")
+    }
+
+    struct Problem: Error { var sentence: String; var field: Int? }
+
+    /// The record a form describes, or the first thing to fix.
+    static func build(_ form: CaseForm, clientID: RowID, today: Day) -> Result<CaseRequest, Problem> {
+        let f = form.fields
+        func date(_ i: Int, _ what: String, optional: Bool = false) -> Result<Day?, Problem> {
+            if optional && f[i].text.isEmpty { return .success(nil) }
+            guard let d = Day.typed(f[i].text) else {
+                return .failure(Problem(sentence: "The \(what) must be a date like \(today) (year-month-day).", field: i))
+            }
+            return .success(d)
+        }
+        switch form.subject {
+        case .referral(var r):
+            r.type = ReferralType.allCases[f[0].choice]
+            r.agency = f[1].text
+            guard !r.agency.isEmpty else { return .failure(Problem(sentence: "Give the agency the client is referred to.", field: 1)) }
+            switch date(2, "referral date") { case .success(let d): r.referredOn = d!; case .failure(let p): return .failure(p) }
+            r.status = ReferralStatus.allCases[f[3].choice]
+            switch date(4, "follow-up date", optional: true) { case .success(let d): r.followUpOn = d; case .failure(let p): return .failure(p) }
+            if let fu = r.followUpOn, fu < r.referredOn {
+                return .failure(Problem(sentence: "The follow-up date (\(fu)) is before the referral date (\(r.referredOn)).", field: 4))
+            }
+            r.note = f[5].editor.text
+            return .success(.saveReferral(r))
+        case .screen(var s):
+            switch date(0, "collection date") { case .success(let d): s.collectedOn = d!; case .failure(let p): return .failure(p) }
+            if s.collectedOn > today {
+                return .failure(Problem(sentence: "The collection date (\(s.collectedOn)) is in the future.", field: 0))
+            }
+            s.observed = f[1].choice == 0
+            s.random = f[2].choice == 0
+            s.results = [:]
+            for (k, substance) in Substance.allCases.enumerated() {
+                s.results[substance] = screenResults[f[3 + k].choice]
+            }
+            guard s.results.values.contains(where: { $0 != .notTested }) else {
+                return .failure(Problem(sentence: "Give at least one result: every substance is marked not tested.", field: 3))
+            }
+            s.note = f[3 + Substance.allCases.count].editor.text
+            return .success(.recordScreen(s))
+        case .contact(var c, let ids):
+            c.name = f[0].text
+            guard !c.name.isEmpty else { return .failure(Problem(sentence: "Give the contact's name.", field: 0)) }
+            c.relationship = f[1].text
+            c.phone = f[2].text
+            c.involvement = f[3].editor.text
+            c.consentID = ids[f[4].choice]
+            return .success(.saveContact(c))
+        }
+    }
+
+    // MARK: Drawing
+
+    /// Draws the tab; false when it is not a case-management tab (or not loaded yet).
+    static func render(_ state: ChartState, into buffer: inout ScreenBuffer, area: Rect) -> Bool {
+        guard isCaseTab(state), let data = state.data[state.tab] else { return false }
+        if let form = state.caseTab.form {
+            form.draw(into: &buffer, area: area)
+            return true
+        }
+        let width = area.width - 2
+        // A screen reader starts at the tab's first line; a selected row moves it there.
+        buffer.cursor = Point(x: area.x + 1, y: area.y)
+        var lines: [StyledLine]
+        var listStart: Int
+        var rows: [StyledLine]
+        var detail: [StyledLine] = []
+        let sel = selected(state)
+        switch data {
+        case .screens(let screens):
+            (lines, rows) = screenLines(screens, state: state, width: width)
+            listStart = lines.count
+        case .referrals(let referrals):
+            lines = [StyledLine("Referrals, newest first (! follow-up due)", .header)]
+            rows = referrals.map { referralRow($0, today: state.today, width: width) }
+            if referrals.isEmpty { lines.append(StyledLine("  no referrals yet: press a to add one", .dim)) }
+            if let r = referrals[safe: sel], !r.note.isEmpty {
+                detail = TextWrap.wrap(r.note, width: width, prefix: "Note: ", role: .dim, prefixRole: .dim)
+            }
+            listStart = lines.count
+        case .contacts(let contacts):
+            lines = [StyledLine("Family and collateral contacts", .header)]
+            let consents: [Consent]
+            if case .consents(let c)? = state.data[.consents] { consents = c } else { consents = [] }
+            rows = contacts.map { contactRow($0, consents: consents, today: state.today, width: width) }
+            if contacts.isEmpty { lines.append(StyledLine("  no contacts yet: press a to add one", .dim)) }
+            if let c = contacts[safe: sel] {
+                let consent = activeConsent(c, consents: consents, today: state.today)
+                let about = (consent.map { "Consent " + consentLabel($0) } ?? "No consent in force: do not disclose")
+                    + (c.involvement.isEmpty ? "" : " · " + c.involvement.split(whereSeparator: \.isNewline).joined(separator: " "))
+                detail = TextWrap.wrap(about, width: width, prefix: "", role: .dim, prefixRole: .dim)
+            }
+            listStart = lines.count
+        default:
+            return false
+        }
+        for (i, line) in lines.prefix(area.height).enumerated() {
+            line.truncated(to: width).draw(into: &buffer, x: area.x + 1, y: area.y + i, width: width)
+        }
+        detail = Array(detail.prefix(2))
+        let room = max(0, area.height - listStart - (detail.isEmpty ? 0 : detail.count + 1))
+        guard room > 0, !rows.isEmpty else { return true }
+        let top = max(0, min(sel - room + 1, rows.count - room))
+        for (row, i) in (top..<min(rows.count, top + room)).enumerated() {
+            let y = area.y + listStart + row
+            let isSelected = state.tab != .screens && i == sel
+            if isSelected {
+                buffer.fill(x: area.x, y: y, width: area.width, height: 1, role: .selection)
+                buffer.put(">", x: area.x, y: y, role: .selection)
+                buffer.put(rows[i].plainText, x: area.x + 1, y: y, role: .selection, maxWidth: width)
+                buffer.cursor = Point(x: area.x, y: y)
+            } else {
+                rows[i].truncated(to: width).draw(into: &buffer, x: area.x + 1, y: y, width: width)
+            }
+        }
+        for (k, line) in detail.enumerated() {
+            line.truncated(to: width).draw(into: &buffer, x: area.x + 1, y: area.y + area.height - detail.count + k, width: width)
+        }
+        return true
+    }
+
+    /// The grid of the last 8 results per substance (oldest left, newest right), the random-screen count,
+    /// then one row per collection.
+    static func screenLines(_ screens: [DrugScreen], state: ChartState, width: Int) -> ([StyledLine], [StyledLine]) {
+        let last8 = Array(screens.prefix(8).reversed())
+        let cell = width >= 16 + 8 * 6 ? 6 : 2
+        var out: [StyledLine] = [StyledLine("Last 8 results, newest right: + positive  - negative  · not tested", .header)]
+        if screens.isEmpty {
+            out.append(StyledLine("  no drug screens recorded: press a to record a collection", .dim))
+            return (out, [])
+        }
+        if cell == 6 {
+            out.append(StyledLine(DisplayWidth.pad("", to: 16) + last8.map { s in
+                DisplayWidth.pad(String(s.collectedOn.description.dropFirst(5)), to: cell)
+            }.joined(), .dim))
+        }
+        for substance in Substance.allCases {
+            var spans = [Span(DisplayWidth.pad(substance.label, to: 16), .dim)]
+            for s in last8 {
+                let r = s.results[substance] ?? .notTested
+                spans.append(Span(DisplayWidth.pad(r.marker, to: cell), r == .positive ? .positive : r == .negative ? .normal : .dim))
+            }
+            out.append(StyledLine(spans))
+        }
+        let windowStart = ScreenRule.windowStart(state.today)
+        let random = screens.filter { $0.random && $0.collectedOn >= windowStart && $0.collectedOn <= state.today }.count
+        let maintenance = ScreenRule.isMaintenance(state.summary.client.phase) && state.summary.client.status == .active
+        if maintenance && random < ScreenRule.randomScreensPerYear {
+            out.append(StyledLine("! \(random) of \(ScreenRule.randomScreensPerYear) random screens in the last 12 months: more are due", .overdue))
+        } else {
+            out.append(StyledLine("Random screens in the last 12 months: \(random)", .dim))
+        }
+        let rows = screens.map { s -> StyledLine in
+            let positives = Substance.allCases.filter { s.results[$0] == .positive }.map(\.label)
+            var spans = [Span("\(s.collectedOn)  "), Span(s.observed ? "observed  " : "unobserved", .dim),
+                         Span(s.random ? " random     " : " scheduled  ", .dim)]
+            spans.append(positives.isEmpty ? Span("- no positive", .ok) : Span("+ " + positives.joined(separator: ", "), .positive))
+            if !s.note.isEmpty { spans.append(Span("  " + s.note.split(whereSeparator: \.isNewline).joined(separator: " "), .dim)) }
+            return StyledLine(spans)
+        }
+        return (out, rows)
+    }
+
+    static func referralRow(_ r: Referral, today: Day, width: Int) -> StyledLine {
+        let open = r.status == .made || r.status == .accepted
+        let due = open && (r.followUpOn.map { $0 <= today } ?? false)
+        var spans = [Span(due ? "! " : "  ", .overdue), Span("\(r.referredOn)  "), Span(DisplayWidth.pad(r.type.label, to: 20)),
+                     Span(DisplayWidth.pad(r.status.label, to: 10), .dim)]
+        spans.append(Span(r.followUpOn.map { "f/u \($0)  " } ?? DisplayWidth.pad("", to: 16), due ? .overdue : .dim))
+        spans.append(Span(r.agency))
+        return StyledLine(spans)
+    }
+
+    /// The consent the contact names, when it is in force on `today`.
+    static func activeConsent(_ c: Contact, consents: [Consent], today: Day) -> Consent? {
+        c.consentID.flatMap { id in consents.first { $0.id == id } }.flatMap { $0.isActive(on: today) ? $0 : nil }
+    }
+
+    static func contactRow(_ c: Contact, consents: [Consent], today: Day, width: Int) -> StyledLine {
+        let consent = activeConsent(c, consents: consents, today: today)
+        var spans = [Span(c.name), Span(c.relationship.isEmpty ? "" : " (\(c.relationship))", .dim),
+                     Span(c.phone.isEmpty ? " · no phone" : " · \(c.phone)", .dim), Span(" · ")]
+        if let consent {
+            spans.append(Span("[x] consent" + (consent.expiresOn.map { " until \($0)" } ?? " on file"), .ok))
+        } else {
+            spans.append(Span("[ ] no consent on file", .warning))
+        }
+        return StyledLine(spans)
+    }
+}
