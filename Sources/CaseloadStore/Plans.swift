@@ -567,9 +567,12 @@ extension SQLiteStore: PlanRepository {
         }
     }
 
+    /// The end of the sibling list, after closing any gaps (plans written by older code or the
+    /// demo may number from 1).
     private static func nextPosition(_ kind: PlanNode, parent: RowID, _ db: Database) throws -> Int {
-        let t = table(kind)
-        return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t.table) WHERE \(t.parent) = ?", arguments: [parent]) ?? 0
+        let ids = try siblings(kind, parent: parent, db)
+        try renumber(kind, ids, db)
+        return ids.count
     }
 
     /// Positions 0, 1, 2 … in the current order (ties by id).
