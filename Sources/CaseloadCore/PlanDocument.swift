@@ -158,8 +158,7 @@ public enum PlanDocument {
                     out.append(String(repeating: " ", count: DocumentText.width(label)) + dateField)
                 }
                 if let name, !name.isEmpty {
-                    para(String(repeating: " ", count: DocumentText.width(label)) + DocumentText.clean(name),
-                         hanging: DocumentText.width(label))
+                    para(name, indent: DocumentText.width(label))
                 }
             }
             return out.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }

@@ -78,7 +78,8 @@ final class PlanDocumentTests: XCTestCase {
         XCTAssertEqual(signatureLines.count, 2, text)
         XCTAssertTrue(signatureLines[0].hasPrefix("Client: ___") && signatureLines[0].hasSuffix("Date: ____________"))
         XCTAssertTrue(signatureLines[1].hasPrefix("Counselor: ___"))
-        XCTAssertTrue(text.contains("Zoë Ñúñez 李"), "the client's printed name under the line")
+        XCTAssertTrue(text.contains("\n        Zoë Ñúñez 李\n"), "the client's printed name under the line:\n\(text)")
+        XCTAssertTrue(text.contains("\n           Ana Pérez\n"), "the counselor's printed name under the line")
         XCTAssertTrue(text.split(separator: "\n").allSatisfy { columns(String($0)) <= 78 })
     }
 
