@@ -214,6 +214,32 @@ final class CaseManagementTabTests: XCTestCase {
         assertGolden(screen(app), "cm-contacts-60x20")
     }
 
+    // MARK: Home
+
+    func testHomeCountsFollowUpsAndRandomScreensDue() throws {
+        let store = try CaseDemo.fresh()
+        let app = try CaseDemo.app(store)
+        let me = app.identity.staffID
+        let due = try store.followUpsDue(counselorID: me, on: CaseDemo.clock.day).count
+        let screens = try store.screensDue(counselorID: me, on: CaseDemo.clock.day)
+        func shown(_ n: Int) -> String { n > 0 ? "! \(n)" : "0" }
+        var text = app.render().text
+        XCTAssertTrue(text.contains("Follow-ups due: \(shown(due))"), text)
+        XCTAssertTrue(text.contains("Random screens due: \(shown(screens.count))"), text)
+        // A new referral whose follow-up is today shows on Home when coming back.
+        let clientID = try CaseDemo.chart(app, store, tab: "6")
+        _ = clientID
+        app.type("a")
+        app.press(.tab); app.type("Housing First")
+        app.press(.tab, .tab, .tab); app.type("2026-03-02")
+        app.press(.ctrl("s"))
+        XCTAssertEqual(app.message?.text, "Referral saved.")
+        app.press(.escape)
+        guard case .home = app.current else { return XCTFail("back on Home") }
+        text = app.render().text
+        XCTAssertTrue(text.contains("Follow-ups due: ! \(due + 1)"), text)
+    }
+
     // MARK: Reports screen
 
     func testReportsScreenShowsTheStoresFigures() throws {

@@ -84,6 +84,7 @@ public final class AppModel {
             _ = HomeScreen.reduce(&home, .loaded(try repository.homeSummary(for: identity.staffID, on: clock.today())))
             if let a = try groups?.absenceAlerts(counselorID: identity.staffID) { _ = HomeScreen.reduce(&home, .absences(a.count)) }
             loadHomeNotes(&home)
+            loadHomeCaseCounts(&home)
         } catch {
             message = Message("Could not load today's overview: \(describe(error))", .error)
         }
@@ -361,6 +362,7 @@ public final class AppModel {
             _ = HomeScreen.reduce(&s, .loaded(summary))
             if let a = try? groups?.absenceAlerts(counselorID: identity.staffID) { _ = HomeScreen.reduce(&s, .absences(a.count)) }
             loadHomeNotes(&s)
+            loadHomeCaseCounts(&s)
             replaceTop(.home(s))
         }
     }

@@ -29,6 +29,24 @@ extension AppModel {
         }
     }
 
+    /// Home's count line: open referral follow-ups due and maintenance clients short of random screens.
+    func loadHomeCaseCounts(_ home: inout HomeState) {
+        guard let repo = caseManagement else { return }
+        let today = clock.today()
+        do {
+            let due = try repo.followUpsDue(counselorID: identity.staffID, on: today).count
+            let screens = try repo.screensDue(counselorID: identity.staffID, on: today).count
+            home.caseCounts = [
+                [Span("Follow-ups due: "), Span(due > 0 ? "! \(due)" : "0", due > 0 ? .overdue : .normal)],
+                [Span("Random screens due: "), Span(screens > 0 ? "! \(screens)" : "0", screens > 0 ? .overdue : .normal)],
+            ]
+        } catch {
+            home.caseCounts = []
+            message = Message("Could not count follow-ups and screens due: \(describe(error))", .error)
+        }
+        HomeScreen.relayout(&home)
+    }
+
     /// Counselors see their own figures, supervisors and administrators the whole program (as the CLI).
     private func runReport(_ repo: any CaseManagementRepository, _ kind: ReportKind, from: Day, to: Day) -> ReportResult? {
         let mine = identity.staff.role == .counselor || identity.staff.role == .facilitator

@@ -19,6 +19,8 @@ public struct HomeState: Hashable, Sendable {
     public var draftsFocused = false
     /// Notes waiting for my co-signature; nil for staff who co-sign nothing.
     public var cosignWaiting: Int?
+    /// Referral follow-ups due and clients short of random screens (CaseManagement), one count line.
+    public var caseCounts: [[Span]] = []
     /// ProgramSettings.unsignedNoteHours, for the drafts heading.
     public var unsignedHours = 24
 
@@ -53,13 +55,13 @@ public enum HomeScreen {
             if let id = selectedID, let i = summary.appointments.firstIndex(where: { $0.appointmentID == id }) {
                 state.cursor.select(i)
             }
-            state.cursor.setPageSize(layout(summary: summary, area: state.area, noContactDays: state.noContactDays, absent: state.absentFromGroups, drafts: state.drafts.count, cosign: state.cosignWaiting).appointmentRows)
+            state.cursor.setPageSize(layout(summary: summary, area: state.area, noContactDays: state.noContactDays, absent: state.absentFromGroups, drafts: state.drafts.count, cosign: state.cosignWaiting, extra: state.caseCounts).appointmentRows)
             state.groupCursor.setCount(summary.groups.count)
             if summary.groups.isEmpty { state.groupsFocused = false }
             return .none
         case .absences(let n):
             state.absentFromGroups = n
-            state.cursor.setPageSize(layout(summary: state.summary, area: state.area, noContactDays: state.noContactDays, absent: n, drafts: state.drafts.count, cosign: state.cosignWaiting).appointmentRows)
+            state.cursor.setPageSize(layout(summary: state.summary, area: state.area, noContactDays: state.noContactDays, absent: n, drafts: state.drafts.count, cosign: state.cosignWaiting, extra: state.caseCounts).appointmentRows)
             return .none
         case .drafts(let d):
             let selected = state.drafts[safe: state.draftCursor.selected]?.noteID
@@ -128,12 +130,13 @@ public enum HomeScreen {
 
     static func relayout(_ state: inout HomeState) {
         let l = layout(summary: state.summary, area: state.area, noContactDays: state.noContactDays,
-                       absent: state.absentFromGroups, drafts: state.drafts.count, cosign: state.cosignWaiting)
+                       absent: state.absentFromGroups, drafts: state.drafts.count, cosign: state.cosignWaiting, extra: state.caseCounts)
         state.cursor.setPageSize(l.appointmentRows)
         state.draftCursor.setPageSize(max(1, l.draftRows))
     }
 
-    static func countItems(_ s: HomeSummary?, noContactDays: Int = 30, absent: Int = 0, cosign: Int? = nil) -> [[Span]] {
+    static func countItems(_ s: HomeSummary?, noContactDays: Int = 30, absent: Int = 0, cosign: Int? = nil,
+                           extra: [[Span]] = []) -> [[Span]] {
         guard let s else { return [] }
         return [
             [Span("Plan reviews: "), Span("! \(s.plansOverdue) overdue", s.plansOverdue > 0 ? .overdue : .normal),
@@ -143,11 +146,12 @@ public enum HomeScreen {
             [Span("Caseload: "), Span("\(s.caseloadActive) active, \(s.caseloadOnHold) on hold")],
         ] + (absent > 0 ? [[Span("Missing groups: "), Span("A \(absent)", .absent)]] : [])
           + (cosign.map { [[Span("To co-sign: "), Span("\($0)", $0 > 0 ? .warning : .normal), Span(" (:cosign)", .dim)]] } ?? [])
+          + extra
     }
 
     static func layout(summary: HomeSummary?, area: Rect, noContactDays: Int = 30, absent: Int = 0, drafts: Int = 0,
-                       cosign: Int? = nil) -> Layout {
-        let counts = Flow.lines(countItems(summary, noContactDays: noContactDays, absent: absent, cosign: cosign),
+                       cosign: Int? = nil, extra: [[Span]] = []) -> Layout {
+        let counts = Flow.lines(countItems(summary, noContactDays: noContactDays, absent: absent, cosign: cosign, extra: extra),
                                 width: area.width - 1).count
         // Rows: counts, blank, appointments header + table header + rows, blank, groups header + rows.
         let groups = max(1, summary?.groups.count ?? 0)
@@ -184,11 +188,11 @@ public enum HomeScreen {
             buffer.put("Loading today…", x: a.x + 1, y: a.y, role: .dim)
             return
         }
-        let l = layout(summary: s, area: a, noContactDays: state.noContactDays, absent: state.absentFromGroups, drafts: state.drafts.count, cosign: state.cosignWaiting)
+        let l = layout(summary: s, area: a, noContactDays: state.noContactDays, absent: state.absentFromGroups, drafts: state.drafts.count, cosign: state.cosignWaiting, extra: state.caseCounts)
         var y = a.y
         renderDrafts(state, into: &buffer, rows: l.draftRows)
         for line in Flow.lines(countItems(s, noContactDays: state.noContactDays, absent: state.absentFromGroups,
-                                          cosign: state.cosignWaiting), width: a.width - 1) {
+                                          cosign: state.cosignWaiting, extra: state.caseCounts), width: a.width - 1) {
             line.draw(into: &buffer, x: a.x + 1, y: y, width: a.width - 1); y += 1
         }
         y += 1
