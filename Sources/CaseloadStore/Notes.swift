@@ -256,46 +256,77 @@ extension SQLiteStore: NoteRepository {
 
         var filter = ""
         var scopeMatch = ""
+        // The clients whose notes a narrowed search covers (besides the notes I wrote).
+        var scopeClients: String?
         if let clientID = query.clientID {
             scopeMatch = " AND scope : \"c\(clientID)\""
         } else {
             switch query.scope {
             case .mine:
                 filter = "AND (c.primary_counselor_id = :me OR n.staff_id = :me)"
+                scopeClients = "SELECT id FROM clients WHERE primary_counselor_id = :me"
             case .team:
                 try Self.requireWideSearch(staff)
+                let team = "SELECT id FROM staff WHERE supervisor_id = :me"
                 filter = """
-                    AND (c.primary_counselor_id = :me OR n.staff_id = :me
-                         OR c.primary_counselor_id IN (SELECT id FROM staff WHERE supervisor_id = :me))
+                    AND (c.primary_counselor_id = :me OR n.staff_id = :me OR c.primary_counselor_id IN (\(team)))
                     """
+                scopeClients = "SELECT id FROM clients WHERE primary_counselor_id = :me OR primary_counselor_id IN (\(team))"
             case .all:
                 try Self.requireWideSearch(staff)
             }
         }
         var range = ""
-        if query.from != nil { range += " AND f.rowid >= \(Schema.noteSearchDayStart(":from"))" }
-        if query.to != nil { range += " AND f.rowid < \(Schema.noteSearchDayStart("date(:to, '+1 day')"))" }
+        if query.from != nil { range += " AND rowid >= \(Schema.noteSearchDayStart(":from"))" }
+        if query.to != nil { range += " AND rowid < \(Schema.noteSearchDayStart("date(:to, '+1 day')"))" }
 
         return try read { db in
             // Nothing the user types is read as FTS5 syntax: words only, each quoted, in the
             // note text column only (AND, NEAR, *, " and column names are plain words here).
             let words = try terms.map { try Self.matchWord($0, db) }
             let match = "body : (" + words.joined(separator: " AND ") + ")" + scopeMatch
-            let arguments: StatementArguments = ["match": match, "me": staffID, "from": query.from?.sqlText,
-                                                 "to": query.to?.sqlText, "limit": limit]
-            // CROSS JOIN keeps the FTS walk outermost: rowid order is newest-first order, so the
-            // LIMIT stops the walk as soon as enough notes in scope have been found.
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT n.id, n.client_id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, n.date,
-                       n.format, n.template, n.status, s.display_name, n.section1, n.section2, n.section3, n.section4
-                FROM note_search f
-                CROSS JOIN progress_notes n ON n.id = (f.rowid & \(Schema.noteSearchIDMask))
-                JOIN clients c ON c.id = n.client_id
-                JOIN staff s ON s.id = n.staff_id
-                WHERE note_search MATCH :match \(range) \(filter)
-                ORDER BY f.rowid DESC
-                LIMIT :limit
-                """, arguments: arguments)
+            func arguments(_ match: String, walk: Int) -> StatementArguments {
+                ["match": match, "me": staffID, "from": query.from?.sqlText, "to": query.to?.sqlText, "limit": limit,
+                 "walk": walk]
+            }
+            // The FTS walk is the inner query: rowid order is newest-first order, so it stops after
+            // `walk` index entries; the joins and the permission filter only see those.
+            func fetch(_ match: String, walk: Int) throws -> [Row] {
+                try Row.fetchAll(db, sql: """
+                    SELECT n.id, n.client_id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, n.date,
+                           n.format, n.template, n.status, s.display_name, n.section1, n.section2, n.section3, n.section4
+                    FROM (SELECT rowid AS k FROM note_search WHERE note_search MATCH :match \(range)
+                          ORDER BY rowid DESC LIMIT :walk) f
+                    CROSS JOIN progress_notes n ON n.id = (f.k & \(Schema.noteSearchIDMask))
+                    JOIN clients c ON c.id = n.client_id
+                    JOIN staff s ON s.id = n.staff_id
+                    WHERE 1 \(filter)
+                    ORDER BY f.k DESC
+                    LIMIT :limit
+                    """, arguments: arguments(match, walk: walk))
+            }
+            var rows: [Row]
+            if let scopeClients {
+                // Filtering newest-first hits is quick while my notes are a fair share of them. When
+                // they are not (a word common elsewhere, rare on my caseload), the walk is capped and
+                // the index itself is narrowed to my clients' tokens instead: an intersection.
+                let cap = 4000
+                rows = try fetch(match, walk: cap)
+                if rows.count < limit,
+                   try Int.fetchOne(db, sql: """
+                       SELECT count(*) FROM (SELECT 1 FROM note_search WHERE note_search MATCH :match \(range) LIMIT :walk)
+                       """, arguments: arguments(match, walk: cap)) == cap {
+                    let clients = try RowID.fetchAll(db, sql: scopeClients, arguments: ["me": staffID])
+                    var narrowed = match
+                    if clients.count <= 400 {
+                        let tokens = ["\"s\(staffID)\""] + clients.map { "\"c\($0)\"" }
+                        narrowed += " AND scope : (" + tokens.joined(separator: " OR ") + ")"
+                    }
+                    rows = try fetch(narrowed, walk: -1)
+                }
+            } else {
+                rows = try fetch(match, walk: limit)
+            }
             return try rows.map { r in
                 let template: NoteTemplate = try Col.value(r, 8, "progress_notes.template")
                 let sections: [String] = (0..<template.sections.count).map { r[11 + $0] }
