@@ -20,7 +20,7 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case newGroup = "new-group"
     case newNote = "new-note", editNote = "edit-note", signNote = "sign-note", addAddendum = "add-addendum"
     case cosignNote = "cosign-note"
-    case addRecord = "add-record", editRecord = "edit-record", goReports = "reports"
+    case addRecord = "add-record", editRecord = "edit-record"
     case help, commandLine = "command-line", redraw
 }
 
