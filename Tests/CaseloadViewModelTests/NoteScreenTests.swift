@@ -249,6 +249,10 @@ final class NoteScreenTests: XCTestCase {
         XCTAssertEqual(reread.addenda.map(\.text), ["Correction: Zoë's dose is taken at 08:30, not 09:00."])
         app.press(.end)
         assertGolden(screen(app), "note-signed-addendum-80x24")
+        _ = app.handle(.resize(Size(width: 60, height: 20)))
+        app.press(.end)
+        assertGolden(screen(app), "note-signed-addendum-60x20")
+        _ = app.handle(.resize(.design))
         // The store agrees: the note is signed and its text unchanged.
         let (stored, _) = try store.noteForEditing(id: reread.note.id!)
         XCTAssertEqual(stored.status, .signed)
