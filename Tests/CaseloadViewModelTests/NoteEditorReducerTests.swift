@@ -198,3 +198,86 @@ final class NoteEditorReducerTests: XCTestCase {
         XCTAssertEqual(b.cursor, Point(x: 3 + 5, y: 1 + small.textY + 2), "the cursor is at the end of the text")
     }
 }
+
+final class NoteSearchAndAddendumTests: XCTestCase {
+    func testQueryLineWordsAndDateRange() {
+        XCTAssertEqual(try NoteSearch.parse("anx  plan from:2026-01-01 to:2026-06-30").get(),
+                       ParsedNoteQuery(words: "anx plan", from: Day("2026-01-01"), to: Day("2026-06-30")))
+        XCTAssertEqual(try NoteSearch.parse("Ñúñez").get(), ParsedNoteQuery(words: "Ñúñez", from: nil, to: nil))
+        func message(_ q: String) -> String? {
+            if case .failure(let e) = NoteSearch.parse(q) { return e.description }
+            return nil
+        }
+        XCTAssertEqual(message("to:2026-02-30 anx"), "“to:2026-02-30” is not a date: write to:YYYY-MM-DD, like to:2026-01-31.")
+        XCTAssertEqual(message("anx from:2026-06-30 to:2026-01-01"),
+                       "The range starts (2026-06-30) after it ends (2026-01-01); swap from: and to:.")
+        XCTAssertEqual(message("from:2026-01-01"), "Type a word to look for (a date range alone is not a search).")
+    }
+
+    func testResultsKeysReadWidenAndReturnToTheQuery() {
+        var s = NoteSearchState(query: "anx", allowedScopes: [.mine, .team, .all], area: Fixtures.area80)
+        XCTAssertEqual(NoteSearch.key(&s, .enter), .notes(.runSearch))
+        let hit = NoteSearchHit(noteID: 9, clientID: 42, clientName: "Ñúñez, Zoë", mrn: "M04242", date: Fixtures.today,
+                                format: .individual, template: .dap, status: .signed, staffName: "Casey", section: "Data",
+                                snippet: "…felt anxious about 李…", highlights: [6..<13])
+        s.setHits([hit])
+        XCTAssertFalse(s.editing, "results take the keys once there are some")
+        XCTAssertEqual(NoteSearch.command(&s, .open), .notes(.readNote(clientID: 42, noteID: 9)))
+        XCTAssertEqual(NoteSearch.command(&s, .cycleScope), .notes(.runSearch))
+        XCTAssertEqual(s.scope, .team)
+        XCTAssertEqual(NoteSearch.command(&s, .search), .none)
+        XCTAssertTrue(s.editing)
+        var b = ScreenBuffer(size: .design)
+        NoteSearch.render(s, into: &b)
+        let line = b.line(5)
+        XCTAssertTrue(line.contains("Data: …felt anxious about 李…"), line)
+        let x = DisplayWidth.of(line.components(separatedBy: "anxious")[0])
+        XCTAssertEqual(b[x, 5].role, .highlight)
+        XCTAssertEqual(b[x + 6, 5].role, .highlight)
+        XCTAssertEqual(b[x + 7, 5].role, .normal, "only the match is highlighted")
+        XCTAssertEqual(b[x - 1, 5].role, .normal)
+    }
+
+    func testAddendumEscAsksBeforeDiscardingAndCtrlSAdds() {
+        var s = AddendumState(noteID: 9, clientID: 42, title: "Addendum", area: Fixtures.area80)
+        XCTAssertEqual(AddendumEditor.key(&s, .escape), .back, "nothing written: Esc just leaves")
+        for c in "Zoë 李" { _ = AddendumEditor.key(&s, .char(c)) }
+        XCTAssertEqual(AddendumEditor.key(&s, .tab), .none)
+        XCTAssertEqual(s.text.text, "Zoë 李", "Tab is not typed")
+        XCTAssertEqual(AddendumEditor.key(&s, .escape), .none)
+        XCTAssertTrue(s.confirmingDiscard)
+        XCTAssertEqual(AddendumEditor.key(&s, .char("n")), .none)
+        XCTAssertFalse(s.confirmingDiscard)
+        XCTAssertEqual(s.text.text, "Zoë 李")
+        XCTAssertEqual(AddendumEditor.key(&s, .ctrl("s")), .notes(.saveAddendum))
+        _ = AddendumEditor.key(&s, .escape)
+        XCTAssertEqual(AddendumEditor.key(&s, .char("y")), .back)
+    }
+
+    func testHomeTabCyclesAppointmentsGroupsDraftsAndNWritesTheAppointmentsNote() {
+        let appt = TodayAppointment(appointmentID: 5, clientID: 42, clientName: "Ñúñez, Zoë", mrn: "M04242",
+                                    startMinute: 600, minutes: 50, modality: "Individual counseling", noteWritten: false)
+        let group = TodayGroup(groupID: 1, groupSessionID: nil, name: "Early Recovery", startMinute: 1050, minutes: 90,
+                               room: "B", rosterSize: 8, status: .scheduled)
+        var h = HomeState(summary: HomeSummary(appointments: [appt], groups: [group], plansOverdue: 0, plansDueSoon: 0,
+                                               unsignedNotes: 1, noContact: 0, caseloadActive: 1, caseloadOnHold: 0),
+                          area: Fixtures.area80)
+        let draft = DraftRow(noteID: 77, clientID: 42, clientName: "Ñúñez, Zoë", mrn: "M04242", date: Fixtures.today,
+                             startMinute: 600, format: .individual, template: .dap, updatedAt: Date(), overdue: true)
+        _ = HomeScreen.reduce(&h, .drafts([draft]))
+        XCTAssertEqual(HomeScreen.reduce(&h, .command(.newNote)), .notes(.newNote(clientID: 42, appointment: appt)))
+        _ = HomeScreen.reduce(&h, .command(.nextTab))
+        XCTAssertTrue(h.groupsFocused)
+        _ = HomeScreen.reduce(&h, .command(.nextTab))
+        XCTAssertTrue(h.draftsFocused)
+        XCTAssertFalse(h.groupsFocused)
+        XCTAssertEqual(HomeScreen.reduce(&h, .command(.open)), .notes(.continueDraft(noteID: 77)))
+        var b = ScreenBuffer(size: .design)
+        HomeScreen.render(h, into: &b)
+        XCTAssertTrue(b.text.contains("My unsigned notes (1) · ! 1 over 24 h · Enter continues"), b.text)
+        XCTAssertTrue(b.text.contains("! unsigned"))
+        _ = HomeScreen.reduce(&h, .command(.nextTab))
+        XCTAssertFalse(h.draftsFocused || h.groupsFocused, "Tab comes back to the appointments")
+        XCTAssertEqual(HomeScreen.reduce(&h, .command(.search)), .notes(.openSearch(query: nil, clientID: nil)))
+    }
+}

@@ -175,6 +175,18 @@ final class NoteScreenTests: XCTestCase {
                        "Written before the line dropped: Ñúñez 李 — theirs")
     }
 
+    func testQuitWithUnsavedNoteAsksAndYesSavesTheDraft() throws {
+        let store = try NoteDemo.fresh()
+        let app = try NoteDemo.app(store)
+        _ = try NoteDemo.newNoteFromHome(app)
+        app.type("Unsaved words, Ñúñez.")
+        XCTAssertEqual(app.press(.ctrl("c")), [.redraw])
+        XCTAssertTrue(app.render().line(22).contains("You have unsaved changes. Quit anyway? (y/n)"))
+        XCTAssertEqual(app.press(.char("y")), [.quit])
+        let d = try XCTUnwrap(try store.drafts(staffID: app.identity.staffID, now: NoteDemo.clock.now()).first)
+        XCTAssertEqual(try store.noteForEditing(id: d.noteID).note.sections[0], "Unsaved words, Ñúñez.")
+    }
+
     func testCtrlSAfterSomeoneElseSavedAsksReloadOrOverwrite() throws {
         let store = try NoteDemo.fresh()
         let app = try NoteDemo.app(store)
