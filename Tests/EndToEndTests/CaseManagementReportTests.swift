@@ -133,4 +133,47 @@ final class CaseManagementReportCLITests: XCTestCase {
         let text = try Run.caseload(["report", "overdue", "--db", demo.dbPath])
         XCTAssertTrue(text.stdout.contains("Referral follow-up: \(followUps);"), text.stdout)
     }
+
+    /// Through a real terminal: add a referral on the chart's Referrals tab, see it on the CLI's overdue
+    /// report, and read the same caseload figures on the :reports screen as the CLI prints.
+    func testReferralTabAndReportsScreenInATerminal() throws {
+        guard TmuxSession.isAvailable else {
+            throw HarnessError("tmux is required for the end-to-end terminal tests: install it (apt-get install tmux).")
+        }
+        let db = try rosterStore()
+        let today = Self.day(0)
+        let s = try TmuxSession(command: "exec env -u NO_COLOR TERM=screen-256color \(shellQuote(Binary.url.path)) --db \(shellQuote(db))")
+        defer { s.kill() }
+        s.waitFor("Q quit")
+        try s.type("c")
+        s.waitFor("Caseload")
+        try s.type("v"); try s.type("v")                      // mine → team → all (administrator)
+        s.waitFor("R2")
+        try s.type("/"); try s.type("Roe"); try s.press("Enter")
+        try s.press("Enter")
+        s.waitFor("MRN R2")
+        try s.type("6")
+        s.waitFor("Referrals, newest first")
+        try s.type("a")
+        s.waitFor("New referral")
+        try s.press("Tab"); try s.type("Clínica Luz 李")
+        try s.press("Tab", "Tab", "Tab"); try s.type(today)
+        try s.press("C-s")
+        let after = s.waitFor("Referral saved.")
+        XCTAssertTrue(after.contains("! \(today)  Housing"), after)
+        XCTAssertTrue(after.contains("Clínica Luz 李"), after)
+
+        try s.type(":reports"); try s.press("Enter")
+        let reports = s.waitFor("Whole program")
+        let cli = try Run.caseload(["report", "caseload", "--db", db, "--format", "csv"])
+        let jdoe = try XCTUnwrap(cli.stdout.split(separator: "\r\n").first { $0.hasPrefix("Jamie Doe,") })
+        let figures = jdoe.split(separator: ",").suffix(4).joined(separator: " ")
+        let line = try XCTUnwrap(reports.split(separator: "\n").first { $0.contains("Jamie Doe") }, reports)
+        XCTAssertEqual(line.split(separator: " ").suffix(4).joined(separator: " "), figures, reports)
+        try s.type("Q")
+
+        let overdue = try Run.caseload(["report", "overdue", "--db", db, "--format", "csv"])
+        XCTAssertTrue(overdue.stdout.contains("Referral follow-up,Jamie Doe,\"Roe, Rik\",R2,\(today),Housing referral to Clínica Luz 李 (made)"),
+                      overdue.stdout)
+    }
 }
