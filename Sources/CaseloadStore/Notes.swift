@@ -243,6 +243,11 @@ extension SQLiteStore: NoteRepository {
     // MARK: Search
 
     public func searchNotes(_ query: NoteSearchQuery, by staff: Staff) throws -> [NoteSearchHit] {
+        try searchNotes(query, by: staff, walkCap: 4000)
+    }
+
+    /// `walkCap`: how many newest hits a narrowed search filters before it intersects instead.
+    func searchNotes(_ query: NoteSearchQuery, by staff: Staff, walkCap cap: Int) throws -> [NoteSearchHit] {
         guard let staffID = staff.id else { throw CaseloadError.refused("Only a staff member can search notes.") }
         let terms = NoteSearchText.terms(query.text)
         guard !terms.isEmpty else {
@@ -277,55 +282,59 @@ extension SQLiteStore: NoteRepository {
             }
         }
         var range = ""
-        if query.from != nil { range += " AND rowid >= \(Schema.noteSearchDayStart(":from"))" }
-        if query.to != nil { range += " AND rowid < \(Schema.noteSearchDayStart("date(:to, '+1 day')"))" }
+        if query.from != nil { range += " AND f.rowid >= \(Schema.noteSearchDayStart(":from"))" }
+        if query.to != nil { range += " AND f.rowid < \(Schema.noteSearchDayStart("date(:to, '+1 day')"))" }
 
         return try read { db in
             // Nothing the user types is read as FTS5 syntax: words only, each quoted, in the
             // note text column only (AND, NEAR, *, " and column names are plain words here).
             let words = try terms.map { try Self.matchWord($0, db) }
             let match = "body : (" + words.joined(separator: " AND ") + ")" + scopeMatch
-            func arguments(_ match: String, walk: Int) -> StatementArguments {
+            func arguments(_ match: String, limit: Int, edge: Int64? = nil) -> StatementArguments {
                 ["match": match, "me": staffID, "from": query.from?.sqlText, "to": query.to?.sqlText, "limit": limit,
-                 "walk": walk]
+                 "edge": edge]
             }
-            // The FTS walk is the inner query: rowid order is newest-first order, so it stops after
-            // `walk` index entries; the joins and the permission filter only see those.
-            func fetch(_ match: String, walk: Int) throws -> [Row] {
+            // CROSS JOIN keeps the FTS walk outermost: rowid order is newest-first order, so the
+            // LIMIT stops the walk as soon as enough notes in scope have been found.
+            func fetch(_ match: String, _ edge: String = "", _ edgeKey: Int64? = nil, limit: Int) throws -> [Row] {
                 try Row.fetchAll(db, sql: """
                     SELECT n.id, n.client_id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, n.date,
                            n.format, n.template, n.status, s.display_name, n.section1, n.section2, n.section3, n.section4
-                    FROM (SELECT rowid AS k FROM note_search WHERE note_search MATCH :match \(range)
-                          ORDER BY rowid DESC LIMIT :walk) f
-                    CROSS JOIN progress_notes n ON n.id = (f.k & \(Schema.noteSearchIDMask))
+                    FROM note_search f
+                    CROSS JOIN progress_notes n ON n.id = (f.rowid & \(Schema.noteSearchIDMask))
                     JOIN clients c ON c.id = n.client_id
                     JOIN staff s ON s.id = n.staff_id
-                    WHERE 1 \(filter)
-                    ORDER BY f.k DESC
+                    WHERE note_search MATCH :match \(range) \(edge) \(filter)
+                    ORDER BY f.rowid DESC
                     LIMIT :limit
-                    """, arguments: arguments(match, walk: walk))
+                    """, arguments: arguments(match, limit: limit, edge: edgeKey))
             }
             var rows: [Row]
             if let scopeClients {
                 // Filtering newest-first hits is quick while my notes are a fair share of them. When
-                // they are not (a word common elsewhere, rare on my caseload), the walk is capped and
-                // the index itself is narrowed to my clients' tokens instead: an intersection.
-                let cap = 4000
-                rows = try fetch(match, walk: cap)
-                if rows.count < limit,
-                   try Int.fetchOne(db, sql: """
-                       SELECT count(*) FROM (SELECT 1 FROM note_search WHERE note_search MATCH :match \(range) LIMIT :walk)
-                       """, arguments: arguments(match, walk: cap)) == cap {
-                    let clients = try RowID.fetchAll(db, sql: scopeClients, arguments: ["me": staffID])
-                    var narrowed = match
-                    if clients.count <= 400 {
-                        let tokens = ["\"s\(staffID)\""] + clients.map { "\"c\($0)\"" }
-                        narrowed += " AND scope : (" + tokens.joined(separator: " OR ") + ")"
+                // they are not (a word common elsewhere, rare on my caseload), only the newest `cap`
+                // hits are filtered; older ones come from the index narrowed to my clients' tokens
+                // (an intersection inside FTS5), which costs more per hit but skips everyone else's.
+                let edge = try Int64.fetchOne(db, sql: """
+                    SELECT f.rowid FROM note_search f WHERE note_search MATCH :match \(range)
+                    ORDER BY f.rowid DESC LIMIT 1 OFFSET :skip
+                    """, arguments: arguments(match, limit: 0) + ["skip": max(0, cap - 1)])
+                if let edge {
+                    rows = try fetch(match, "AND f.rowid >= :edge", edge, limit: limit)
+                    if rows.count < limit {
+                        let clients = try RowID.fetchAll(db, sql: scopeClients, arguments: ["me": staffID])
+                        var narrowed = match
+                        if clients.count <= 400 {
+                            let tokens = ["\"s\(staffID)\""] + clients.map { "\"c\($0)\"" }
+                            narrowed += " AND scope : (" + tokens.joined(separator: " OR ") + ")"
+                        }
+                        rows += try fetch(narrowed, "AND f.rowid < :edge", edge, limit: limit - rows.count)
                     }
-                    rows = try fetch(narrowed, walk: -1)
+                } else {
+                    rows = try fetch(match, limit: limit)
                 }
             } else {
-                rows = try fetch(match, walk: limit)
+                rows = try fetch(match, limit: limit)
             }
             return try rows.map { r in
                 let template: NoteTemplate = try Col.value(r, 8, "progress_notes.template")

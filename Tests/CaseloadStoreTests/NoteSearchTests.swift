@@ -137,4 +137,20 @@ final class NoteSearchTests: NoteFixture {
         XCTAssertEqual(highlighted(hit), ["hepatitis"])
         XCTAssertTrue(hit.snippet.contains("Then a hepatitis test"), hit.snippet)
     }
+
+    func testANarrowedSearchFindsOldNotesBehindManyNewerOnesOfOtherCaseloads() throws {
+        let anas = try signed(zoe, by: ana, date: "2024-05-02", ["Talked about housing."])
+        let bens = try signed(jose, by: ben, date: "2024-05-03", ["housing again"])
+        var lous: [RowID] = []
+        for d in 1...6 { lous.append(try signed(ama, by: lou, date: "2025-03-0\(d)", ["Lou's housing note \(d)"]).id!) }
+        // With a walk of 3 the newest hits are all Lou's: the search must go past them.
+        let mine = try store.searchNotes(NoteSearchQuery(text: "housing", scope: .mine), by: ana, walkCap: 3)
+        XCTAssertEqual(mine.map(\.noteID), [anas.id!])
+        let team = try store.searchNotes(NoteSearchQuery(text: "hous", scope: .team), by: sam, walkCap: 3)
+        XCTAssertEqual(team.map(\.noteID), [bens.id!, anas.id!])
+        let kims = try store.searchNotes(NoteSearchQuery(text: "housing", scope: .team, limit: 4), by: kim, walkCap: 3)
+        XCTAssertEqual(kims.map(\.noteID), Array(lous.reversed().prefix(4)))
+        XCTAssertEqual(try store.searchNotes(NoteSearchQuery(text: "housing", scope: .mine), by: ana, walkCap: 3),
+                       try store.searchNotes(NoteSearchQuery(text: "housing", scope: .mine), by: ana))
+    }
 }
