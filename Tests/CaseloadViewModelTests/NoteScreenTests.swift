@@ -394,6 +394,28 @@ final class NoteScreenTests: XCTestCase {
         XCTAssertEqual(counselor.message?.text, "Supervisors can widen a search to their team or the program; yours covers your clients.")
     }
 
+    func testSomeoneElsesDraftOpensForReadingNotEditing() throws {
+        let store = try NoteDemo.fresh()
+        let me = try XCTUnwrap(try store.staff(username: "ccounselor"))
+        let client = try XCTUnwrap(try store.caseloadRows(for: me.id!, scope: .mine, on: NoteDemo.clock.day).first)
+        let note = ProgressNote(clientID: client.id, staffID: me.id!, date: NoteDemo.clock.day, startMinute: 23 * 60,
+                                minutes: 50, modalityID: try XCTUnwrap(try store.noteModalities().first?.id),
+                                format: .individual, template: .dap, sections: ["Late session, Zoë.", "", ""],
+                                status: .draft, billingUnits: 3, createdAt: NoteDemo.clock.now(), updatedAt: NoteDemo.clock.now())
+        let saved = try store.saveDraft(note, links: [], appointmentID: nil, force: false, by: me)
+        let sv = try XCTUnwrap(try store.allStaff().first { $0.role == .supervisor && $0.active })
+        let app = try NoteDemo.app(store, user: sv.username)
+        app.perform(.openChart(clientID: client.id))
+        app.type("3")
+        guard case .chart(let c) = app.current, case .note(let i)? = c.notesEntries.first else { return XCTFail() }
+        XCTAssertEqual(c.notes[i].id, saved.id, "the 23:00 draft is the newest note")
+        app.press(.enter)
+        XCTAssertNil(app.editor)
+        guard case .chart(let c2) = app.current else { return XCTFail() }
+        XCTAssertEqual(c2.openNote?.note.id, saved.id)
+        XCTAssertEqual(app.message?.text, "This draft is \(me.displayName)'s; only its author can continue it.")
+    }
+
     func testSupervisorCosignsFromTheQueue() throws {
         let store = try NoteDemo.fresh()
         let sv = try XCTUnwrap(try store.allStaff().first { $0.role == .supervisor && $0.active })

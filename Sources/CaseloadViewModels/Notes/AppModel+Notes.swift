@@ -193,8 +193,13 @@ extension AppModel {
             return
         }
         if note.staffID != identity.staffID {
+            // Someone else's draft (a supervisor looking): it opens for reading instead.
             let who = (try? repository.staff(id: note.staffID))??.displayName ?? "its author"
-            message = Message("This draft is \(who)'s; only its author can continue it.", .warning)
+            if case .chart(var c) = current, c.clientID == note.clientID {
+                _ = ChartScreen.reduce(&c, .noteLoaded(try repository.note(id: id)))
+                replaceTop(.chart(c))
+            }
+            message = Message("This draft is \(who)'s; only its author can continue it.", .info)
             return
         }
         var e = try editorState(note: note, links: links, appointmentID: nil, repo)
