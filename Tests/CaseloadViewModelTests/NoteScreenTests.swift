@@ -173,6 +173,13 @@ final class NoteScreenTests: XCTestCase {
         _ = a.handle(.hangup)
         XCTAssertEqual(try store.noteForEditing(id: mine.noteID).note.sections[0],
                        "Written before the line dropped: Ñúñez 李 — theirs")
+        // Next time the draft is opened, the app says what happened.
+        let c = try NoteDemo.app(store)
+        c.press(.tab)
+        if case .home(let h) = c.current, h.groupsFocused { c.press(.tab) }
+        c.press(.enter)
+        XCTAssertEqual(c.editor?.note.id, mine.noteID)
+        XCTAssertEqual(c.message?.text, "Your changes when the line dropped (2026-03-02 09:00) were not saved: \(a.identity.staff.displayName) had saved it meanwhile. This is the saved version.")
     }
 
     func testQuitWithUnsavedNoteAsksAndYesSavesTheDraft() throws {

@@ -6,6 +6,8 @@ import CaseloadCore
 extension AppModel {
     /// Seconds of unsaved typing after which a note editor saves itself.
     static let autosaveSeconds: TimeInterval = 30
+    /// Audit detail of a hang-up save refused by a newer save (read back when the draft is reopened).
+    static let lostOnHangup = "hang-up save not applied to draft #"
 
     // MARK: - Keys
 
@@ -46,7 +48,18 @@ extension AppModel {
     func saveNoteDrafts() {
         for i in noteEditorIndices {
             guard case .notes(.editor(var e)) = stack[i], e.isChanged, !(e.note.id == nil && e.isEmpty) else { continue }
-            if (try? store(&e, force: false)) != nil { stack[i] = .notes(.editor(e)) }
+            do {
+                try store(&e, force: false)
+                stack[i] = .notes(.editor(e))
+            } catch let c as EditConflict {
+                // Theirs stays; the audit trail remembers, so reopening the draft can say what happened.
+                if let id = e.note.id {
+                    try? repository.record(.refused, by: identity.staff, clientID: e.note.clientID, subject: "note",
+                                           detail: "\(Self.lostOnHangup)\(id): \(c.changedBy) had saved it meanwhile")
+                }
+            } catch {
+                continue
+            }
         }
     }
 
@@ -206,6 +219,13 @@ extension AppModel {
         e.lastSavedAt = note.updatedAt
         if let focus { NoteEditor.focus(&e, focus) }
         stack.append(.notes(.editor(e)))
+        if let lost = try? repository.activity(clientID: note.clientID, limit: 50).first(where: {
+            $0.action == .refused && $0.username == identity.staff.username && $0.at >= note.updatedAt
+                && $0.detail.hasPrefix("\(Self.lostOnHangup)\(id):")
+        }) {
+            let who = lost.detail.split(separator: ":", maxSplits: 1).last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+            message = Message("Your changes when the line dropped (\(Format.timestamp(lost.at, utcOffset: Format.utcOffset(of: clock)))) were not saved: \(who). This is the saved version.", .warning)
+        }
     }
 
     private func save(force: Bool, then: NoteRequest.AfterSave, _ repo: any NoteRepository) throws {
