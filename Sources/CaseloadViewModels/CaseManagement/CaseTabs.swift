@@ -239,8 +239,10 @@ public enum CaseTabs {
             lines = [StyledLine("Referrals, newest first (! follow-up due)", .header)]
             rows = referrals.map { referralRow($0, today: state.today, width: width) }
             if referrals.isEmpty { lines.append(StyledLine("  no referrals yet: press a to add one", .dim)) }
-            if let r = referrals[safe: sel], !r.note.isEmpty {
-                detail = TextWrap.wrap(r.note, width: width, prefix: "Note: ", role: .dim, prefixRole: .dim)
+            if let r = referrals[safe: sel] {
+                let note = r.note.split(whereSeparator: \.isNewline).joined(separator: " ")
+                detail = TextWrap.wrap(r.agency + (note.isEmpty ? "" : " · " + note), width: width, prefix: "",
+                                       role: .dim, prefixRole: .dim)
             }
             listStart = lines.count
         case .contacts(let contacts):
@@ -329,7 +331,10 @@ public enum CaseTabs {
     static func referralRow(_ r: Referral, today: Day, width: Int) -> StyledLine {
         let open = r.status == .made || r.status == .accepted
         let due = open && (r.followUpOn.map { $0 <= today } ?? false)
-        var spans = [Span(due ? "! " : "  ", .overdue), Span("\(r.referredOn)  "), Span(DisplayWidth.pad(r.type.label, to: 20)),
+        // On a narrow terminal the type is shortened so the agency still shows.
+        let typeWidth = width >= 76 ? 20 : 14
+        var spans = [Span(due ? "! " : "  ", .overdue), Span("\(r.referredOn)  "),
+                     Span(DisplayWidth.pad(DisplayWidth.truncate(r.type.label, to: typeWidth - 1), to: typeWidth)),
                      Span(DisplayWidth.pad(r.status.label, to: 10), .dim)]
         spans.append(Span(r.followUpOn.map { "f/u \($0)  " } ?? DisplayWidth.pad("", to: 16), due ? .overdue : .dim))
         spans.append(Span(r.agency))
