@@ -457,7 +457,13 @@ final class NoteScreenTests: XCTestCase {
         XCTAssertEqual(q2.rows.count, before - 1)
         XCTAssertFalse(q2.rows.contains { $0.noteID == first.noteID })
         let detail = try store.note(id: first.noteID)
-        XCTAssertNotNil(detail.cosignedByName)
+        XCTAssertEqual(detail.cosignedByName, sv.displayName)
+        // Enter on the one left reads it in the chart; the co-signed one shows its co-signature line.
+        app.press(.enter)
+        guard case .chart(let c) = app.current else { return XCTFail("Enter reads the note") }
+        XCTAssertEqual(c.openNote?.note.id, q2.rows.first?.noteID)
+        app.perform(.notes(.readNote(clientID: first.clientID, noteID: first.noteID)))
+        XCTAssertTrue(app.render().text.contains("[x] Co-signed by \(sv.displayName) on 2026-03-02 09:00"), app.render().text)
         // A counselor has no queue.
         let counselor = try NoteDemo.app(store)
         counselor.type(":")
