@@ -95,4 +95,22 @@ final class PlanPrintTests: XCTestCase {
         XCTAssertNotEqual(format.status, 0)
         XCTAssertTrue(format.stderr.contains("--format"), format.stderr)
     }
+
+    func testAClientWithoutAPlanIsToldSoOnStderr() throws {
+        let dir = try TempDirectories.make("plan-print")
+        let db = dir.appendingPathComponent("store.sqlite").path
+        XCTAssertEqual(try Run.caseload(["init", "--db", db, "--admin", osLogin(), "--name", "Ada Admin"]).status, 0)
+        let roster = dir.appendingPathComponent("roster.csv").path
+        FileManager.default.createFile(atPath: roster, contents: Data("""
+            mrn,last_name,first_name,date_of_birth,admission_date,phase,medication,dose_mg,take_home_level,counselor,status
+            N-1,王,小明,1990-02-03,2024-05-06,Stabilization,methadone,80,0,,active
+
+            """.utf8))
+        let imported = try Run.caseload(["import", "clients", roster, "--db", db])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let r = try Run.caseload(["plan", "print", "--db", db, "--client", "N-1"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertTrue(r.stderr.contains("A treatment plan for 王, 小明 was not found."), r.stderr)
+    }
 }
