@@ -30,9 +30,8 @@ enum ChartContent {
             case .plan(let tree, let versions):
                 return planLines(tree, versions: versions, state: state, width: width)
             case .groups(let m, let a): return groupLines(m, a, width: width)
-            case .screens(let s): return screenLines(s, width: width)
-            case .referrals(let r): return referralLines(r, today: state.today, width: width)
-            case .contacts(let c): return contactLines(c, width: width)
+            // Drawn by CaseTabs (a selectable list with its add / edit form), not as text.
+            case .screens, .referrals, .contacts: return []
             case .consents(let c): return consentLines(c, today: state.today, width: width)
             case .activity(let a): return activityLines(a, utcOffset: state.utcOffset, width: width)
             case .notes: return []
@@ -177,57 +176,6 @@ enum ChartContent {
                                        Span(l)]))
             }
             if !h.line.isEmpty { out += TextWrap.wrap(h.line, width: width, prefix: "      ", role: .dim) }
-        }
-        return out
-    }
-
-    static func screenLines(_ screens: [DrugScreen], width: Int) -> [StyledLine] {
-        var out: [StyledLine] = [heading("Drug screens, newest first (+ positive, − negative)")]
-        if screens.isEmpty { out.append(StyledLine("  no drug screens recorded", .dim)) }
-        for s in screens {
-            let tested = Substance.allCases.filter { s.results[$0] != nil && s.results[$0] != .notTested }
-            let positive = tested.filter { s.results[$0] == .positive }
-            var spans = [Span(s.observed ? "observed" : "unobserved", .dim),
-                         Span(s.random ? ", random: " : ", scheduled: ", .dim)]
-            if positive.isEmpty {
-                spans.append(Span("− all \(tested.count) negative", .ok))
-            } else {
-                spans.append(Span("+ " + positive.map(\.label).joined(separator: ", "), .positive))
-                let neg = tested.count - positive.count
-                if neg > 0 { spans.append(Span("; − \(neg) negative", .dim)) }
-            }
-            out += wrapSpans(spans, width: width, prefix: "  \(s.collectedOn) ", indent: 13)
-            if !s.note.isEmpty { out += TextWrap.wrap(s.note, width: width, prefix: String(repeating: " ", count: 13), role: .dim) }
-        }
-        return out
-    }
-
-    static func referralLines(_ referrals: [Referral], today: Day, width: Int) -> [StyledLine] {
-        var out: [StyledLine] = [heading("Referrals")]
-        if referrals.isEmpty { out.append(StyledLine("  no referrals", .dim)) }
-        for r in referrals.sorted(by: { $0.referredOn > $1.referredOn }) {
-            out += TextWrap.wrap("\(r.type.label) → \(r.agency) [\(r.status.label)]", width: width,
-                                 prefix: "  \(r.referredOn) ")
-            if let f = r.followUpOn {
-                let open = r.status == .made || r.status == .accepted
-                let late = open && f < today
-                out += TextWrap.wrap("follow up \(f)" + (late ? "  ! overdue" : ""), width: width,
-                                     prefix: String(repeating: " ", count: 13), role: late ? .overdue : .dim)
-            }
-            if !r.note.isEmpty { out += TextWrap.wrap(r.note, width: width, prefix: String(repeating: " ", count: 13), role: .dim) }
-        }
-        return out
-    }
-
-    static func contactLines(_ contacts: [Contact], width: Int) -> [StyledLine] {
-        var out: [StyledLine] = [heading("Family and collateral contacts")]
-        if contacts.isEmpty { out.append(StyledLine("  no contacts", .dim)) }
-        for c in contacts {
-            out += TextWrap.wrap("\(c.name) (\(c.relationship)) · \(c.phone.isEmpty ? "no phone" : c.phone)",
-                                 width: width, prefix: "  ")
-            if !c.involvement.isEmpty { out += TextWrap.wrap(c.involvement, width: width, prefix: "    ", role: .dim) }
-            out.append(c.consentID != nil ? StyledLine("    [x] consent on file", .ok)
-                                          : StyledLine("    [ ] no consent on file: do not disclose", .warning))
         }
         return out
     }
