@@ -14,6 +14,8 @@ public enum Screen: Hashable, Sendable {
     case notes(NotesScreen)
     /// `:reports`: caseload, overdue items and productivity (CaseManagement/ReportsScreen).
     case reports(ReportsState)
+    /// `:plans`: plan reviews due and plans to co-sign (Plans/PlansDueScreen).
+    case plansDue(PlansDueState)
 
     public var title: String {
         switch self {
@@ -25,6 +27,7 @@ public enum Screen: Hashable, Sendable {
         case .sheet: "Attendance"
         case .notes(let s): s.title
         case .reports: "Reports"
+        case .plansDue: "Plans due"
         }
     }
 }
@@ -166,6 +169,7 @@ public final class AppModel {
             case .sheet(var s): _ = SheetScreen.reduce(&s, .resized(area)); stack[i] = .sheet(s)
             case .notes(var s): s.resize(area); stack[i] = .notes(s)
             case .reports(var s): s.area = area; stack[i] = .reports(s)
+            case .plansDue(var s): s.area = area; PlansDueScreen.relayout(&s); stack[i] = .plansDue(s)
             }
         }
         if var h = help { h.resize(to: size, keyMap: keyMap, scopes: scopes); help = h }
@@ -181,6 +185,7 @@ public final class AppModel {
         case .sheet: SheetScreen.scopes
         case .notes(let s): s.scopes
         case .reports: ReportsScreen.scopes
+        case .plansDue: PlansDueScreen.scopes
         }
     }
 
@@ -291,6 +296,8 @@ public final class AppModel {
             request = NotesScreens.command(&s, command, key, keyMap: keyMap); replaceTop(.notes(s))
         case .reports(var s):
             request = ReportsScreen.reduce(&s, command); replaceTop(.reports(s))
+        case .plansDue(var s):
+            request = PlansDueScreen.reduce(&s, command); replaceTop(.plansDue(s))
         }
         return perform(request)
     }
@@ -349,6 +356,8 @@ public final class AppModel {
             performNotes(r)
         case .caseManagement(let r):
             performCaseManagement(r)
+        case .plans(let r):
+            performPlans(r)
         }
         return .redraw
     }
@@ -430,6 +439,7 @@ public final class AppModel {
             case .activity: data = .activity(try repository.activity(clientID: id, limit: 200))
             }
             _ = ChartScreen.reduce(&s, .tabLoaded(data))
+            if tab == .plan { loadPlanExtras(&s) }
             // The Contacts tab says whether a consent in force covers each contact.
             if tab == .contacts, s.data[.consents] == nil {
                 _ = ChartScreen.reduce(&s, .tabLoaded(.consents(try repository.consents(clientID: id))))
@@ -505,6 +515,8 @@ public final class AppModel {
             return perform(.notes(.openCosign))
         case .reports:
             return perform(.caseManagement(.openReports))
+        case .plans:
+            return perform(.plans(.openDue))
         case .home:
             stack.removeSubrange(1...)
             refreshTop()
@@ -550,6 +562,7 @@ public final class AppModel {
         case .sheet(let s): SheetScreen.render(s, into: &buffer)
         case .notes(let s): NotesScreens.render(s, into: &buffer)
         case .reports(let s): ReportsScreen.render(s, into: &buffer)
+        case .plansDue(let s): PlansDueScreen.render(s, into: &buffer)
         }
         let messageRow = size.height - 2
         var hints = keyMap.hints(for: scopes)
@@ -563,6 +576,7 @@ public final class AppModel {
                    ("Esc", "back"), ("?", "help")]
         }
         if case .chart(let s) = current, CaseTabs.capturesKeys(s) { hints = CaseForm.hints }
+        if case .chart(let s) = current, PlanTab.capturesKeys(s) { hints = PlanTab.hints(s) }
         if let h = help {
             h.render(into: &buffer)
             hints = [("↑↓", "scroll"), ("Esc", "close help"), ("Q", "quit")]

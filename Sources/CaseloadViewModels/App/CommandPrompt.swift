@@ -18,6 +18,7 @@ public enum ParsedCommand: Hashable, Sendable {
     case search(String)
     case cosign
     case reports
+    case plans
     case empty
     case unknown(String)
 }
@@ -34,6 +35,7 @@ public enum CommandPrompt {
                     summary: "search the notes I may see; words match as prefixes; from:YYYY-MM-DD to:YYYY-MM-DD limit the dates"),
         CommandSpec(name: "cosign", aliases: [], usage: ":cosign", summary: "notes waiting for my co-signature (supervisors)"),
         CommandSpec(name: "reports", aliases: [], usage: ":reports", summary: "caseload, overdue items and productivity figures"),
+        CommandSpec(name: "plans", aliases: [], usage: ":plans", summary: "treatment plans due for review (and plans to co-sign)"),
     ]
 
     public static func parse(_ line: String) -> ParsedCommand {
@@ -52,6 +54,7 @@ public enum CommandPrompt {
         case "search": return .search(words.dropFirst().joined(separator: " "))
         case "cosign": return .cosign
         case "reports": return .reports
+        case "plans": return .plans
         default: return .home
         }
     }

@@ -34,6 +34,8 @@ public enum Request: Hashable, Sendable {
     case notes(NoteRequest)
     /// Referrals, drug screens, contacts and reports (AppModel+CaseManagement).
     case caseManagement(CaseRequest)
+    /// Treatment plans: the Plan tab editor, signing, review, printing and plans due (AppModel+Plans).
+    case plans(PlanRequest)
     /// Show a sentence on the message line.
     case message(String, Role)
 }

@@ -78,6 +78,8 @@ public struct ChartState: Hashable, Sendable {
     public var notesTab = NotesTabState()
     /// The Screens, Referrals and Contacts tabs' selection and add / edit form, see CaseTabs.
     public var caseTab = CaseTabState()
+    /// The Plan tab's selection, folds and open form or question, see PlanTab.
+    public var planTab = PlanTabState()
     public var area: Rect
     public var today: Day
     public var settings: ProgramSettings
@@ -131,7 +133,8 @@ public enum ChartScreen {
     public static func scopes(_ state: ChartState) -> [KeyScope] {
         state.openNote != nil ? [.note, .chart, .list, .global]
             : state.tab == .notes ? [.notesTab, .chart, .list, .global]
-            : CaseTabs.tabs.contains(state.tab) ? [.caseTab, .chart, .list, .global] : [.chart, .list, .global]
+            : CaseTabs.tabs.contains(state.tab) ? [.caseTab, .chart, .list, .global]
+            : state.tab == .plan ? [.plan, .chart, .list, .global] : [.chart, .list, .global]
     }
 
     /// Rows of the header and the tab bar above the tab content.

@@ -118,6 +118,8 @@ public enum HomeScreen {
                 return .openCaseload
             case .goGroups:
                 return .openGroups
+            case .goPlansDue:
+                return .plans(.openDue)
             case .back:
                 return .message("Home is the first screen. Press Q to quit.", .info)
             default:

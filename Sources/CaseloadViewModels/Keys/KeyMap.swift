@@ -21,6 +21,10 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case newNote = "new-note", editNote = "edit-note", signNote = "sign-note", addAddendum = "add-addendum"
     case cosignNote = "cosign-note"
     case addRecord = "add-record", editRecord = "edit-record"
+    case deleteNode = "delete-node", moveNodeUp = "move-node-up", moveNodeDown = "move-node-down"
+    case toggleNode = "toggle-node", expandNode = "expand-node", collapseNode = "collapse-node"
+    case startPlan = "start-plan", signPlan = "sign-plan", reviewPlan = "review-plan", addSignature = "add-signature"
+    case planVersions = "plan-versions", printPlan = "print-plan", goPlansDue = "plans-due"
     case help, commandLine = "command-line", redraw
 }
 
@@ -29,6 +33,7 @@ public enum KeyScope: String, CaseIterable, Sendable, Hashable {
     case global, list, home, caseload, chart, note, groups, group, sheet, help
     case notesTab = "notes-tab", noteSearch = "note-search", cosign
     case caseTab = "case-tab", reports
+    case plan, plansDue = "plans-due"
 
     public var title: String {
         switch self {
@@ -47,6 +52,8 @@ public enum KeyScope: String, CaseIterable, Sendable, Hashable {
         case .cosign: "Co-signature queue"
         case .caseTab: "Chart: Screens, Referrals, Contacts"
         case .reports: "Reports"
+        case .plan: "Chart: Plan tab"
+        case .plansDue: "Plans due"
         }
     }
 }
@@ -91,6 +98,7 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.nextTab, [.tab], "appointments / groups today / my drafts (Enter: attendance, continue)", scope: .home),
         KeyBinding(.newNote, [.char("n")], "write the note of the appointment", scope: .home, hint: true),
         KeyBinding(.search, [.char("/")], "search my notes", scope: .home),
+        KeyBinding(.goPlansDue, [.char("p")], "plans due for review", scope: .home, hint: true),
 
         KeyBinding(.open, [.enter], "open the group", scope: .groups, hint: true),
         KeyBinding(.newGroup, [.char("N")], "new group", scope: .groups, hint: true),
@@ -152,6 +160,24 @@ public struct KeyMap: Hashable, Sendable {
 
         KeyBinding(.addRecord, [.char("a")], "add (record a screen, a referral, a contact)", scope: .caseTab, hint: true),
         KeyBinding(.editRecord, [.char("e"), .enter], "edit the selected referral or contact", scope: .caseTab, hint: true),
+
+        KeyBinding(.editRecord, [.char("e"), .enter], "edit the selected line (plan, problem, goal, objective, intervention)", scope: .plan, hint: true),
+        KeyBinding(.addRecord, [.char("a")], "add under the selected line (a problem from the plan line)", scope: .plan, hint: true),
+        KeyBinding(.deleteNode, [.char("d")], "delete the selected line and what is under it (drafts)", scope: .plan, hint: true),
+        KeyBinding(.moveNodeUp, [.char("K")], "move the selected line up", scope: .plan),
+        KeyBinding(.moveNodeDown, [.char("J")], "move the selected line down", scope: .plan),
+        KeyBinding(.toggleNode, [.char(" ")], "fold / unfold", scope: .plan),
+        KeyBinding(.expandNode, [.right], "unfold", scope: .plan),
+        KeyBinding(.collapseNode, [.left], "fold", scope: .plan),
+        KeyBinding(.startPlan, [.char("N")], "start a plan (blank, template, copy)", scope: .plan, hint: true),
+        KeyBinding(.signPlan, [.char("S")], "sign the draft", scope: .plan, hint: true),
+        KeyBinding(.reviewPlan, [.char("R")], "review the signed plan into the next version", scope: .plan, hint: true),
+        KeyBinding(.addSignature, [.char("C")], "add the client's later signature / co-sign", scope: .plan),
+        KeyBinding(.planVersions, [.char("v")], "versions (Enter views one read-only)", scope: .plan),
+        KeyBinding(.printPlan, [.char("P")], "print the plan to a file", scope: .plan),
+
+        KeyBinding(.open, [.enter], "open the chart on the Plan tab", scope: .plansDue, hint: true),
+        KeyBinding(.cycleScope, [.char("v")], "view: mine / team / all (supervisors)", scope: .plansDue, hint: true),
 
         KeyBinding(.open, [.enter], "run the report", scope: .reports, hint: true),
         KeyBinding(.nextTab, [.tab, .right, .char("l")], "next report", scope: .reports, hint: true),
@@ -238,6 +264,19 @@ public struct KeyMap: Hashable, Sendable {
         case .addAddendum: "addendum"
         case .cosignNote: "co-sign"
         case .addRecord: "add"
+        case .deleteNode: "delete"
+        case .moveNodeUp: "up"
+        case .moveNodeDown: "down"
+        case .toggleNode: "fold"
+        case .expandNode: "unfold"
+        case .collapseNode: "fold"
+        case .startPlan: "new plan"
+        case .signPlan: "sign"
+        case .reviewPlan: "review"
+        case .addSignature: "signature"
+        case .planVersions: "versions"
+        case .printPlan: "print"
+        case .goPlansDue: "plans due"
         case .editRecord: "edit"
         default: b.label
         }
