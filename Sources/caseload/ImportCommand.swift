@@ -69,17 +69,22 @@ enum RosterColumns {
         UTF-8 (a byte-order mark is fine), with LF or CRLF line ends, and a header row naming the columns in any \
         order (case-insensitive; spaces and hyphens count as underscores). Columns:
 
-          mrn              chart number; a client already in the store with this MRN is updated
+          mrn              chart number; a client already in the store with
+                           this MRN is updated, any other is added
           last_name        legal last name (required)
           first_name       legal first name (may be empty)
-          preferred_name   optional column; an empty cell clears it, no column keeps what the store has
+          preferred_name   optional column; an empty cell clears it, and
+                           without the column the store's value is kept
           date_of_birth    YYYY-MM-DD
-          admission_date   YYYY-MM-DD, not before the date of birth, not in the future
-          phase            one of the program's phases (caseload's settings), e.g. Maintenance
+          admission_date   YYYY-MM-DD, not before the date of birth, not in
+                           the future
+          phase            one of the program's phases, e.g. Maintenance
           medication       methadone, buprenorphine or naltrexone
-          dose_mg          dose in mg, a number from 0 to 1000 (e.g. 80 or 92.5)
-          take_home_level  take-home doses, a whole number from 0 (daily observed dosing) to 28
-          counselor        the primary counselor's Caseload username; empty for none
+          dose_mg          dose in mg, 0 to 1000 (e.g. 80 or 92.5)
+          take_home_level  take-home doses, a whole number from 0 (daily
+                           observed dosing) to 28
+          counselor        the primary counselor's Caseload username, or
+                           empty for none
           status           active, on_hold (or "on hold") or discharged
 
         Every row is checked before anything is written; each problem names its row (the header is row 1) \
