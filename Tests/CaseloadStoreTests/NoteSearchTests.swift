@@ -138,19 +138,23 @@ final class NoteSearchTests: NoteFixture {
         XCTAssertTrue(hit.snippet.contains("Then a hepatitis test"), hit.snippet)
     }
 
-    func testANarrowedSearchFindsOldNotesBehindManyNewerOnesOfOtherCaseloads() throws {
+    func testNarrowedAndFilteredSearchesAgree() throws {
         let anas = try signed(zoe, by: ana, date: "2024-05-02", ["Talked about housing."])
         let bens = try signed(jose, by: ben, date: "2024-05-03", ["housing again"])
+        let benForAna = try signed(wang, by: ben, date: "2024-05-04", ["housing, covering for Ana"])
         var lous: [RowID] = []
         for d in 1...6 { lous.append(try signed(ama, by: lou, date: "2025-03-0\(d)", ["Lou's housing note \(d)"]).id!) }
-        // With a walk of 3 the newest hits are all Lou's: the search must go past them.
-        let mine = try store.searchNotes(NoteSearchQuery(text: "housing", scope: .mine), by: ana, walkCap: 3)
-        XCTAssertEqual(mine.map(\.noteID), [anas.id!])
-        let team = try store.searchNotes(NoteSearchQuery(text: "hous", scope: .team), by: sam, walkCap: 3)
-        XCTAssertEqual(team.map(\.noteID), [bens.id!, anas.id!])
-        let kims = try store.searchNotes(NoteSearchQuery(text: "housing", scope: .team, limit: 4), by: kim, walkCap: 3)
-        XCTAssertEqual(kims.map(\.noteID), Array(lous.reversed().prefix(4)))
-        XCTAssertEqual(try store.searchNotes(NoteSearchQuery(text: "housing", scope: .mine), by: ana, walkCap: 3),
-                       try store.searchNotes(NoteSearchQuery(text: "housing", scope: .mine), by: ana))
+        // Narrowed inside the index by client tokens (the default) or filtered by a join (a caseload
+        // too large to list): the same notes, newest first, past the newer notes of other caseloads.
+        for tokens in [400, 0] {
+            let mine = try store.searchNotes(NoteSearchQuery(text: "housing", scope: .mine), by: ana, narrowUpTo: tokens)
+            XCTAssertEqual(mine.map(\.noteID), [benForAna.id!, anas.id!], "\(tokens)")
+            let bensOwn = try store.searchNotes(NoteSearchQuery(text: "hous", scope: .mine), by: ben, narrowUpTo: tokens)
+            XCTAssertEqual(bensOwn.map(\.noteID), [benForAna.id!, bens.id!], "notes Ben wrote count as his: \(tokens)")
+            let team = try store.searchNotes(NoteSearchQuery(text: "hous", scope: .team), by: sam, narrowUpTo: tokens)
+            XCTAssertEqual(team.map(\.noteID), [benForAna.id!, bens.id!, anas.id!], "\(tokens)")
+            let kims = try store.searchNotes(NoteSearchQuery(text: "housing", scope: .team, limit: 4), by: kim, narrowUpTo: tokens)
+            XCTAssertEqual(kims.map(\.noteID), Array(lous.reversed().prefix(4)), "\(tokens)")
+        }
     }
 }
