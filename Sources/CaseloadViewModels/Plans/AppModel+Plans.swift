@@ -70,6 +70,7 @@ extension AppModel {
     func loadPlanExtras(_ s: inout ChartState) {
         guard let repo = plans else { return }
         do {
+            try showWorkingVersion(&s)
             s.planTab.modalities = try repo.planModalities()
             s.planTab.staff = try repo.planStaff()
             s.planTab.templates = try repo.planTemplates()
@@ -77,6 +78,14 @@ extension AppModel {
         } catch {
             message = Message("Could not load the plan editor's choices: \(describe(error))", .error)
         }
+    }
+
+    /// The store's current plan is the one in force; while a newer draft exists the editor works on that draft.
+    private func showWorkingVersion(_ s: inout ChartState) throws {
+        guard let repo = plans, case .plan(let tree, let versions)? = s.data[.plan],
+              let draft = versions.filter({ $0.status == .draft }).max(by: { $0.version < $1.version }),
+              let id = draft.id, id != tree?.plan.id else { return }
+        _ = ChartScreen.reduce(&s, .tabLoaded(.plan(try repo.plan(id: id), versions: versions)))
     }
 
     private func loadDelivery(_ s: inout ChartState) {
@@ -90,6 +99,7 @@ extension AppModel {
             let id = s.clientID
             _ = ChartScreen.reduce(&s, .tabLoaded(.plan(try repository.currentPlan(clientID: id),
                                                         versions: try repository.planVersions(clientID: id))))
+            try showWorkingVersion(&s)
             loadDelivery(&s)
         } catch {
             message = Message("Could not reload the plan: \(describe(error))", .error)
