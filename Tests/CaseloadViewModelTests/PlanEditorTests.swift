@@ -331,3 +331,35 @@ final class PlanEditorTests: XCTestCase {
         XCTAssertEqual(app.message?.text, "No plan versions yet.")
     }
 }
+
+/// Golden frames of the Plan tab, a form and the plans-due screen at 80×24 and 60×20.
+final class PlanGoldenTests: XCTestCase {
+    func screen(_ app: AppModel) -> String { frameText(app.render()) }
+
+    func testPlanTabTreeFormAndPlansDueGoldens() throws {
+        let f = try PlanFixture()
+        let app = try f.app()
+        f.chart(app, f.zoe)
+        app.type("N"); app.press(.down, .down, .enter)      // Housing instability
+        app.press(.enter, .tab); app.type("Quiero una casa para mí y mi hija 李娜."); app.press(.ctrl("s"))
+        app.type("a"); app.type("Soledad — 孤独; Zoë Ñúñez se siente sola."); app.press(.ctrl("s"))
+        app.press(.char("g"), .down)
+        let frame = app.render().text
+        // Planned against delivered: nothing delivered yet, so each intervention is short, marked with "!".
+        XCTAssertTrue(frame.contains("1×/week: 0 of 4 ! short"), frame)
+        assertGolden(screen(app), "plan-tab-80x24")
+        _ = app.handle(.resize(Size(width: 60, height: 20)))
+        assertGolden(screen(app), "plan-tab-60x20")
+        app.press(.down, .down, .char("e"))
+        assertGolden(screen(app), "plan-form-60x20")
+        _ = app.handle(.resize(.design))
+        assertGolden(screen(app), "plan-form-80x24")
+        app.press(.escape)
+
+        app.press(.escape)
+        app.type("p")
+        assertGolden(screen(app), "plan-due-80x24")
+        _ = app.handle(.resize(Size(width: 60, height: 20)))
+        assertGolden(screen(app), "plan-due-60x20")
+    }
+}

@@ -54,14 +54,15 @@ public enum PlansDueScreen {
     }
 
     static func line(_ r: PlanDueRow, s: PlansDueState, width: Int) -> StyledLine {
-        let (review, role) = r.planID == nil ? ("no plan", Role.overdue)
+        let (review, role) = r.planID == nil ? ("! no plan", Role.overdue)
             : ChartContent.reviewNote(r.nextReview, today: s.today, soonDays: s.dueSoonDays)
         let nameWidth = width >= 76 ? 24 : 16
         var spans = [Span(DisplayWidth.pad(DisplayWidth.truncate(r.clientName, to: nameWidth - 1), to: nameWidth)),
-                     Span(DisplayWidth.pad(r.mrn, to: 8), .dim)]
-        spans.append(Span(DisplayWidth.pad(r.version.map { "v\($0) \(r.status?.label ?? "")" } ?? "—", to: 13), .dim))
-        spans.append(Span(DisplayWidth.pad(review, to: 30), role))
-        if width >= 76 { spans.append(Span(r.counselorName, .dim)) }
+                     Span(DisplayWidth.pad(r.mrn, to: 8), .dim),
+                     Span(DisplayWidth.pad(review, to: 34), role),
+                     Span(r.version.map { "v\($0) \(r.status?.label ?? "")" } ?? "", .dim)]
+        // Only a team or program view has other counselors' clients.
+        if s.scope != .mine { spans.append(Span("  " + r.counselorName, .dim)) }
         return StyledLine(spans)
     }
 
