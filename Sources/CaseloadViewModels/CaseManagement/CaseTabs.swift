@@ -82,7 +82,7 @@ public enum CaseTabs {
         case .addRecord:
             guard state.data[state.tab] != nil else { return .message("This tab is still loading.", .info) }
             state.caseTab.form = newForm(state)
-            return .none
+            return Request.none
         case .editRecord, .open:
             switch state.data[state.tab] {
             case .referrals(let r)? where !r.isEmpty:
@@ -94,7 +94,7 @@ public enum CaseTabs {
             default:
                 return .message("Nothing to edit yet: press a to add one.", .info)
             }
-            return .none
+            return Request.none
         default:
             return nil
         }
