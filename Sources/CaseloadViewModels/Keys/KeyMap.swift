@@ -95,7 +95,7 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.open, [.enter], "open chart", scope: .home, hint: true),
         KeyBinding(.goCaseload, [.char("c")], "caseload", scope: .home, hint: true),
         KeyBinding(.goGroups, [.char("r")], "groups", scope: .home, hint: true),
-        KeyBinding(.nextTab, [.tab], "appointments / groups today / my drafts (Enter: attendance, continue)", scope: .home),
+        KeyBinding(.nextTab, [.tab], "appointments / groups today / my drafts", scope: .home),
         KeyBinding(.newNote, [.char("n")], "write the note of the appointment", scope: .home, hint: true),
         KeyBinding(.search, [.char("/")], "search my notes", scope: .home),
         KeyBinding(.goPlansDue, [.char("p")], "plans due for review", scope: .home, hint: true),
