@@ -576,7 +576,9 @@ public final class AppModel {
                    ("Esc", "back"), ("?", "help")]
         }
         if case .chart(let s) = current, CaseTabs.capturesKeys(s) { hints = CaseForm.hints }
-        if case .chart(let s) = current, PlanTab.capturesKeys(s) { hints = PlanTab.hints(s) }
+        if case .chart(let s) = current, PlanTab.isPlanTab(s), s.data[.plan] != nil {
+            hints = PlanTab.capturesKeys(s) ? PlanTab.hints(s) : PlanTab.browsingHints(s, keyMap: keyMap)
+        }
         if let h = help {
             h.render(into: &buffer)
             hints = [("↑↓", "scroll"), ("Esc", "close help"), ("Q", "quit")]

@@ -482,6 +482,9 @@ public enum PlanTab {
                                                                  p.status == .superseded ? .dim : role)]))
         let words = p.clientWords.split(whereSeparator: \.isNewline).joined(separator: " ")
         out.append(StyledLine([Span("Client's words: ", .dim), words.isEmpty ? Span("none yet (e on the plan line)", .dim) : Span("“\(words)”")]))
+        if let r = p.reviewNote, !r.isEmpty {
+            out.append(StyledLine([Span("Review: ", .dim), Span(r.split(whereSeparator: \.isNewline).joined(separator: " "))]))
+        }
         var sig: [Span] = [Span("Signed: ", .dim)]
         if tree.signatures.isEmpty { sig.append(Span("[ ] not yet", .warning)) }
         for (k, s) in tree.signatures.enumerated() {
@@ -590,6 +593,24 @@ public enum PlanTab {
         case .conflict(_, let sentence): sentence + " r: reload theirs · o: apply mine"
         default: nil
         }
+    }
+
+    /// The status-bar hints while browsing: only the keys that act on the plan shown.
+    static func browsingHints(_ state: ChartState, keyMap: KeyMap) -> [(keys: String, label: String)] {
+        let commands: [Command]
+        if state.planTab.viewing != nil {
+            commands = [.planVersions, .printPlan]
+        } else if let p = current(state)?.plan {
+            commands = p.status == .draft ? [.editRecord, .addRecord, .deleteNode, .signPlan, .toggleNode, .printPlan]
+                : [.reviewPlan, .addSignature, .planVersions, .printPlan, .startPlan]
+        } else {
+            commands = [.startPlan]
+        }
+        var out = commands.compactMap { c in
+            keyMap.bindings.first { $0.scope == .plan && $0.command == c }.map { (KeyMap.shortName(of: $0), KeyMap.hintLabel($0)) }
+        }
+        out += keyMap.hints(for: [.global])
+        return out
     }
 
     /// The status-bar hints while the tab has a form, a chooser or a question open.
