@@ -297,8 +297,7 @@ extension SQLiteStore: NoteRepository {
             // LIMIT stops the walk as soon as enough notes in scope have been found.
             func fetch(_ match: String, limit: Int) throws -> [Row] {
                 try Row.fetchAll(db, sql: """
-                    SELECT n.id, n.client_id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, n.date,
-                           n.format, n.template, n.status, s.display_name, n.section1, n.section2, n.section3, n.section4
+                    SELECT \(Self.searchColumns)
                     FROM note_search f
                     CROSS JOIN progress_notes n ON n.id = (f.rowid & \(Schema.noteSearchIDMask))
                     JOIN clients c ON c.id = n.client_id
@@ -309,7 +308,10 @@ extension SQLiteStore: NoteRepository {
                     """, arguments: arguments(match, limit: limit))
             }
             var rows: [Row]
-            if let scopeClients {
+            if let clientID = query.clientID,
+               let recent = try Self.recentMatches(clientID: clientID, query: query, terms: terms, limit: limit, db) {
+                rows = recent
+            } else if let scopeClients {
                 // Filtering newest-first hits costs a join per hit of anyone's, which is slow for a
                 // word common elsewhere but rare on my caseload (0.3 s at full scale). Intersecting
                 // inside FTS5 with my clients' tokens costs a few ms whatever the word (measured on
@@ -337,6 +339,42 @@ extension SQLiteStore: NoteRepository {
                     snippet: excerpt.text, highlights: excerpt.highlights)
             }
         }
+    }
+
+    static let searchColumns = """
+        n.id, n.client_id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, n.date,
+        n.format, n.template, n.status, s.display_name, n.section1, n.section2, n.section3, n.section4
+        """
+
+    /// A chart's search for a word that fills the page from the client's newest notes. Intersecting
+    /// a word in a million notes with one client's few hundred seeks in the word's whole doclist at
+    /// every step (10 ms, 40 ms p99 at full scale); reading the newest 200 notes of the client and
+    /// matching in Swift costs about a millisecond. Nil when those notes do not fill the page
+    /// (a rarer word): then the index answers, cheaply for a rare word.
+    static func recentMatches(clientID: RowID, query: NoteSearchQuery, terms: [String], limit: Int,
+                              _ db: Database) throws -> [Row]? {
+        let window = 200
+        var range = ""
+        if query.from != nil { range += " AND n.date >= :from" }
+        if query.to != nil { range += " AND n.date <= :to" }
+        let recent = try Row.fetchAll(db, sql: """
+            SELECT \(searchColumns)
+            FROM progress_notes n JOIN clients c ON c.id = n.client_id JOIN staff s ON s.id = n.staff_id
+            WHERE n.client_id = :client \(range)
+            ORDER BY n.date DESC, n.start_minute DESC, n.id DESC
+            LIMIT :window
+            """, arguments: ["client": clientID, "from": query.from?.sqlText, "to": query.to?.sqlText, "window": window])
+        let folded = terms.map(NoteSearchText.fold)
+        var found: [Row] = []
+        for r in recent {
+            let sections: [String] = (11...14).map { r[$0] }
+            if NoteSearchText.matchesAll(sections, folded) {
+                found.append(r)
+                if found.count == limit { return found }
+            }
+        }
+        // Every note of the client in range was read: the answer is complete.
+        return recent.count < window ? found : nil
     }
 
     /// One user word as FTS5 syntax: the indexed words it begins, OR-ed ("anx" → ("anxiety" OR
@@ -562,6 +600,25 @@ enum NoteSearchText {
         guard let (index, chars) = fallback else { return (0, "", []) }
         let end = min(chars.count, width)
         return (index, String(chars[0..<end]) + (end < chars.count ? "…" : ""), [])
+    }
+
+    /// Whether every folded term begins a word of the note (in any section), as the index matches.
+    static func matchesAll(_ sections: [String], _ folded: [String]) -> Bool {
+        let texts = sections.map(fold)
+        return folded.allSatisfy { term in
+            texts.contains { text in
+                // A cheap substring test first; a word-start check only where the term occurs.
+                var searchRange = text.startIndex..<text.endIndex
+                while let found = text.range(of: term, range: searchRange) {
+                    if found.lowerBound == text.startIndex
+                        || !text[text.index(before: found.lowerBound)].unicodeScalars.contains(where: isWordScalar) {
+                        return true
+                    }
+                    searchRange = found.upperBound..<text.endIndex
+                }
+                return false
+            }
+        }
     }
 
     /// Grapheme ranges of the words of `chars` that start with one of the folded terms.

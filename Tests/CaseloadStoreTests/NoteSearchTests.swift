@@ -157,4 +157,28 @@ final class NoteSearchTests: NoteFixture {
             XCTAssertEqual(kims.map(\.noteID), Array(lous.reversed().prefix(4)), "\(tokens)")
         }
     }
+
+    func testAChartWithHundredsOfNotesFindsTheNewestCommonAndTheOldestRareWord() throws {
+        let old = try store.insert(newNote(zoe, by: ana, date: "2020-01-06", ["First intake; hepatitis C screening offered."]))
+        var ids: [RowID] = []
+        var day = Day("2020-02-03")!
+        for i in 0..<230 {
+            let sections = ["Routine visit \(i); client doing well.", i % 10 == 0 ? "Talked about hepatic health." : "", ""]
+            ids.append(try store.insert(newNote(zoe, by: ana, date: day.description, sections)).id!)
+            day = day.adding(days: 7)
+        }
+        let newest = Array(ids.reversed())
+        let routine = try search("routine", by: ana, client: zoe)
+        XCTAssertEqual(routine.map(\.noteID), Array(newest.prefix(50)))
+        XCTAssertEqual(routine.first.map(highlighted), ["Routine"])
+        // Not in the newest 200: the index finds the oldest note, and every prefix match.
+        XCTAssertEqual(try search("hepatitis", by: ana, client: zoe).map(\.noteID), [old.id!])
+        let hepat = try search("hepat", by: ana, client: zoe)
+        XCTAssertEqual(hepat.count, 24)
+        XCTAssertEqual(hepat.last?.noteID, old.id!)
+        XCTAssertEqual(hepat.map(\.noteID), hepat.map(\.noteID).sorted(by: >), "newest first (ids grow with dates here)")
+        // A word inside another word is not a match ("outine" is not a word start).
+        XCTAssertEqual(try search("outine", by: ana, client: zoe), [])
+        XCTAssertEqual(try search("routine", by: ana, client: zoe, from: "2020-02-03", to: "2020-02-17").count, 3)
+    }
 }
