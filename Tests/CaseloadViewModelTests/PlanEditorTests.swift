@@ -330,6 +330,40 @@ final class PlanEditorTests: XCTestCase {
         app.type("v")
         XCTAssertEqual(app.message?.text, "No plan versions yet.")
     }
+
+    func testASupervisorSeesTheTeamAndCoSignsFromThePlansDueScreen() throws {
+        let f = try PlanFixture()
+        let ana = try f.app()
+        f.chart(ana, f.zoe)
+        ana.type("N"); ana.press(.down, .down, .down, .enter)    // Opioid use disorder: stabilization
+        ana.type("S"); ana.type("y"); ana.type("y")
+        XCTAssertEqual(try plan(f, f.zoe).plan.status, .signed)
+
+        let sam = try f.app("sup")
+        sam.press(.char(":")); sam.type("plans"); sam.press(.enter)
+        guard case .plansDue(let mine) = sam.current else { return XCTFail(":plans opens plans due") }
+        XCTAssertEqual(mine.scope, .mine)
+        XCTAssertTrue(mine.due.isEmpty, "the supervisor has no clients of their own")
+        XCTAssertEqual(mine.cosign.map(\.mrn), ["A-001"], "Ana needs co-signatures: her signed plan waits for Sam")
+        XCTAssertTrue(sam.render().text.contains("Signed plans waiting for your co-signature (1)"))
+        sam.type("v")
+        guard case .plansDue(let team) = sam.current else { return XCTFail("still on plans due") }
+        XCTAssertEqual(team.scope, .team)
+        XCTAssertEqual(Set(team.due.map(\.mrn)), ["A-002", "A-003"], "Ana's clients without a plan")
+        XCTAssertTrue(sam.render().text.contains("Ana Pérez"), "a team view names each client's counselor")
+
+        // The co-sign row opens the chart on the Plan tab, where C co-signs.
+        sam.press(.char("G"), .enter)
+        guard case .chart(let c) = sam.current else { return XCTFail("Enter opens the chart") }
+        XCTAssertEqual(c.tab, .plan)
+        XCTAssertEqual(c.clientID, f.zoe.id)
+        sam.type("C"); sam.type("y")
+        XCTAssertEqual(sam.message?.text, "Co-signed.")
+        XCTAssertTrue(try f.store.planCosignQueue(supervisorID: f.sup.id!).isEmpty)
+        // A counselor's v says the role sees only their own caseload.
+        ana.press(.escape); ana.type("p"); ana.type("v")
+        XCTAssertEqual(ana.message?.text, "Your role sees only your own caseload.")
+    }
 }
 
 /// Golden frames of the Plan tab, a form and the plans-due screen at 80×24 and 60×20.
