@@ -106,13 +106,17 @@ final class PlanEditorTests: XCTestCase {
         XCTAssertEqual(app.message?.text, "Write the problem's statement: it cannot be empty.")
         XCTAssertEqual(app.message?.role, .error)
         app.type("Consumo diario de opioides — 李")
-        app.press(.tab); app.type("Quiero dejarlo.")
+        // The client's words are a multi-line field: Enter starts a new line there.
+        app.press(.tab); app.type("Quiero dejarlo."); app.press(.enter); app.type("Por mi hija.")
+        XCTAssertTrue(text(app).contains("Por mi hija."))
+        assertGolden(screen(app), "plan-problem-form-80x24")
         app.press(.ctrl("s"))
         XCTAssertEqual(app.message?.text, "Problem added.")
         var t = try plan(f, f.zoe)
         XCTAssertEqual(t.problems.map(\.problem.statement), ["Consumo diario de opioides — 李"])
-        XCTAssertEqual(t.problems[0].problem.clientWords, "Quiero dejarlo.")
+        XCTAssertEqual(t.problems[0].problem.clientWords, "Quiero dejarlo.\nPor mi hija.")
         XCTAssertEqual(PlanTab.selectedRow(try chart(app)), .problem(0))
+        XCTAssertTrue(text(app).contains("Problem 1: Consumo diario de opioides — 李 “Quiero dejarlo. / Por mi hija.”"))
 
         // a on the problem adds a goal; a bad target date is refused and the field focused.
         app.type("a")

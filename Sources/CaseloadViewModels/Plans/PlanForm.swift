@@ -18,6 +18,10 @@ public struct PlanForm: Hashable, Sendable {
     public var focus = 0
     /// Why the last save was refused, shown under the form.
     public var problem: String?
+    /// The client's words: a multi-line field with word wrap, always the last field (its FormField only
+    /// carries the label).
+    public var words: TextArea?
+    var wordsIndex: Int? { words == nil ? nil : fields.count - 1 }
 
     public init(title: String, target: Target, fields: [FormField]) {
         self.title = title; self.target = target; self.fields = fields
@@ -26,6 +30,16 @@ public struct PlanForm: Hashable, Sendable {
     public enum Outcome: Equatable { case pending, save, cancel }
 
     public mutating func handle(_ key: Key) -> Outcome {
+        // In the client's words Enter starts a new line and ↑↓ move between lines; Tab leaves.
+        if focus == wordsIndex, var area = words {
+            switch key {
+            case .ctrl("s"), .escape, .tab, .backTab: break
+            default:
+                if case .refused(let why) = area.handle(key) { problem = why } else { problem = nil }
+                words = area
+                return .pending
+            }
+        }
         switch key {
         case .ctrl("s"): return .save
         case .escape: return .cancel
@@ -74,6 +88,18 @@ public struct PlanForm: Hashable, Sendable {
             let label = (focused ? "> " : "  ") + DisplayWidth.pad(DisplayWidth.truncate(f.label, to: labelWidth - 3), to: labelWidth - 2)
             let lw = buffer.put(label, x: area.x + 1, y: y, role: focused ? .header : .dim, maxWidth: area.width - 2)
             let x = area.x + 1 + lw, width = max(1, area.width - 2 - lw)
+            if i == wordsIndex, let words {
+                // The area takes the rows left under its label.
+                let height = max(1, rows - row)
+                let saved = buffer.cursor
+                words.render(into: &buffer, x: x + 2, y: y, width: max(1, width - 2), height: height,
+                             role: focused ? .commandLine : .normal)
+                if !focused {
+                    buffer.cursor = saved
+                    if words.text.isEmpty { buffer.put("—", x: x + 2, y: y, role: .dim) }
+                }
+                continue
+            }
             switch f.kind {
             case .choice(let options):
                 let text = focused ? "‹ \(options[f.choice]) ›" : "  \(options[f.choice])"
@@ -102,17 +128,21 @@ public struct PlanForm: Hashable, Sendable {
     static let periods = FrequencyPeriod.allCases
 
     static func header(_ p: TreatmentPlan) -> PlanForm {
-        PlanForm(title: "Plan version \(p.version): effective date and the client's words", target: .header(p), fields: [
+        var form = PlanForm(title: "Plan version \(p.version): effective date and the client's words", target: .header(p), fields: [
             .text("Effective date", p.effectiveDate.description, limit: 10),
-            .text("Client's words", p.clientWords, limit: 2000),
+            .text("Client's words"),
         ])
+        form.words = TextArea(text: p.clientWords, limit: 2000, width: 50, height: 4)
+        return form
     }
 
     static func problem(_ p: Problem, isNew: Bool) -> PlanForm {
-        PlanForm(title: isNew ? "New problem" : "Edit problem", target: .problem(p, isNew: isNew), fields: [
+        var form = PlanForm(title: isNew ? "New problem" : "Edit problem", target: .problem(p, isNew: isNew), fields: [
             .text("Statement", p.statement, limit: 2000),
-            .text("Client's own words", p.clientWords, limit: 2000),
+            .text("Client's words"),
         ])
+        form.words = TextArea(text: p.clientWords, limit: 2000, width: 50, height: 4)
+        return form
     }
 
     static func goal(_ g: Goal, isNew: Bool) -> PlanForm {
@@ -169,10 +199,10 @@ public struct PlanForm: Hashable, Sendable {
             case .header(let p):
                 let day = try date(0, "effective date", optional: false).get()!
                 _ = p
-                return .success(.header(effectiveDate: day, clientWords: f[1].editor.text))
+                return .success(.header(effectiveDate: day, clientWords: words?.text ?? ""))
             case .problem(var p, let isNew):
                 p.statement = try statement("problem").get()
-                p.clientWords = f[1].editor.text
+                p.clientWords = words?.text ?? ""
                 return .success(isNew ? .addProblem(p) : .updateProblem(p))
             case .goal(var g, let isNew):
                 g.statement = try statement("goal").get()

@@ -436,7 +436,9 @@ public enum PlanTab {
         case .problem(let p):
             let pr = tree.problems[p].problem
             var spans = [Span(marker), Span("Problem \(p + 1): ", .header), Span(pr.statement, .header)]
-            if !pr.clientWords.isEmpty { spans.append(Span(" “\(pr.clientWords)”", .dim)) }
+            if !pr.clientWords.isEmpty {
+                spans.append(Span(" “\(pr.clientWords.split(whereSeparator: \.isNewline).joined(separator: " / "))”", .dim))
+            }
             return StyledLine(spans)
         case .goal(let p, let g):
             let goal = tree.problems[p].goals[g].goal
