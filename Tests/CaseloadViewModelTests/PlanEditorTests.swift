@@ -185,7 +185,11 @@ final class PlanEditorTests: XCTestCase {
         XCTAssertEqual(try plan(f, f.zoe).problems.count, 1)
 
         // Esc on a changed form throws it away; nothing is saved.
-        app.type("a"); app.type("Never saved"); app.press(.escape)
+        app.type("a"); app.type("Never saved")
+        XCTAssertTrue(app.hasUnsavedChanges, "a plan form with typing counts as unsaved")
+        app.press(.escape)
+        XCTAssertFalse(app.hasUnsavedChanges)
+        XCTAssertEqual(app.message?.text, "Not saved: the form was closed.")
         XCTAssertEqual(try plan(f, f.zoe).problems[0].goals.count, 1)
     }
 

@@ -95,7 +95,7 @@ public final class AppModel {
     }
 
     /// A group note or a progress note being written and not yet saved.
-    public var hasUnsavedChanges: Bool { !unsavedGroupNotes.isEmpty || hasUnsavedNotes }
+    public var hasUnsavedChanges: Bool { !unsavedGroupNotes.isEmpty || hasUnsavedNotes || hasUnsavedPlanEdits }
 
     private var unsavedGroupNotes: [SheetState] {
         stack.compactMap { screen in
@@ -194,6 +194,7 @@ public final class AppModel {
         switch current {
         case .sheet(let s): s.noteEditor != nil
         case .notes(let s): s.textFocused
+        case .chart(let s): PlanTab.textFocused(s)
         default: false
         }
     }

@@ -66,6 +66,18 @@ extension AppModel {
         }
     }
 
+    /// A plan form or a review note open with something typed: Q asks before quitting.
+    var hasUnsavedPlanEdits: Bool {
+        stack.contains { screen in
+            guard case .chart(let s) = screen else { return false }
+            switch s.planTab.mode {
+            case .form(let f): return f.isChanged
+            case .review(let area): return !area.text.isEmpty
+            default: return false
+            }
+        }
+    }
+
     /// The Plan tab's extras, loaded with it: delivery against the plan, and what forms and the chooser offer.
     func loadPlanExtras(_ s: inout ChartState) {
         guard let repo = plans else { return }

@@ -23,9 +23,17 @@ public struct PlanForm: Hashable, Sendable {
     public var words: TextArea?
     var wordsIndex: Int? { words == nil ? nil : fields.count - 1 }
 
+    /// The fields and the client's words as first shown, to tell whether closing throws anything away.
+    private var original: [String] = []
+
     public init(title: String, target: Target, fields: [FormField]) {
         self.title = title; self.target = target; self.fields = fields
     }
+
+    private var snapshot: [String] { fields.map { "\($0.editor.text)\u{0}\($0.choice)" } + [words?.text ?? ""] }
+    public var isChanged: Bool { snapshot != original }
+    /// Called once the form is built, so `isChanged` compares against what was shown.
+    mutating func markShown() { original = snapshot }
 
     public enum Outcome: Equatable { case pending, save, cancel }
 

@@ -70,6 +70,16 @@ public enum PlanTab {
         return true
     }
 
+    /// The review note or the client's words has the keyboard (Alt+key is word movement there).
+    static func textFocused(_ state: ChartState) -> Bool {
+        guard isPlanTab(state) else { return false }
+        switch state.planTab.mode {
+        case .review: return true
+        case .form(let f): return f.focus == f.wordsIndex
+        default: return false
+        }
+    }
+
     /// The visible rows of the tree, folds applied.
     static func rows(_ tree: PlanTree?, collapsed: Set<PlanNode>) -> [PlanRow] {
         guard let tree else { return [] }
@@ -175,7 +185,7 @@ public enum PlanTab {
                 return .none
             case .cancel:
                 state.planTab.mode = .browsing
-                return .message("Closed without saving.", .info)
+                return .message(form.isChanged ? "Not saved: the form was closed." : "Closed.", .info)
             case .save:
                 switch form.edit() {
                 case .failure(let invalid):
@@ -323,12 +333,16 @@ public enum PlanTab {
         case .editRecord:
             if let r = locked() { return r }
             guard let tree, let row = all[safe: sel] else { return Request.none }
-            state.planTab.mode = .form(editForm(row, tree: tree, state: state))
+            var form = editForm(row, tree: tree, state: state)
+            form.markShown()
+            state.planTab.mode = .form(form)
             return Request.none
         case .addRecord:
             if let r = locked() { return r }
             guard let tree, let row = all[safe: sel] else { return Request.none }
-            state.planTab.mode = .form(addForm(row, tree: tree, state: state))
+            var form = addForm(row, tree: tree, state: state)
+            form.markShown()
+            state.planTab.mode = .form(form)
             return Request.none
         case .deleteNode:
             if let r = locked() { return r }
