@@ -353,11 +353,11 @@ extension SQLiteStore: NoteRepository {
     /// (a rarer word): then the index answers, cheaply for a rare word.
     static func recentMatches(clientID: RowID, query: NoteSearchQuery, terms: [String], limit: Int,
                               _ db: Database) throws -> [Row]? {
-        let window = 200
+        let window = 100
         var range = ""
         if query.from != nil { range += " AND n.date >= :from" }
         if query.to != nil { range += " AND n.date <= :to" }
-        let recent = try Row.fetchAll(db, sql: """
+        let recent = try Row.fetchCursor(db, sql: """
             SELECT \(searchColumns)
             FROM progress_notes n JOIN clients c ON c.id = n.client_id JOIN staff s ON s.id = n.staff_id
             WHERE n.client_id = :client \(range)
@@ -366,15 +366,18 @@ extension SQLiteStore: NoteRepository {
             """, arguments: ["client": clientID, "from": query.from?.sqlText, "to": query.to?.sqlText, "window": window])
         let folded = terms.map(NoteSearchText.fold)
         var found: [Row] = []
-        for r in recent {
+        var read = 0
+        // A cursor: a common word stops the read after the page is full, not after the window.
+        while let r = try recent.next() {
+            read += 1
             let sections: [String] = (11...14).map { r[$0] }
             if NoteSearchText.matchesAll(sections, folded) {
-                found.append(r)
+                found.append(r.copy())
                 if found.count == limit { return found }
             }
         }
         // Every note of the client in range was read: the answer is complete.
-        return recent.count < window ? found : nil
+        return read < window ? found : nil
     }
 
     /// One user word as FTS5 syntax: the indexed words it begins, OR-ed ("anx" → ("anxiety" OR
@@ -606,19 +609,37 @@ enum NoteSearchText {
     static func matchesAll(_ sections: [String], _ folded: [String]) -> Bool {
         let texts = sections.map(fold)
         return folded.allSatisfy { term in
-            texts.contains { text in
-                // A cheap substring test first; a word-start check only where the term occurs.
-                var searchRange = text.startIndex..<text.endIndex
-                while let found = text.range(of: term, range: searchRange) {
-                    if found.lowerBound == text.startIndex
-                        || !text[text.index(before: found.lowerBound)].unicodeScalars.contains(where: isWordScalar) {
-                        return true
-                    }
-                    searchRange = found.upperBound..<text.endIndex
-                }
-                return false
-            }
+            texts.contains { text in wordStart(term, in: text) }
         }
+    }
+
+    /// Whether `term` occurs in `text` at the start of a word. A byte search over UTF-8 (both are
+    /// folded alike); the scalar before a hit decides whether it starts a word.
+    static func wordStart(_ term: String, in text: String) -> Bool {
+        let needle = Array(term.utf8)
+        guard let first = needle.first else { return false }
+        let scalars = text.unicodeScalars
+        return text.utf8.withContiguousStorageIfAvailable { hay -> Bool in
+            guard hay.count >= needle.count else { return false }
+            var i = 0
+            while i <= hay.count - needle.count {
+                if hay[i] == first {
+                    var j = 1
+                    while j < needle.count && hay[i + j] == needle[j] { j += 1 }
+                    if j == needle.count {
+                        if i == 0 { return true }
+                        let at = text.utf8.index(text.utf8.startIndex, offsetBy: i)
+                        if !isWordScalar(scalars[scalars.index(before: at)]) { return true }
+                    }
+                }
+                i += 1
+            }
+            return false
+        } ?? {
+            var copy = text
+            copy.makeContiguousUTF8()
+            return wordStart(term, in: copy)
+        }()
     }
 
     /// Grapheme ranges of the words of `chars` that start with one of the folded terms.
