@@ -90,6 +90,23 @@ final class PlanEditorTests: XCTestCase {
         XCTAssertEqual(t.problems[0].goals[0].goal.statement, "Obtain safe, stable housing.")
     }
 
+    func testHelpAndTheHintBarShowThePlanKeys() throws {
+        let f = try PlanFixture()
+        let app = try f.app()
+        f.chart(app, f.zoe)
+        XCTAssertTrue(app.render().text.contains("N new plan"), "with no plan the hint bar offers N")
+        app.type("N"); app.press(.enter)
+        let bar = app.render().text.split(separator: "\n").last { !$0.hasPrefix("--") }.map(String.init) ?? ""
+        XCTAssertTrue(bar.contains("e edit") && bar.contains("a add") && bar.contains("S sign"), bar)
+        XCTAssertFalse(bar.contains("R review"), "a draft is not reviewed")
+        app.type("?")
+        var help = app.render().text
+        for _ in 0..<8 { app.press(.pageDown); help += app.render().text }
+        XCTAssertTrue(help.contains("Chart: Plan tab"), help)
+        XCTAssertTrue(help.contains("move the selected line up"))
+        XCTAssertTrue(help.contains("review the signed plan into the next version"))
+    }
+
     // MARK: Editing
 
     func testAddEditValidateFoldMoveAndDeleteWithKeys() throws {
