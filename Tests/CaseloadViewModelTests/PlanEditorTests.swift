@@ -414,6 +414,13 @@ final class PlanGoldenTests: XCTestCase {
         _ = app.handle(.resize(.design))
         assertGolden(screen(app), "plan-form-80x24")
         app.press(.escape)
+        // On a narrow terminal the question wraps so its (y/n) shows.
+        _ = app.handle(.resize(Size(width: 60, height: 20)))
+        app.press(.char("G"), .char("k"), .char("d"))
+        XCTAssertTrue(app.render().text.contains("(y/n)"))
+        assertGolden(screen(app), "plan-delete-60x20")
+        app.press(.char("n"))
+        _ = app.handle(.resize(.design))
 
         app.press(.escape)
         app.type("p")

@@ -570,7 +570,10 @@ public enum PlanTab {
         for (i, l) in head.prefix(area.height).enumerated() {
             l.truncated(to: width).draw(into: &buffer, x: x, y: area.y + i, width: width)
         }
-        let bottom = questionLine(state) == nil ? 0 : 1
+        // A question wraps onto a second line on a narrow terminal so its (y/n) always shows.
+        let question = questionLine(state).map { TextWrap.wrap($0, width: width, prefix: "", role: .warning, prefixRole: .warning) } ?? []
+        let asked = Array(question.suffix(2))
+        let bottom = asked.count
         let listY = area.y + head.count
         let room = max(0, area.height - head.count - bottom)
         let all = rows(tree, collapsed: state.planTab.collapsed)
@@ -590,11 +593,11 @@ public enum PlanTab {
                 }
             }
         }
-        if let q = questionLine(state) {
-            let y = area.y + area.height - 1
+        for (k, l) in asked.enumerated() {
+            let y = area.y + area.height - asked.count + k
             buffer.fill(x: area.x, y: y, width: area.width, height: 1, role: .normal)
-            let w = buffer.put(q, x: x, y: y, role: .warning, maxWidth: width)
-            buffer.cursor = Point(x: min(area.x + area.width - 1, x + w), y: y)
+            l.truncated(to: width).draw(into: &buffer, x: x, y: y, width: width)
+            buffer.cursor = Point(x: min(area.x + area.width - 1, x + l.width), y: y)
         }
         return true
     }
