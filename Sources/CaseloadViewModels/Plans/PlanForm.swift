@@ -204,9 +204,8 @@ public struct PlanForm: Hashable, Sendable {
         }
         do {
             switch target {
-            case .header(let p):
+            case .header:
                 let day = try date(0, "effective date", optional: false).get()!
-                _ = p
                 return .success(.header(effectiveDate: day, clientWords: words?.text ?? ""))
             case .problem(var p, let isNew):
                 p.statement = try statement("problem").get()

@@ -125,22 +125,23 @@ public enum PlanTab {
         return r.isEmpty ? nil : r[max(0, min(state.planTab.selected, r.count - 1))]
     }
 
-    /// Selects the row showing `node` (unfolding its ancestors), if it is in the tree.
+    /// Selects the row showing `node`, unfolding its ancestors so it shows.
     static func select(_ node: PlanNode, _ state: inout ChartState) {
         guard let tree = current(state) else { return }
-        for (p, pn) in tree.problems.enumerated() {
-            for (g, gn) in pn.goals.enumerated() {
-                if node == gn.goal.id.map(PlanNode.goal) { state.planTab.collapsed.remove(.problem(pn.problem.id!)) }
+        for pn in tree.problems {
+            guard let pid = pn.problem.id else { continue }
+            for gn in pn.goals {
+                guard let gid = gn.goal.id else { continue }
+                if node == .goal(gid) { state.planTab.collapsed.remove(.problem(pid)) }
                 for on in gn.objectives {
-                    if node == on.objective.id.map(PlanNode.objective) || on.interventions.contains(where: { node == $0.intervention.id.map(PlanNode.intervention) }) {
-                        state.planTab.collapsed.remove(.problem(pn.problem.id!))
-                        state.planTab.collapsed.remove(.goal(gn.goal.id!))
+                    guard let oid = on.objective.id else { continue }
+                    let holdsIt = on.interventions.contains { $0.intervention.id.map(PlanNode.intervention) == node }
+                    if node == .objective(oid) || holdsIt {
+                        state.planTab.collapsed.remove(.problem(pid))
+                        state.planTab.collapsed.remove(.goal(gid))
                     }
-                    if on.interventions.contains(where: { node == $0.intervention.id.map(PlanNode.intervention) }) {
-                        state.planTab.collapsed.remove(.objective(on.objective.id!))
-                    }
+                    if holdsIt { state.planTab.collapsed.remove(.objective(oid)) }
                 }
-                _ = (p, g)
             }
         }
         let r = rows(tree, collapsed: state.planTab.collapsed)
