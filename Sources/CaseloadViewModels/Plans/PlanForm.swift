@@ -234,10 +234,9 @@ public struct PlanForm: Hashable, Sendable {
                 i.detail = f[4].editor.text
                 return .success(isNew ? .addIntervention(i) : .updateIntervention(i))
             }
-        } catch let e as Invalid {
-            return .failure(e)
         } catch {
-            return .failure(Invalid(sentence: "\(error)", field: 0))
+            // Every throw above is a Result's `get()`, so the error is the form's own sentence.
+            return .failure(error)
         }
     }
 }
