@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", pkgConfig: "ncursesw",
@@ -23,6 +24,9 @@ let package = Package(
         .target(name: "CaseloadStore", dependencies: [
             "CaseloadCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // Sealed backups (AES-GCM with a scrypt key); later the audit chain (SHA-256).
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .target(name: "CaseloadViewModels", dependencies: ["CaseloadCore"]),
         .target(name: "CaseloadTUI", dependencies: ["CNcurses", "CaseloadCore", "CaseloadViewModels"]),
@@ -34,6 +38,9 @@ let package = Package(
         // Store-level timings for SPEC §8 (Benchmarks/run.sh); not part of `swift test`.
         .executableTarget(name: "caseload-bench", dependencies: ["CaseloadCore", "CaseloadStore"],
                           path: "Benchmarks/CaseloadBench"),
+        // Worker processes for the crash and load tests (issue 7): real saves through the store API.
+        .executableTarget(name: "caseload-stress", dependencies: ["CaseloadCore", "CaseloadStore"],
+                          path: "Benchmarks/CaseloadStress"),
         .testTarget(name: "CaseloadCoreTests", dependencies: ["CaseloadCore"]),
         .testTarget(name: "CaseloadStoreTests", dependencies: ["CaseloadCore", "CaseloadStore"]),
         .testTarget(name: "CaseloadViewModelTests",
@@ -41,6 +48,9 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "CaseloadTUITests", dependencies: ["CaseloadTUI", "CaseloadViewModels"]),
         .testTarget(name: "EndToEndTests", dependencies: ["caseload"]),
+        // Many processes on one store: SIGKILL crash test, 60-process load test, backup under load.
+        .testTarget(name: "ReliabilityTests",
+                    dependencies: ["caseload", "caseload-stress", "CaseloadCore", "CaseloadStore"]),
     ],
     swiftLanguageModes: [.v6]
 )
