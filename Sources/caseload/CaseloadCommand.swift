@@ -24,7 +24,7 @@ struct CaseloadCommand: ParsableCommand {
         NO_COLOR (monochrome), CASELOAD_TRACE_FILE (per-key timings for the benchmark).
         """,
         version: CaseloadVersion.current,
-        subcommands: [DemoCommand.self, InitCommand.self, StaffCommand.self, ExportCommand.self, ReportCommand.self, ImportCommand.self, PlanCommand.self, ThemesCommand.self]
+        subcommands: [DemoCommand.self, InitCommand.self, StaffCommand.self, ExportCommand.self, ReportCommand.self, ImportCommand.self, PlanCommand.self, SettingsCommand.self, ThemesCommand.self]
     )
 
     @OptionGroup var store: StoreOptions
@@ -32,14 +32,12 @@ struct CaseloadCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The colour theme (see 'caseload themes').", valueName: "name"))
     var theme: String?
 
-    @Option(name: .customLong("as"), help: ArgumentHelp(
-        "Act as another staff member. Only on a demo store made by 'caseload demo'.", valueName: "username"))
-    var asUser: String?
+    @OptionGroup var identity: IdentityOptions
 
     func run() throws {
         let location = store.location()
         let repository = try SQLiteStore.open(path: location.path, create: false)
-        let identity = try SignIn.identify(in: repository, switchingTo: asUser)
+        let identity = try SignIn.identify(in: repository, switchingTo: identity.asUser)
 
         let environment = Environment.current
         let themeDir = Environment.userThemeDirectory(environment)

@@ -14,12 +14,11 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only this client's records (chart number).", valueName: "mrn"))
     var client: String?
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("Act as another staff member (demo stores only).", valueName: "username"))
-    var asUser: String?
+    @OptionGroup var identity: IdentityOptions
 
     func run() throws {
         let repository = try SQLiteStore.open(path: store.location().path, create: false)
-        let me = try SignIn.identify(in: repository, switchingTo: asUser)
+        let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         var clientID: RowID?
         if let client {
             guard let found = try repository.client(mrn: client) else {

@@ -27,12 +27,11 @@ struct ImportClientsCommand: ParsableCommand {
     @Flag(name: .long, help: "Check the file and print what would change, without writing anything.")
     var dryRun = false
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("Act as another staff member (demo stores only).", valueName: "username"))
-    var asUser: String?
+    @OptionGroup var identity: IdentityOptions
 
     func run() throws {
         let repository = try SQLiteStore.open(path: store.location().path, create: false)
-        let me = try SignIn.identify(in: repository, switchingTo: asUser)
+        let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         guard me.staff.role == .admin || me.staff.role == .supervisor else {
             throw CaseloadError.refused("Only an administrator or a clinical supervisor can import the roster.")
         }

@@ -40,15 +40,14 @@ struct PlanPrintCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Columns of the text format (40 to 200).", valueName: "columns"))
     var width: Int = 78
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("Act as another staff member (demo stores only).", valueName: "username"))
-    var asUser: String?
+    @OptionGroup var identity: IdentityOptions
 
     func run() throws {
         guard (40...200).contains(width) else {
             throw CaseloadError.invalidInput("--width must be between 40 and 200 columns.")
         }
         let repository = try SQLiteStore.open(path: store.location().path, create: false)
-        let me = try SignIn.identify(in: repository, switchingTo: asUser)
+        let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         guard let found = try repository.client(mrn: client), let clientID = found.id else {
             throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(client))'")
         }

@@ -43,8 +43,7 @@ struct AttendanceReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How to print it: aligned text, CSV (RFC 4180) or a Markdown table.", valueName: "format"))
     var format: ReportFormat = .text
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("Act as another staff member (demo stores only).", valueName: "username"))
-    var asUser: String?
+    @OptionGroup var identity: IdentityOptions
 
     func run() throws {
         guard (group == nil) != (client == nil) else {
@@ -55,7 +54,7 @@ struct AttendanceReportCommand: ParsableCommand {
             throw CaseloadError.invalidInput("The period starts (\(fromDay)) after it ends (\(toDay)).")
         }
         let repository = try SQLiteStore.open(path: store.location().path, create: false)
-        let me = try SignIn.identify(in: repository, switchingTo: asUser)
+        let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         var subject: AttendanceReportText.Subject
         var groupID: RowID?, clientID: RowID?
         if let group {
@@ -199,8 +198,7 @@ struct CaseManagementReportOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("How to print it: aligned text, CSV (RFC 4180) or a Markdown table.", valueName: "format"))
     var format: ReportFormat = .text
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("Act as another staff member (demo stores only).", valueName: "username"))
-    var asUser: String?
+    @OptionGroup var identity: IdentityOptions
 
     struct Context {
         var repository: SQLiteStore
@@ -213,7 +211,7 @@ struct CaseManagementReportOptions: ParsableArguments {
     /// Opens the store, signs in, resolves the staff member and the period.
     func context() throws -> Context {
         let repository = try SQLiteStore.open(path: store.location().path, create: false)
-        let me = try SignIn.identify(in: repository, switchingTo: asUser)
+        let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         let toDay = try to.map(AttendanceReportCommand.day) ?? repository.clock.today()
         let fromDay = try from.map(AttendanceReportCommand.day) ?? toDay.adding(days: -29)
         guard fromDay <= toDay else {

@@ -32,8 +32,12 @@ struct StaffCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The clinical supervisor's username.", valueName: "username"))
         var supervisor: String?
 
-        @Option(name: .customLong("as"), help: ArgumentHelp("Act as another staff member (demo stores only).", valueName: "username"))
-        var asUser: String?
+        @Flag(name: .customLong("needs-cosign"), help: ArgumentHelp(
+            "The person's signed notes wait in their supervisor's co-signature queue (e.g. a counselor in training).",
+            discussion: "Needs --supervisor."))
+        var needsCosign = false
+
+        @OptionGroup var identity: IdentityOptions
 
         func run() throws {
             let username = try StaffValidation.username(self.username)
@@ -42,7 +46,7 @@ struct StaffCommand: ParsableCommand {
             let role = try StaffValidation.role(self.role)
 
             let repository = try SQLiteStore.open(path: store.location().path, create: false)
-            let me = try SignIn.identify(in: repository, switchingTo: asUser)
+            let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
             guard me.staff.role == .admin else {
                 throw CaseloadError.refused(
                     "Only an administrator can add staff accounts; '\(me.staff.username)' is a \(me.staff.role.label.lowercased()).")
@@ -59,14 +63,18 @@ struct StaffCommand: ParsableCommand {
                 }
                 supervisorID = boss.id
             }
+            if needsCosign && supervisorID == nil {
+                throw CaseloadError.invalidInput(
+                    "--needs-cosign needs a --supervisor to co-sign the notes.")
+            }
             if try repository.staff(username: username) != nil {
                 throw CaseloadError.invalidInput("There is already a staff account '\(username)'.")
             }
             let added = try repository.addStaff(Staff(username: username, displayName: displayName,
                                                       credentials: credentials, role: role,
-                                                      supervisorID: supervisorID))
+                                                      supervisorID: supervisorID, needsCosign: needsCosign))
             try repository.record(.create, by: me.staff, clientID: nil, subject: "staff:\(added.username)",
-                                  detail: SignIn.auditDetail(me, what: "added \(role.rawValue) \(added.displayName)"))
+                                  detail: SignIn.auditDetail(me, what: "added \(role.rawValue) \(added.displayName)" + (needsCosign ? ", notes co-signed" : "")))
             try Console.out("Added \(role.label.lowercased()) '\(added.username)' (\(added.displayName)).")
         }
     }
@@ -76,18 +84,18 @@ struct StaffCommand: ParsableCommand {
 
         @OptionGroup var store: StoreOptions
 
-        @Option(name: .customLong("as"), help: ArgumentHelp("Act as another staff member (demo stores only).", valueName: "username"))
-        var asUser: String?
+        @OptionGroup var identity: IdentityOptions
 
         func run() throws {
             let repository = try SQLiteStore.open(path: store.location().path, create: false)
-            _ = try SignIn.identify(in: repository, switchingTo: asUser)
+            _ = try SignIn.identify(in: repository, switchingTo: identity.asUser)
             let staff = try repository.allStaff()
             let byID = Dictionary(staff.compactMap { s in s.id.map { ($0, s) } }, uniquingKeysWith: { a, _ in a })
-            var rows = [["USERNAME", "NAME", "CREDENTIALS", "ROLE", "SUPERVISOR", "ACTIVE"]]
+            var rows = [["USERNAME", "NAME", "CREDENTIALS", "ROLE", "SUPERVISOR", "CO-SIGN", "ACTIVE"]]
             for s in staff.sorted(by: { $0.username < $1.username }) {
                 rows.append([s.username, s.displayName, s.credentials, s.role.rawValue,
-                             s.supervisorID.flatMap { byID[$0]?.username } ?? "", s.active ? "yes" : "no"])
+                             s.supervisorID.flatMap { byID[$0]?.username } ?? "", s.needsCosign ? "needed" : "",
+                             s.active ? "yes" : "no"])
             }
             for line in TextTable.lines(rows) { try Console.out(line) }
         }

@@ -110,3 +110,12 @@ enum Environment {
         return config + "/caseload/themes"
     }
 }
+
+/// `--as USERNAME`, shared by the workspace and every sub-command as one option group: ArgumentParser hands a
+/// parent's option to its sub-command only through a shared group (a plain option of the same name in both
+/// would be taken by the parent and silently lost).
+struct IdentityOptions: ParsableArguments {
+    @Option(name: .customLong("as"), help: ArgumentHelp(
+        "Act as another staff member. Only on a demo store made by 'caseload demo'.", valueName: "username"))
+    var asUser: String?
+}
