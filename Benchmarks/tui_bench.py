@@ -211,10 +211,8 @@ def main():
     parser.add_argument("--typing", type=int, default=300,
                         help="characters typed into a 2,000-word note (0 skips the editor run)")
     parser.add_argument("--note-key", default="n", help="the chart key that starts a new note")
-    parser.add_argument("--section-tabs", type=int, default=6,
-                        help="Tab presses from a new note's first field to its first section")
-    parser.add_argument("--search-terms", default="",
-                        help="comma-separated terms for the search screen (:search TERM) timing")
+    parser.add_argument("--section-tabs", type=int, default=0,
+                        help="Tab presses from where a new note opens (its first section) to the section to type in")
     parser.add_argument("--quiet-ms", type=float, default=15.0)
     parser.add_argument("--demo-seconds", default="")
     parser.add_argument("--demo-bytes", default="")
@@ -275,7 +273,11 @@ def main():
         for _ in range(args.section_tabs):
             app.send(KEY_TAB); app.drain(0.1)
         app.send(b"\x1b[200~" + text.encode() + b"\x1b[201~")
-        app.drain(0.5, 10.0)
+        pasted, _ = app.drain(0.5, 10.0)
+        # The section shows "N lines" once it holds more than fits: without it the paste went elsewhere
+        # (a header field), and the typing figures would not be of a long note.
+        if b" lines" not in pasted:
+            sys.exit("error: the 2,000-word paste did not land in a note section (no 'N lines' marker); check --section-tabs")
         print(f"editor: {args.typing} characters typed into a 2,000-word note ...", flush=True)
         sample = "steady progress with naloxone training "
         for i in range(args.typing):

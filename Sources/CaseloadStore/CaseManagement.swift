@@ -402,17 +402,35 @@ extension SQLiteStore: CaseManagementRepository {
 
     public func productivityReport(staffID: RowID?, from: Day, to: Day) throws -> [ProductivityRow] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT s.display_name, m.name,
-                       count(*) FILTER (WHERE n.format <> 'no_show'),
-                       coalesce(sum(n.minutes) FILTER (WHERE n.format <> 'no_show'), 0),
-                       coalesce(sum(n.billing_units) FILTER (WHERE n.format <> 'no_show'), 0),
-                       count(*) FILTER (WHERE n.format = 'no_show')
-                FROM progress_notes n JOIN staff s ON s.id = n.staff_id JOIN modalities m ON m.id = n.modality_id
-                WHERE n.date BETWEEN ? AND ? AND (? IS NULL OR n.staff_id = ?)
-                GROUP BY n.staff_id, n.modality_id
+            let unit = max(1, try SettingsCodec.read(db).minutesPerBillingUnit)
+            // Progress notes by their author, plus held group sessions by each facilitator: a session run by two
+            // facilitators counts for both. A group session's units are its attendees' (present, late or left
+            // early), each rounded as ProgramSettings.billingUnits rounds a note's minutes.
+            return try Row.fetchAll(db, sql: """
+                SELECT s.display_name, m.name, sum(w.sessions), sum(w.minutes), sum(w.units), sum(w.no_shows)
+                FROM (
+                    SELECT n.staff_id AS staff_id, n.modality_id AS modality_id,
+                           count(*) FILTER (WHERE n.format <> 'no_show') AS sessions,
+                           coalesce(sum(n.minutes) FILTER (WHERE n.format <> 'no_show'), 0) AS minutes,
+                           coalesce(sum(n.billing_units) FILTER (WHERE n.format <> 'no_show'), 0) AS units,
+                           count(*) FILTER (WHERE n.format = 'no_show') AS no_shows
+                    FROM progress_notes n
+                    WHERE n.date BETWEEN :from AND :to AND (:staff IS NULL OR n.staff_id = :staff)
+                    GROUP BY n.staff_id, n.modality_id
+                    UNION ALL
+                    SELECT f.staff_id, g.modality_id, count(*), coalesce(sum(gs.minutes), 0),
+                           coalesce(sum((SELECT sum(max(1, (a.minutes + :unit / 2) / :unit)) FROM attendance a
+                                         WHERE a.group_session_id = gs.id AND a.minutes > 0
+                                           AND a.status IN ('present', 'late', 'left_early'))), 0),
+                           0
+                    FROM group_sessions gs JOIN groups g ON g.id = gs.group_id
+                    JOIN group_facilitators f ON f.group_id = g.id
+                    WHERE gs.status = 'held' AND gs.date BETWEEN :from AND :to AND (:staff IS NULL OR f.staff_id = :staff)
+                    GROUP BY f.staff_id, g.modality_id
+                ) w JOIN staff s ON s.id = w.staff_id JOIN modalities m ON m.id = w.modality_id
+                GROUP BY w.staff_id, w.modality_id
                 ORDER BY s.display_name, s.id, m.name
-                """, arguments: [from.sqlText, to.sqlText, staffID, staffID]).map { r in
+                """, arguments: ["from": from.sqlText, "to": to.sqlText, "staff": staffID, "unit": unit]).map { r in
                 ProductivityRow(staffName: r[0], modality: r[1], sessions: r[2], minutes: r[3], billingUnits: r[4],
                                 noShows: r[5])
             }

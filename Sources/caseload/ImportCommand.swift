@@ -116,6 +116,9 @@ enum RosterCSV {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw fail("The file is empty: it needs a header row naming the columns, then one row per client.")
         }
+        // SwiftCSV drops an empty last field on a last line without a line break ("…,jdoe,"), which would
+        // make a valid row one field short: end the text with a line break first.
+        if let last = bytes.last, last != 0x0A && last != 0x0D { bytes.append(0x0A) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             var line = 1, start = 0
             for (i, b) in bytes.enumerated() where b == 0x0A {

@@ -136,6 +136,39 @@ final class CaseManagementReportTests: XCTestCase {
         XCTAssertEqual(withFebruary.first { $0.modality == "Case management" }?.sessions, 2)
     }
 
+    func testProductivityCountsHeldGroupSessionsForEachFacilitator() throws {
+        // A relapse-prevention group run by Bob and Zoë together: one session held on 5 March (90 minutes; C1
+        // present 90 min = 6 units at 15 min a unit, C4 late 50 min = 3 units, C2 absent = 0), one held on
+        // 20 February (outside the period) and one only scheduled on 12 March (not held: not counted).
+        let relapse = try XCTUnwrap(try store.modalityID(named: "Relapse prevention"))
+        let group = try store.insert(CounselingGroup(name: "Tuesdays", modalityID: relapse, weekday: 2, startMinute: 600,
+                                                     minutes: 90, room: "B", isOpen: true, capacity: 12),
+                                     facilitatorIDs: [bob.id!, zoe.id!])
+        let held = try store.insert(GroupSession(groupID: group.id!, date: day("2025-03-05"), startMinute: 600, minutes: 90,
+                                                 status: .held))
+        try store.insert(Attendance(groupSessionID: held.id!, clientID: c1.id!, status: .present, minutes: 90))
+        try store.insert(Attendance(groupSessionID: held.id!, clientID: c4.id!, status: .late, minutes: 50))
+        try store.insert(Attendance(groupSessionID: held.id!, clientID: c2.id!, status: .absent, minutes: 0))
+        let earlier = try store.insert(GroupSession(groupID: group.id!, date: day("2025-02-20"), startMinute: 600,
+                                                    minutes: 90, status: .held))
+        try store.insert(Attendance(groupSessionID: earlier.id!, clientID: c1.id!, status: .present, minutes: 90))
+        try store.insert(GroupSession(groupID: group.id!, date: day("2025-03-12"), startMinute: 600, minutes: 90,
+                                      status: .scheduled))
+
+        let rows = try store.productivityReport(staffID: nil, from: day("2025-03-01"), to: day("2025-03-12"))
+        XCTAssertEqual(rows, [
+            ProductivityRow(staffName: "Bob Stone", modality: "Individual counseling", sessions: 1, minutes: 50, billingUnits: 3, noShows: 0),
+            ProductivityRow(staffName: "Bob Stone", modality: "Relapse prevention", sessions: 1, minutes: 90, billingUnits: 9, noShows: 0),
+            ProductivityRow(staffName: "Zoë Ñúñez", modality: "Case management", sessions: 1, minutes: 30, billingUnits: 2, noShows: 0),
+            ProductivityRow(staffName: "Zoë Ñúñez", modality: "Individual counseling", sessions: 2, minutes: 105, billingUnits: 7, noShows: 1),
+            ProductivityRow(staffName: "Zoë Ñúñez", modality: "Relapse prevention", sessions: 1, minutes: 90, billingUnits: 9, noShows: 0),
+        ])
+        let bobsFebruary = try store.productivityReport(staffID: bob.id, from: day("2025-02-01"), to: day("2025-03-12"))
+        XCTAssertEqual(bobsFebruary.first { $0.modality == "Relapse prevention" },
+                       ProductivityRow(staffName: "Bob Stone", modality: "Relapse prevention", sessions: 2, minutes: 180,
+                                       billingUnits: 15, noShows: 0))
+    }
+
     func testOverdueItemsOfEachKind() throws {
         let mine = try store.overdueReport(staffID: zoe.id, on: fixtureToday)
         XCTAssertEqual(mine.map(\.kind), [.planReview, .unsignedNote, .referralFollowUp, .referralFollowUp,

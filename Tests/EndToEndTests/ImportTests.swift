@@ -98,6 +98,20 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(b["primaryCounselorID"] as? Int, try staffID("jdoe"))
     }
 
+    func testAnEmptyLastFieldOnALastLineWithoutALineBreakIsStillAField() throws {
+        // The counselor column last and empty, and no line break after the last row: a spreadsheet's usual output.
+        let text = "mrn,last_name,first_name,date_of_birth,admission_date,phase,medication,dose_mg,take_home_level,status,counselor\n"
+            + "C-1,Ñúñez,Zoë,1980-01-01,2025-06-01,Maintenance,methadone,95,1,active,jdoe\n"
+            + "C-2,李,Wei,1982-02-02,2025-07-01,Maintenance,methadone,60,0,active,"
+        let r = try importFile(write("no-final-newline.csv", text))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("2 added"), r.stdout)
+        let c = try clients()
+        XCTAssertEqual(c["C-2"]?["legalLastName"] as? String, "李")
+        XCTAssertNil(c["C-2"]?["primaryCounselorID"] as? Int, "the empty counselor field means no counselor")
+        XCTAssertEqual(c["C-1"]?["primaryCounselorID"] as? Int, try staffID("jdoe"))
+    }
+
     func testReimportUpdatesByMRNBumpsVersionAndKeepsWhatTheFileDoesNotCarry() throws {
         let first = write("r1.csv", """
             \(header)

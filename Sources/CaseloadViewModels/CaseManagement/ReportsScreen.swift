@@ -117,6 +117,14 @@ public enum ReportsScreen {
                          textColumns: 1, empty: "No clients.")
         case .overdue(let items)?:
             let counts = OverdueKind.allCases.map { k in "\(k.label): \(items.filter { $0.kind == k }.count)" }
+            // The whole program's list (a supervisor's or an administrator's) says whose client each item is.
+            if state.staffName == nil {
+                return Table(subtitle: "On \(state.today). " + counts.joined(separator: "; "),
+                             headers: ["Item", "Counselor", "Client", "MRN", "Date", "Detail"],
+                             rows: items.map { [$0.kind.label, $0.counselorName, $0.clientName, $0.mrn,
+                                                $0.date?.description ?? "", $0.detail] },
+                             totals: nil, textColumns: 6, empty: "Nothing is overdue.")
+            }
             return Table(subtitle: "On \(state.today). " + counts.joined(separator: "; "),
                          headers: ["Item", "Client", "MRN", "Date", "Detail"],
                          rows: items.map { [$0.kind.label, $0.clientName, $0.mrn, $0.date?.description ?? "", $0.detail] },
