@@ -316,6 +316,75 @@ final class PlanEditorTests: XCTestCase {
         XCTAssertFalse(try plan(f, f.zoe).problems.contains { $0.problem.statement == "Dropped" })
     }
 
+    func testAStaleSignShowsThePlanAsSavedNowSoTheNextTryActsOnIt() throws {
+        let f = try PlanFixture()
+        let mine = try f.app()
+        let theirs = try f.app("sup", separateHandle: true)
+        f.chart(mine, f.zoe)
+        mine.type("N"); mine.press(.down, .down, .down, .enter)    // Opioid use disorder: stabilization
+        f.chart(theirs, f.zoe)
+        theirs.type("a"); theirs.type("Their problem 李"); theirs.press(.ctrl("s"))
+
+        mine.type("S"); mine.type("y"); mine.type("n")
+        XCTAssertEqual(mine.message?.text,
+                       "The plan was changed by Sam Okafor at 09:00. It is shown as saved now; check it, then try again.")
+        XCTAssertEqual(try plan(f, f.zoe).plan.status, .draft, "nothing was signed")
+        XCTAssertTrue(text(mine).contains("Their problem 李"), "their change is on my screen")
+        // Their problem has no goal yet, so signing now is refused by the plan's own rule (not by a conflict).
+        mine.type("S"); mine.type("y"); mine.type("n")
+        XCTAssertEqual(mine.message?.text, "The problem “Their problem 李” has no goal. Add one or remove the problem before signing.")
+        mine.type("G"); mine.type("d"); mine.type("y")
+        mine.type("S"); mine.type("y"); mine.type("n")
+        XCTAssertEqual(mine.message?.text, "Plan signed. C adds the client's signature later.")
+        XCTAssertFalse(try plan(f, f.zoe).problems.contains { $0.problem.statement == "Their problem 李" })
+    }
+
+    func testXDiscardsADraftAfterAskingAndTheSignedPlanStaysInForce() throws {
+        let f = try PlanFixture()
+        let app = try f.app()
+        f.chart(app, f.zoe)
+        app.type("X")
+        XCTAssertEqual(app.message?.text, "No plan yet: press N to start one.")
+        app.type("N"); app.press(.down, .down, .down, .enter)
+        app.type("S"); app.type("y"); app.type("y")
+        app.type("X")
+        XCTAssertEqual(app.message?.text, "Only a draft can be discarded; a signed plan stays in the chart.")
+
+        app.type("R"); app.type("Review: started from the wrong idea."); app.press(.ctrl("s"))
+        XCTAssertEqual(try plan(f, f.zoe).plan.version, 2)
+        app.type("X")
+        XCTAssertTrue(text(app).contains("Discard draft version 2 and everything in it? The plan in force stays. (y/n)"))
+        app.type("n")
+        XCTAssertEqual(app.message?.text, "The draft is kept.")
+        XCTAssertEqual(try plan(f, f.zoe).plan.version, 2)
+        app.type("X"); app.type("y")
+        XCTAssertEqual(app.message?.text, "Draft discarded.")
+        let current = try plan(f, f.zoe)
+        XCTAssertEqual(current.plan.version, 1)
+        XCTAssertEqual(current.plan.status, .signed)
+        XCTAssertTrue(text(app).contains("Plan v1 Signed"), text(app))
+        XCTAssertTrue(try f.store.activity(clientID: f.zoe.id!, limit: 20)
+            .contains { $0.detail.contains("discarded the draft of treatment plan version 2") })
+    }
+
+    func testAProgramThatAsksForCoSignaturesShowsTheMissingOne() throws {
+        let f = try PlanFixture()
+        try f.store.updateSettings { $0.supervisorCosignPlans = true }
+        let app = try f.app()
+        f.chart(app, f.li)
+        app.type("N"); app.press(.down, .down, .down, .enter)
+        XCTAssertFalse(text(app).contains("Supervisor co-signature"), "a draft is not signed by anyone yet")
+        app.type("S"); app.type("y"); app.type("y")
+        XCTAssertTrue(text(app).contains("[ ] Supervisor co-signature"), text(app))
+        let sam = try f.app("sup")
+        f.chart(sam, f.li)
+        sam.type("C"); sam.type("y")
+        XCTAssertEqual(sam.message?.text, "Co-signed.")
+        XCTAssertFalse(text(sam).contains("[ ] Supervisor co-signature"))
+        XCTAssertTrue(text(sam).contains("Signed: [x] Counselor Ana Pérez"), text(sam))
+        XCTAssertTrue(try plan(f, f.li).signatures.contains { $0.role == .supervisor })
+    }
+
     // MARK: Print
 
     func testPrintWritesAnOwnerOnlyFileAndAuditsIt() throws {
@@ -366,16 +435,21 @@ final class PlanEditorTests: XCTestCase {
 
         let sam = try f.app("sup")
         sam.press(.char(":")); sam.type("plans"); sam.press(.enter)
-        guard case .plansDue(let mine) = sam.current else { return XCTFail(":plans opens plans due") }
-        XCTAssertEqual(mine.scope, .mine)
-        XCTAssertTrue(mine.due.isEmpty, "the supervisor has no clients of their own")
-        XCTAssertEqual(mine.cosign.map(\.mrn), ["A-001"], "Ana needs co-signatures: her signed plan waits for Sam")
-        XCTAssertTrue(sam.render().text.contains("Signed plans waiting for your co-signature (1)"))
-        sam.type("v")
-        guard case .plansDue(let team) = sam.current else { return XCTFail("still on plans due") }
+        // A supervisor's list opens on the team (their own caseload is usually empty).
+        guard case .plansDue(let team) = sam.current else { return XCTFail(":plans opens plans due") }
         XCTAssertEqual(team.scope, .team)
         XCTAssertEqual(Set(team.due.map(\.mrn)), ["A-002", "A-003"], "Ana's clients without a plan")
+        XCTAssertEqual(team.cosign.map(\.mrn), ["A-001"], "Ana needs co-signatures: her signed plan waits for Sam")
+        XCTAssertTrue(sam.render().text.contains("Signed plans waiting for your co-signature (1)"))
         XCTAssertTrue(sam.render().text.contains("Ana Pérez"), "a team view names each client's counselor")
+        sam.type("v")
+        guard case .plansDue(let all) = sam.current else { return XCTFail("still on plans due") }
+        XCTAssertEqual(all.scope, .all)
+        sam.type("v")
+        guard case .plansDue(let mine) = sam.current else { return XCTFail("still on plans due") }
+        XCTAssertEqual(mine.scope, .mine)
+        XCTAssertTrue(mine.due.isEmpty, "the supervisor has no clients of their own")
+        sam.type("v")
 
         // The co-sign row opens the chart on the Plan tab, where C co-signs.
         sam.press(.char("G"), .enter)

@@ -23,7 +23,7 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case addRecord = "add-record", editRecord = "edit-record"
     case deleteNode = "delete-node", moveNodeUp = "move-node-up", moveNodeDown = "move-node-down"
     case toggleNode = "toggle-node", expandNode = "expand-node", collapseNode = "collapse-node"
-    case startPlan = "start-plan", signPlan = "sign-plan", reviewPlan = "review-plan", addSignature = "add-signature"
+    case startPlan = "start-plan", discardPlan = "discard-plan", signPlan = "sign-plan", reviewPlan = "review-plan", addSignature = "add-signature"
     case planVersions = "plan-versions", printPlan = "print-plan", goPlansDue = "plans-due"
     case help, commandLine = "command-line", redraw
 }
@@ -170,6 +170,7 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.expandNode, [.right], "unfold", scope: .plan),
         KeyBinding(.collapseNode, [.left], "fold", scope: .plan),
         KeyBinding(.startPlan, [.char("N")], "start a plan (blank, template, copy)", scope: .plan, hint: true),
+        KeyBinding(.discardPlan, [.char("X")], "discard the draft (asks first; the plan in force stays)", scope: .plan),
         KeyBinding(.signPlan, [.char("S")], "sign the draft", scope: .plan, hint: true),
         KeyBinding(.reviewPlan, [.char("R")], "review the signed plan into the next version", scope: .plan, hint: true),
         KeyBinding(.addSignature, [.char("C")], "add the client's later signature / co-sign", scope: .plan),
@@ -271,6 +272,7 @@ public struct KeyMap: Hashable, Sendable {
         case .expandNode: "unfold"
         case .collapseNode: "fold"
         case .startPlan: "new plan"
+        case .discardPlan: "discard"
         case .signPlan: "sign"
         case .reviewPlan: "review"
         case .addSignature: "signature"

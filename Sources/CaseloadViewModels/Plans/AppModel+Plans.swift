@@ -36,6 +36,10 @@ extension AppModel {
             chartPlanChange(edit: nil, done: "Review recorded: the next version is a draft to edit and sign.") {
                 _ = try repo.reviewPlan(planID: planID, reviewNote: note, on: clock.today(), by: me)
             }
+        case .discard(let planID):
+            chartPlanChange(edit: nil, done: "Draft discarded.") {
+                try repo.discardPlanDraft(planID: planID, by: me)
+            }
         case .viewVersion(let planID):
             guard case .chart(var s) = current else { return }
             do {
@@ -54,7 +58,8 @@ extension AppModel {
         case .print(let planID):
             printPlan(repo, planID)
         case .openDue:
-            openPlansDue(repo, scope: .mine)
+            // Supervisors and administrators look after the team; a counselor's own list comes first for them.
+            openPlansDue(repo, scope: identity.staff.role == .supervisor || identity.staff.role == .admin ? .team : .mine)
         case .loadDue(let scope):
             openPlansDue(repo, scope: scope)
         case .openChartOnPlan(let clientID):
@@ -133,8 +138,16 @@ extension AppModel {
         } catch let conflict as EditConflict {
             let when = conflict.changedAt.map { " at " + Format.timestamp($0, utcOffset: Format.utcOffset(of: clock)).suffix(5) } ?? ""
             let sentence = "The plan was changed by \(conflict.changedBy)\(when)."
-            if let edit { s.planTab.mode = .conflict(edit, sentence: sentence) }
-            message = Message(sentence, .warning)
+            if let edit {
+                s.planTab.mode = .conflict(edit, sentence: sentence)
+                message = Message(sentence, .warning)
+            } else {
+                // A stale sign or start has nothing of mine to keep: show the plan as it is now, so the next
+                // try acts on what the other person saved.
+                reloadPlan(&s)
+                s.planTab.mode = .browsing
+                message = Message(sentence + " It is shown as saved now; check it, then try again.", .warning)
+            }
         } catch {
             if case .form(var form) = s.planTab.mode { form.problem = describe(error); s.planTab.mode = .form(form) }
             message = Message(describe(error), .error)

@@ -10,6 +10,8 @@ public enum PlanRequest: Hashable, Sendable {
     /// The client's later signature, or a supervisor's co-signature when the person signing is one.
     case laterSignature(planID: RowID)
     case review(planID: RowID, note: String)
+    /// Throws the draft away (the signed plan in force, if any, is current again).
+    case discard(planID: RowID)
     /// An earlier version, read-only.
     case viewVersion(planID: RowID)
     /// The stored plan again (after a conflict: theirs).

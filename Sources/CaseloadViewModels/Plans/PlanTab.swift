@@ -27,6 +27,7 @@ public enum PlanMode: Hashable, Sendable {
 
 public enum PlanQuestion: Hashable, Sendable {
     case delete(PlanNode, what: String)
+    case discard
     case sign
     case clientSigned
     case laterSignature
@@ -224,6 +225,8 @@ public enum PlanTab {
             case .delete(let node, _):
                 return yes ? .plans(.apply(.delete(node), planID: id, expectedRevision: plan.revision))
                     : .message("Nothing was deleted.", .info)
+            case .discard:
+                return yes ? .plans(.discard(planID: id)) : .message("The draft is kept.", .info)
             case .sign:
                 if no || key == .escape { return .message("Not signed. The plan is still a draft.", .info) }
                 state.planTab.mode = .question(.clientSigned)
@@ -359,6 +362,12 @@ public enum PlanTab {
                 return .message("Select a problem, goal, objective or intervention to move.", .info)
             }
             return .plans(.apply(.move(n, by: command == .moveNodeUp ? -1 : 1), planID: id, expectedRevision: plan.revision))
+        case .discardPlan:
+            if viewingOld { return locked() }
+            guard let plan else { return .message("No plan yet: press N to start one.", .info) }
+            if plan.status != .draft { return .message("Only a draft can be discarded; a signed plan stays in the chart.", .info) }
+            state.planTab.mode = .question(.discard)
+            return Request.none
         case .signPlan:
             if viewingOld { return locked() }
             guard let plan else { return .message("No plan yet: press N to start one.", .info) }
@@ -504,6 +513,13 @@ public enum PlanTab {
         }
         var sig: [Span] = [Span("Signed: ", .dim)]
         if tree.signatures.isEmpty { sig.append(Span("[ ] not yet", .warning)) }
+        // The program asks for a supervisor's co-signature on every plan: the missing one comes first, where a
+        // long line of signatures cannot push it out of sight.
+        if p.status == .signed, state.settings.supervisorCosignPlans,
+           !tree.signatures.contains(where: { $0.role == .supervisor }) {
+            sig.append(Span("[ ] Supervisor co-signature", .warning))
+            sig.append(Span(" · "))
+        }
         for (k, s) in tree.signatures.enumerated() {
             if k > 0 { sig.append(Span(" · ")) }
             sig.append(Span("[x] \(s.role.label) \(s.signerName) \(Format.timestamp(s.signedAt, utcOffset: state.utcOffset))", .ok))
@@ -511,6 +527,7 @@ public enum PlanTab {
         if p.status != .draft, !tree.signatures.contains(where: { $0.role == .client }) {
             sig.append(Span(" · [ ] Client (C adds)", .warning))
         }
+
         out.append(StyledLine(sig))
         return out
     }
@@ -606,6 +623,8 @@ public enum PlanTab {
     static func questionLine(_ state: ChartState) -> String? {
         switch state.planTab.mode {
         case .question(.delete(_, let what)): "Delete \(what)? (y/n)"
+        case .question(.discard):
+            "Discard draft version \(current(state)?.plan.version ?? 0) and everything in it? The plan in force stays. (y/n)"
         case .question(.sign):
             "Sign version \(current(state)?.plan.version ?? 0)? It cannot be changed afterwards. (y/n)"
         case .question(.clientSigned): "Did the client sign too (in person or on paper)? (y/n)"
