@@ -20,18 +20,22 @@ final class PlanTerminalTests: XCTestCase {
         let made = try Run.caseload(["demo", "--db", db, "--clients", "40"], timeout: 300)
         XCTAssertEqual(made.status, 0, made.stderr)
 
-        // One of my clients without a draft: its signed plan is version N, the new plan N + 1.
+        // A new client of mine, admitted through the roster import (as the demo's administrator): no plan yet,
+        // so the plan written here is version 1 and the review makes version 2.
         let before = try export(db)
-        let me = try XCTUnwrap((before["staff"] as? [[String: Any]])?.first { $0["username"] as? String == osLogin() })
-        let myID = try XCTUnwrap(me["id"] as? Int)
-        let plans = before["treatmentPlans"] as? [[String: Any]] ?? []
-        let client = try XCTUnwrap((before["clients"] as? [[String: Any]] ?? []).first { c in
-            c["primaryCounselorID"] as? Int == myID && c["status"] as? String == "active"
-                && !plans.contains { $0["clientID"] as? Int == c["id"] as? Int && $0["status"] as? String == "draft" }
-        })
-        let clientID = try XCTUnwrap(client["id"] as? Int)
-        let mrn = try XCTUnwrap(client["mrn"] as? String)
-        let newest = plans.filter { $0["clientID"] as? Int == clientID }.compactMap { $0["version"] as? Int }.max() ?? 0
+        let admin = try XCTUnwrap((before["staff"] as? [[String: Any]])?.first { $0["role"] as? String == "admin" }?["username"] as? String)
+        let mrn = "E2E-PLAN-1"
+        let roster = dir.appendingPathComponent("roster.csv")
+        try Data("""
+            mrn,last_name,first_name,date_of_birth,admission_date,phase,medication,dose_mg,take_home_level,counselor,status
+            \(mrn),Ñúñez,Zoë,1986-04-02,2026-11-20,Stabilization,methadone,70,0,\(osLogin()),active
+
+            """.utf8).write(to: roster)
+        let imported = try Run.caseload(["import", "clients", roster.path, "--db", db, "--as", admin])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let clientID = try XCTUnwrap((try export(db)["clients"] as? [[String: Any]] ?? [])
+            .first { $0["mrn"] as? String == mrn }?["id"] as? Int)
+        let newest = 0
 
         let command = ["exec", "env", "-u", "NO_COLOR", "-u", "CASELOAD_TRACE_FILE", "TERM=screen-256color",
                        shellQuote(Binary.url.path), "--db", shellQuote(db)].joined(separator: " ")
@@ -45,7 +49,7 @@ final class PlanTerminalTests: XCTestCase {
         try s.press("Enter", "Enter")
         s.waitFor("MRN \(mrn)")
         try s.press("2")
-        s.waitFor("Plan v\(newest)")
+        s.waitFor("No treatment plan yet")
         try s.press("N")
         s.waitFor("Start a new plan from:")
         try s.press("Enter")                                  // Blank plan
@@ -103,7 +107,11 @@ final class PlanTerminalTests: XCTestCase {
         XCTAssertEqual(review["status"] as? String, "draft")
         XCTAssertEqual((review["problems"] as? [[String: Any]] ?? []).compactMap { $0["statement"] as? String }, problems,
                        "the review carries everything over")
-        XCTAssertEqual(after.first { $0["version"] as? Int == newest }?["status"] as? String, "superseded")
+        XCTAssertEqual(Set(signedProblems.compactMap { $0["clientWords"] as? String }), ["Quiero estar con mi hija 李娜."])
+        XCTAssertEqual(review["version"] as? Int, 2)
+        XCTAssertEqual(review["reviewNote"] as? String, "Revisión: Zoë avanza; 李娜 visita los domingos.")
+        XCTAssertEqual((review["problems"] as? [[String: Any]] ?? []).compactMap { $0["clientWords"] as? String },
+                       ["Quiero estar con mi hija 李娜.", "Quiero estar con mi hija 李娜."])
     }
 
     private func export(_ db: String) throws -> [String: Any] {
