@@ -181,8 +181,9 @@ public struct InputDecoder: Sendable {
                 out.append(.key(.paste(Self.finishPaste(text))))
                 state = .idle
             case .keyCode(let code):
-                // ncurses may have matched part of the pasted text as a key; keep line breaks and tabs.
-                if code == CursesKey.enter { text.append("\n") }
+                // ncurses may have matched part of the pasted text as a key; keep line breaks and tabs. Enter
+                // stands for the CR it came from, so a CR LF pair still folds into one line break.
+                if code == CursesKey.enter { text.append("\r") }
                 state = .paste(text)
             case .char(let v):
                 guard let scalar = Unicode.Scalar(v) else { return }

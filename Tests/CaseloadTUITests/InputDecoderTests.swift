@@ -127,6 +127,13 @@ final class InputDecoderTests: XCTestCase {
         XCTAssertEqual(decode(reads), [.key(.paste("Zoë Ñúñez 李\n2nd line\n")), .key(.char("j"))])
     }
 
+    func testACRLFPasteWhoseCRCameAsKeyEnterIsOneLineBreak() {
+        // Some terminfo entries make ncurses report the CR of a pasted CR LF as KEY_ENTER.
+        let reads = [.char(27)] + chars("[200~") + chars("Zoë") + [.keyCode(CursesKey.enter)] + chars("\n李")
+            + [.keyCode(CursesKey.enter)] + [.char(27)] + chars("[201~")
+        XCTAssertEqual(decode(reads), [.key(.paste("Zoë\n李\n"))])
+    }
+
     func testPasteContainingEscapesAndControlsStaysText() {
         let reads = [.char(27)] + chars("[200~") + chars("a\tb") + [.char(27)] + chars("[A") + [.char(27)] + chars("[201~")
         XCTAssertEqual(decode(reads), [.key(.paste("a\tb\u{1B}[A"))])

@@ -278,6 +278,46 @@ final class NoteScreenTests: XCTestCase {
         XCTAssertEqual(stored.sections, NoteDemo.dapText)
     }
 
+    func testXOnTheNotesTabDiscardsMyDraftAfterAskingButNeverASignedNote() throws {
+        let store = try NoteDemo.fresh()
+        let app = try NoteDemo.app(store)
+        _ = try NoteDemo.newNoteFromHome(app)
+        NoteDemo.writeDAP(app)
+        app.press(.ctrl("s"))
+        app.press(.escape)
+        app.press(.enter)
+        app.type("3")
+        guard case .chart(let c) = app.current, case .note(let i)? = c.notesEntries.first else { return XCTFail("notes tab") }
+        let draftID = c.notes[i].id
+        let countBefore = try store.noteCount(clientID: c.clientID)
+        XCTAssertEqual(c.notes[i].status, .draft)
+
+        app.type("X")
+        XCTAssertTrue(app.render().line(22).contains("Discard the draft of 2026-03-02 and everything in it? (y/n)"),
+                      app.render().line(22))
+        app.type("n")
+        XCTAssertEqual(app.message?.text, "The draft is kept.")
+        XCTAssertEqual(try store.noteCount(clientID: c.clientID), countBefore)
+
+        app.type("X"); app.type("y")
+        XCTAssertEqual(app.message?.text, "Draft discarded.")
+        XCTAssertEqual(try store.noteCount(clientID: c.clientID), countBefore - 1)
+        XCTAssertFalse(try store.drafts(staffID: app.identity.staff.id!, now: NoteDemo.clock.now())
+            .contains { $0.noteID == draftID }, "Home no longer lists it")
+        guard case .chart(let after) = app.current else { return XCTFail("still on the chart") }
+        XCTAssertFalse(after.notes.contains { $0.id == draftID }, "the Notes tab no longer lists it")
+        XCTAssertFalse(app.render().text.contains(NoteDemo.dapText[0].prefix(20)))
+
+
+        // A signed note of the list: X says why not.
+        guard let signed = after.notesEntries.firstIndex(where: { if case .note(let n) = $0 { after.notes[n].status == .signed } else { false } })
+        else { return XCTFail("the demo client has signed notes") }
+        for _ in 0..<signed { app.press(.down) }
+        app.type("X")
+        XCTAssertEqual(app.message?.text, "A signed note stays in the chart; corrections are addenda (Enter, then a).")
+        XCTAssertEqual(try store.noteCount(clientID: c.clientID), countBefore - 1)
+    }
+
     func testSearchFromTheCommandLineFindsTheNoteNewestFirstWithHighlights() throws {
         let store = try NoteDemo.fresh()
         let app = try NoteDemo.app(store)

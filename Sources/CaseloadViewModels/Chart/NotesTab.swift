@@ -5,6 +5,8 @@ import CaseloadCore
 public struct NotesTabState: Hashable, Sendable {
     /// "Sign the draft of …? (y/n)" is showing for this note.
     public var signing: RowID?
+    /// "Discard the draft of …? (y/n)" is showing for this note.
+    public var discarding: RowID?
     public var question = ""
     public init() {}
 }
@@ -13,10 +15,24 @@ public enum NotesTab {
     static let signedSentence = "This note is signed and can no longer be changed. Read it (Enter) and press a to add a dated addendum."
 
     /// True while the search line or a question of the Notes tab is open: it takes every key.
-    static func capturesKeys(_ state: ChartState) -> Bool { state.notesTab.signing != nil }
+    static func capturesKeys(_ state: ChartState) -> Bool {
+        state.notesTab.signing != nil || state.notesTab.discarding != nil
+    }
 
     /// A key while `capturesKeys`.
     static func rawKey(_ state: inout ChartState, _ key: Key) -> Request {
+        if let id = state.notesTab.discarding {
+            switch key {
+            case .char("y"), .char("Y"):
+                state.notesTab = NotesTabState()
+                return .notes(.discard(noteID: id))
+            case .char("n"), .char("N"), .escape:
+                state.notesTab = NotesTabState()
+                return .message("The draft is kept.", .info)
+            default:
+                return .none
+            }
+        }
         guard let id = state.notesTab.signing else { return .none }
         switch key {
         case .char("y"), .char("Y"):
@@ -58,6 +74,14 @@ public enum NotesTab {
             if t.status == .signed { return .message("This note is already signed.", .info) }
             state.notesTab.signing = t.id
             state.notesTab.question = "Sign the draft of \(t.date)? It cannot be changed afterwards. (y/n)"
+            return Request.none
+        case .discardNote:
+            guard let t = target(state) else { return .message("Select a note first.", .info) }
+            if t.status == .signed {
+                return .message("A signed note stays in the chart; corrections are addenda (Enter, then a).", .warning)
+            }
+            state.notesTab.discarding = t.id
+            state.notesTab.question = "Discard the draft of \(t.date) and everything in it? (y/n)"
             return Request.none
         case .addAddendum:
             guard let d = state.openNote, let id = d.note.id else {

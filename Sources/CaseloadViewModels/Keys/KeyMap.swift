@@ -19,7 +19,7 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case enroll, dischargeMember = "discharge-member", addSession = "add-session", editGroup = "edit-group"
     case newGroup = "new-group"
     case newNote = "new-note", editNote = "edit-note", signNote = "sign-note", addAddendum = "add-addendum"
-    case cosignNote = "cosign-note"
+    case cosignNote = "cosign-note", discardNote = "discard-note"
     case addRecord = "add-record", editRecord = "edit-record"
     case deleteNode = "delete-node", moveNodeUp = "move-node-up", moveNodeDown = "move-node-down"
     case toggleNode = "toggle-node", expandNode = "expand-node", collapseNode = "collapse-node"
@@ -144,6 +144,7 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.editNote, [.char("e")], "continue the draft", scope: .notesTab),
         KeyBinding(.newNote, [.char("n")], "new progress note", scope: .notesTab),
         KeyBinding(.signNote, [.char("S")], "sign the draft", scope: .notesTab, hint: true),
+        KeyBinding(.discardNote, [.char("X")], "discard my draft (asks first)", scope: .notesTab),
         KeyBinding(.search, [.char("/")], "search this client's notes", scope: .notesTab, hint: true),
 
         KeyBinding(.back, [.escape, .char("q")], "back to the list", scope: .note, hint: true),
@@ -264,6 +265,7 @@ public struct KeyMap: Hashable, Sendable {
         case .signNote: "sign"
         case .addAddendum: "addendum"
         case .cosignNote: "co-sign"
+        case .discardNote: "discard"
         case .addRecord: "add"
         case .deleteNode: "delete"
         case .moveNodeUp: "up"

@@ -126,6 +126,16 @@ extension AppModel {
             case .sign(let id):
                 let stored = try repo.noteForEditing(id: id).note
                 try sign(id, revision: stored.revision, repo)
+            case .discard(let id):
+                try repo.discardDraft(noteID: id, by: identity.staff)
+                if case .chart(var c) = current {
+                    if c.openNote?.note.id == id { c.openNote = nil }
+                    let list = try repository.notes(clientID: c.clientID, limit: ChartScreen.notesPage, offset: 0)
+                    _ = ChartScreen.reduce(&c, .tabLoaded(.notes(list, total: try repository.noteCount(clientID: c.clientID))))
+                    _ = ChartScreen.reduce(&c, .groupAttendanceLoaded(try repository.attendanceHistory(clientID: c.clientID, limit: 200)))
+                    replaceTop(.chart(c))
+                }
+                message = Message("Draft discarded.", .ok)
             case .openAddendum(let id):
                 guard case .chart(let c) = current, let d = c.openNote else { return }
                 let title = "Addendum to the \(d.note.template.label) note of \(d.note.date) · \(c.summary.client.displayName)"
@@ -379,7 +389,7 @@ extension AppModel {
             hints = [("Enter", "search"), ("↓", "results"), ("Esc", s.searched ? "results" : "back")]
         case .notes(.cosign(let s)):
             if let q = CosignQueue.question(s) { question = q; hints = [("y", "co-sign"), ("n", "no")] }
-        case .chart(let c) where c.notesTab.signing != nil:
+        case .chart(let c) where c.notesTab.signing != nil || c.notesTab.discarding != nil:
             question = c.notesTab.question
             hints = [("y", "sign"), ("n", "not yet")]
         case .chart(let c) where c.openNote != nil:

@@ -12,6 +12,8 @@ public enum NoteRequest: Hashable, Sendable {
     case reloadTheirs
     /// Signs a draft (the editor saves first; from the Notes tab the stored revision is used).
     case sign(noteID: RowID)
+    /// Deletes a draft of mine (the Notes tab asked first).
+    case discard(noteID: RowID)
     case openAddendum(noteID: RowID)
     /// Adds the addendum being written on top.
     case saveAddendum
