@@ -109,10 +109,11 @@ final class Terminal {
         reset += Array("\r\n".utf8)
         Signals.prepare(original: haveOriginal ? original : nil, resetSequence: reset)
 
-        if let name = termname(), String(cString: name) != "dumb" {
-            _ = putp(Self.bracketedPasteOn)
-        }
+        wantsBracketedPaste = termname().map { String(cString: $0) != "dumb" } ?? false
     }
+
+    /// Bracketed paste is asked for once the first frame is out (see `blit`).
+    private var wantsBracketedPaste = false
 
     /// A terminfo string capability, or nil when the terminal has none.
     static func capability(_ name: String) -> String? {
@@ -187,6 +188,15 @@ final class Terminal {
         }
         wnoutrefresh(win)
         doupdate()
+        if wantsBracketedPaste {
+            // Written straight to the terminal after curses has flushed its first frame: putp went through a
+            // stdio buffer that was only flushed at exit, so the terminal never sent paste markers and a pasted
+            // CR LF arrived as two Enter keys.
+            wantsBracketedPaste = false
+            let bytes = Array(Self.bracketedPasteOn.utf8)
+            fflush(files.out)
+            _ = bytes.withUnsafeBytes { write(fileno(files.out), $0.baseAddress, $0.count) }
+        }
     }
 
     private func put(_ cell: Cell, x: Int, y: Int, frame: ScreenBuffer) {

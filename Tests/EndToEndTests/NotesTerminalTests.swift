@@ -98,6 +98,19 @@ final class NotesTerminalTests: XCTestCase {
         let read = s.waitFor(Self.addendum)
         XCTAssertTrue(read.contains("Addendum, \(today)"), read)
 
+        // `/` on the Notes tab searches this client's notes: a prefix finds this note first, its match highlighted.
+        try s.press("Escape")
+        s.waitFor("Date▼")
+        try s.press("/")
+        try s.type("mornin")
+        try s.press("Enter")
+        let mine = s.waitFor("notes found")
+        let mineLines = mine.split(separator: "\n").map(String.init)
+        let first = try XCTUnwrap(mineLines.firstIndex { $0.contains(today) && $0.contains("Signed") }, mine)
+        XCTAssertTrue(mineLines[first + 1].contains("steady mornings"), mine)
+        XCTAssertFalse(mineLines.contains { $0.contains("Signed") && !$0.contains(clientName) && $0.contains(" 20") },
+                       "only this client's notes: \(mine)")
+
         // Search over every note I may see: the newest hit is this one, its snippet from Data.
         try s.press("Escape", "Escape")
         try s.type(":")
@@ -123,5 +136,50 @@ final class NotesTerminalTests: XCTestCase {
         XCTAssertEqual(note["status"] as? String, "signed")
         XCTAssertEqual(note["template"] as? String, "dap")
         XCTAssertEqual((note["addenda"] as? [[String: Any]])?.map { $0["text"] as? String }, [Self.addendum])
+    }
+
+    func testSIGTERMWhileWritingSavesTheDraftAndARawCRLFPasteKeepsOneLineBreak() throws {
+        guard TmuxSession.isAvailable else {
+            throw HarnessError("tmux is required for the end-to-end terminal tests: install it (apt-get install tmux).")
+        }
+        let dir = try TempDirectories.make("notes-term")
+        let db = dir.appendingPathComponent("demo.sqlite").path
+        let made = try Run.caseload(["demo", "--db", db, "--clients", "40"], timeout: 300)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let today = AttendanceTerminalTests.today()
+
+        let s = try start(db)
+        s.waitFor("Appointments today")
+        try s.press("Enter")
+        s.waitFor("Summary")
+        try s.press("n")
+        s.waitFor("New DAP note")
+        // A paste with literal CR LF line ends, as a Windows clipboard gives it: bracketed (-p), bytes untouched (-r).
+        try s.tmux(["set-buffer", "-b", "crlf", "Línea uno: Zoë\r\nLínea dos: 李娜\r\nfin"])
+        try s.tmux(["paste-buffer", "-p", "-r", "-b", "crlf", "-t", s.name])
+        s.waitFor("fin")
+        try s.press("Tab", "Tab", "Tab", "Tab")      // Data → Assessment → Plan → date → start time
+        s.waitFor("Tab next field  Ctrl-S save")
+        try s.press("C-u")
+        try s.type("23:58")
+        try s.press("Tab")
+        s.waitFor("Start [23:58]")
+
+        let pid = try s.panePID()
+        let sent = Date()
+        XCTAssertEqual(Glibc.kill(pid, SIGTERM), 0)
+        let took = try XCTUnwrap(waitForExit(pid, timeout: 15), "the app exits after SIGTERM")
+        print("SIGTERM to exit with a draft to save: \(Int(Date().timeIntervalSince(sent) * 1000)) ms")
+        XCTAssertLessThan(took, 5, "the draft is saved and the app gone promptly")
+
+        let exported = try Run.caseload(["export", "--db", db], timeout: 120)
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: exported.stdoutData) as? [String: Any])
+        let note = try XCTUnwrap((json["sessions"] as? [[String: Any]] ?? []).first {
+            $0["date"] as? String == today && $0["startMinute"] as? Int == 23 * 60 + 58
+        }, "the draft written before SIGTERM was saved")
+        XCTAssertEqual(note["status"] as? String, "draft")
+        XCTAssertEqual((note["sections"] as? [String])?.first, "Línea uno: Zoë\nLínea dos: 李娜\nfin",
+                       "each CR LF of the paste is one line break")
     }
 }
