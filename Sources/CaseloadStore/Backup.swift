@@ -116,6 +116,9 @@ extension SQLiteStore {
                             sealed: passphrase != nil, schemaVersion: version)
     }
 
+    /// The refusal of a restore while the store at `path` is in use.
+    public static func inUseRefusal(path: String) -> CaseloadError { Backup.inUse(path) }
+
     /// Whether `path` is a sealed backup (so a passphrase is needed to restore it).
     public static func isSealedBackup(path: String) -> Bool { Backup.kind(of: path) == .sealed }
 
@@ -136,11 +139,7 @@ extension SQLiteStore {
             throw CaseloadError.refused("Caseload cannot read the backup '\(backup)' (\(String(cString: strerror(EACCES)))).")
         case .other:
             throw CaseloadError.refused("'\(backup)' is not a Caseload backup, so nothing was restored.")
-        case .sealed:
-            guard let passphrase, !passphrase.isEmpty else {
-                throw CaseloadError.refused("The backup '\(backup)' is sealed with a passphrase; give it (--passphrase-file FILE, or type it at a terminal). Nothing was restored.")
-            }
-        case .sqlite:
+        case .sealed, .sqlite:
             break
         }
         _ = try checkRestoreLocation(path)
@@ -148,6 +147,9 @@ extension SQLiteStore {
         let lock = try FileLock(path: path + ".lock")
         defer { lock.release() }
         guard try lock.tryLock(.exclusive) else { throw Backup.inUse(path) }
+        if kind == .sealed && (passphrase ?? "").isEmpty {
+            throw CaseloadError.refused("The backup '\(backup)' is sealed with a passphrase; give it (--passphrase-file FILE, or type it at a terminal). Nothing was restored.")
+        }
 
         let temp = try Backup.makeTemp(beside: path)
         var published = false
@@ -452,7 +454,7 @@ enum Backup {
         }
         fchmod(fd, 0o600)
         posixClose(fd)
-        return String(cString: template)
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// A temp database file and whatever SQLite left beside it.

@@ -18,7 +18,7 @@ struct ExportCommand: ParsableCommand {
     var asUser: String?
 
     func run() throws {
-        let repository = try SQLiteStore.open(path: store.location().path, create: false)
+        let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: asUser)
         var clientID: RowID?
         if let client {

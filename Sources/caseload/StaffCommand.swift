@@ -41,7 +41,7 @@ struct StaffCommand: ParsableCommand {
             let credentials = try StaffValidation.credentials(self.credentials)
             let role = try StaffValidation.role(self.role)
 
-            let repository = try SQLiteStore.open(path: store.location().path, create: false)
+            let repository = try store.openStore()
             let me = try SignIn.identify(in: repository, switchingTo: asUser)
             guard me.staff.role == .admin else {
                 throw CaseloadError.refused(
@@ -80,7 +80,7 @@ struct StaffCommand: ParsableCommand {
         var asUser: String?
 
         func run() throws {
-            let repository = try SQLiteStore.open(path: store.location().path, create: false)
+            let repository = try store.openStore()
             _ = try SignIn.identify(in: repository, switchingTo: asUser)
             let staff = try repository.allStaff()
             let byID = Dictionary(staff.compactMap { s in s.id.map { ($0, s) } }, uniquingKeysWith: { a, _ in a })
