@@ -71,10 +71,20 @@ extension SQLiteStore {
     /// `PRAGMA integrity_check` (in a read transaction: sessions keep saving) and the FTS5
     /// integrity check of the note search indexes (a write transaction: saves in other sessions wait
     /// while it runs). Minutes on a very large store; not for start-up.
-    public func integrityProblems() throws -> [String] {
+    ///
+    /// With `sparingOtherSessions` the search index is checked in a temporary snapshot of the store
+    /// (beside it; as much free space as the store takes) instead, so no one's save waits: on the
+    /// largest stores that check holds the write lock for about as long as sessions wait (10 s).
+    public func integrityProblems(sparingOtherSessions: Bool = false) throws -> [String] {
         do {
             var problems = try dbPool.read { db in try Backup.structureProblems(db) }
-            problems += try dbPool.writeWithoutTransaction { db in try Backup.searchIndexProblems(db) }
+            if sparingOtherSessions {
+                let temp = try Backup.makeTemp(beside: path)
+                defer { Backup.removeTemp(temp) }
+                problems += try Backup.searchIndexProblems(inSnapshotOf: dbPool, storePath: path, temp: temp)
+            } else {
+                problems += try dbPool.writeWithoutTransaction { db in try Backup.searchIndexProblems(db) }
+            }
             return problems
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
@@ -271,6 +281,18 @@ enum Backup {
             return .storeDamaged(path: storePath, detail: error.message ?? "corrupt database")
         }
         return .refused("The copy of the store could not be written in '\(folder.isEmpty ? "." : folder)' (\(error.message ?? "\(error.resultCode)")); nothing was kept.")
+    }
+
+    /// The FTS5 check run on a snapshot copy of the store in `temp` (an empty file).
+    static func searchIndexProblems(inSnapshotOf pool: DatabasePool, storePath: String, temp: String) throws -> [String] {
+        do {
+            let copy = try DatabaseQueue(path: temp)
+            defer { try? copy.close() }
+            try pool.backup(to: copy)
+            return try copy.writeWithoutTransaction { db in try searchIndexProblems(db) }
+        } catch let error as DatabaseError {
+            throw copyError(error, storePath: storePath, temp: temp)
+        }
     }
 
     /// SQLite's own full check; each line it reports is one problem.

@@ -515,3 +515,24 @@ final class Counter: @unchecked Sendable {
     func increment() { lock.lock(); n += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return n }
 }
+
+final class IntegrityCheckTests: XCTestCase {
+    /// `caseload check` beside working sessions checks the search index in a snapshot: same answer,
+    /// no temporary file left, and a save in another session meanwhile goes through.
+    func testTheSnapshotCheckFindsWhatTheInPlaceCheckFinds() throws {
+        let dir = try TestDirs.make(self)
+        let path = dir.appendingPathComponent("s.sqlite").path
+        let program = try SmallProgram.make(at: path)
+        let other = try SQLiteStore.open(path: path, clock: fixtureClock)
+        XCTAssertEqual(try program.store.integrityProblems(sparingOtherSessions: true), [])
+        _ = try other.addStaff(Staff(username: "ben", displayName: "Ben Kim", role: .counselor))
+        try program.store.dbPool.write { db in
+            try db.execute(sql: "UPDATE note_search_data SET block = zeroblob(length(block)) WHERE id > 10")
+        }
+        let inPlace = try program.store.integrityProblems()
+        let snapshot = try program.store.integrityProblems(sparingOtherSessions: true)
+        XCTAssertFalse(inPlace.isEmpty)
+        XCTAssertEqual(snapshot, inPlace)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }, [])
+    }
+}
