@@ -5,41 +5,112 @@ import Foundation
 import GRDB
 #if canImport(Glibc)
 import Glibc
-private func posixOpen(_ p: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 { Glibc.open(p, flags, mode) }
-private func posixClose(_ fd: Int32) { _ = Glibc.close(fd) }
+func posixOpen(_ p: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 { Glibc.open(p, flags, mode) }
+func posixClose(_ fd: Int32) { _ = Glibc.close(fd) }
+func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { Glibc.read(fd, buffer, count) }
+func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { Glibc.write(fd, buffer, count) }
 #elseif canImport(Darwin)
 import Darwin
-private func posixOpen(_ p: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 { Darwin.open(p, flags, mode) }
-private func posixClose(_ fd: Int32) { _ = Darwin.close(fd) }
+func posixOpen(_ p: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 { Darwin.open(p, flags, mode) }
+func posixClose(_ fd: Int32) { _ = Darwin.close(fd) }
+func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { Darwin.read(fd, buffer, count) }
+func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { Darwin.write(fd, buffer, count) }
 #endif
 
 public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
     public let path: String
     public let clock: any Clock
     private let pool: DatabasePool
+    /// A shared `flock` on `PATH.lock` for as long as the store is open (nil: a read-only open of a
+    /// store that has no lock file). Restore and upgrades need the exclusive lock, so they can tell.
+    private let sessionLock: FileLock?
+
+    /// Where `open` put the verified copy of the store it took before upgrading it (nil: no upgrade).
+    public let upgradeBackupPath: String?
 
     /// For the CLI and tests that need SQL. Writes should go through `write` transactions.
     public var dbPool: DatabasePool { pool }
 
-    private init(path: String, clock: any Clock, pool: DatabasePool) {
-        self.path = path; self.clock = clock; self.pool = pool
+    private init(path: String, clock: any Clock, pool: DatabasePool, lock: FileLock?, upgradeBackupPath: String? = nil) {
+        self.path = path; self.clock = clock; self.pool = pool; self.sessionLock = lock
+        self.upgradeBackupPath = upgradeBackupPath
+    }
+
+    /// Closes the database connections and gives up this session's hold on the store. Also done
+    /// when the last reference goes away.
+    public func close() throws {
+        try pool.close()
+        sessionLock?.release()
     }
 
     /// Opens (and migrates) a store. `create: true` creates a missing file (mode 0600; never world-readable).
     /// Without `create`, a missing file throws CaseloadError.storeNotFound; a missing directory throws
     /// .storeDirectoryMissing; a non-SQLite or non-Caseload file throws .notACaseloadStore; a store whose
-    /// schema is newer than this build throws .storeFromNewerVersion.
+    /// schema is newer than this build throws .storeFromNewerVersion; a damaged one .storeDamaged.
+    ///
+    /// The store keeps a shared lock on `PATH.lock` while it is open. Creating or upgrading needs the
+    /// exclusive lock: an upgrade waits up to 15 s for sessions of the older version to close, then
+    /// refuses. An existing store that needs an upgrade is first copied (verified) to
+    /// `PATH.before-vN-YYYYMMDD-HHMMSS`; `upgradeBackupPath` says where.
     public static func open(path: String, create: Bool = false, clock: any Clock = SystemClock()) throws -> SQLiteStore {
-        let fm = FileManager.default
+        try open(path: path, create: create, clock: clock, upgradeWait: 15)
+    }
+
+    static func open(path: String, create: Bool, clock: any Clock, upgradeWait: TimeInterval) throws -> SQLiteStore {
         if try !checkLocation(path) && !create { throw CaseloadError.storeNotFound(path: path) }
-
-        // Two processes migrating at once crash one another (SQLite cannot run DDL under a
-        // reader's feet reliably), so open + migrate is serialised across processes.
         let lock = try FileLock(path: path + ".lock")
-        defer { lock.release() }
+        // Waiting for sessions that hold the store open (shared) is bounded by `upgradeWait`; waiting for
+        // one process that is creating, upgrading or restoring it (exclusive) is bounded more loosely.
+        let othersDeadline = Date().addingTimeInterval(upgradeWait)
+        let upgraderDeadline = Date().addingTimeInterval(max(upgradeWait, 600))
+        while true {
+            if try lock.tryLock(.shared) {
+                // The common case: nothing to create or migrate, so no waiting for anyone.
+                if let opened = try prepare(path: path, create: create, exclusive: false) {
+                    return SQLiteStore(path: path, clock: clock, pool: opened.pool, lock: lock)
+                }
+                try lock.unlock()
+                if try lock.tryLock(.exclusive) {
+                    return try openExclusively(path: path, create: create, clock: clock, lock: lock)
+                }
+                if Date() >= othersDeadline {
+                    throw CaseloadError.refused(
+                        "The store '\(path)' must be upgraded for this version of Caseload, but other Caseload sessions (of an older version) have it open. They must close before the upgrade: ask everyone to quit Caseload, then try again.")
+                }
+            } else if try lock.tryLock(.exclusive) {
+                return try openExclusively(path: path, create: create, clock: clock, lock: lock)
+            } else if Date() >= upgraderDeadline {
+                throw CaseloadError.refused(
+                    "Another Caseload process has been creating, upgrading or restoring the store '\(path)' for more than \(Int(max(upgradeWait, 600)) / 60) minutes. Try again later, or ask your administrator.")
+            }
+            usleep(UInt32.random(in: 20_000...70_000))   // jitter: many openers must not move in step
+        }
+    }
 
+    /// With the exclusive lock: does what is needed (checking again: someone may have done it meanwhile),
+    /// then keeps a shared lock like every other session.
+    private static func openExclusively(path: String, create: Bool, clock: any Clock, lock: FileLock) throws -> SQLiteStore {
+        do {
+            guard let opened = try prepare(path: path, create: create, exclusive: true) else {
+                throw CaseloadError.refused("Caseload could not prepare the store '\(path)'.")
+            }
+            try lock.lockShared()
+            return SQLiteStore(path: path, clock: clock, pool: opened.pool, lock: lock,
+                               upgradeBackupPath: opened.backup)
+        } catch {
+            try? lock.unlock()
+            throw error
+        }
+    }
+
+    /// Opens the store; returns nil when work is needed (creation, adoption of a blank file, migration)
+    /// and `exclusive` is false. With `exclusive` it does that work.
+    private static func prepare(path: String, create: Bool, exclusive: Bool) throws -> (pool: DatabasePool, backup: String?)? {
+        let fm = FileManager.default
         var createdNow = false
         if !fm.fileExists(atPath: path) {
+            guard create else { throw CaseloadError.storeNotFound(path: path) }
+            guard exclusive else { return nil }
             // Created by us with 0600 before SQLite touches it: SQLite gives -wal and -shm the
             // mode of the database file, so none of the three is ever world-readable.
             let fd = posixOpen(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
@@ -59,43 +130,57 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
         switch header {
         case .empty:
             guard create || createdNow else { throw CaseloadError.notACaseloadStore(path: path) }
+            if !exclusive { return nil }
         case .notSQLite, .foreign:
             throw CaseloadError.notACaseloadStore(path: path)
         case .caseload, .unknownWAL:
-            break
+            try checkStructure(path: path)
         }
 
-        let pool: DatabasePool
+        var pool: DatabasePool?
         do {
-            pool = try DatabasePool(path: path, configuration: configuration())
+            let opened = try DatabasePool(path: path, configuration: configuration())
+            pool = opened
             // GRDB switches its writer to synchronous = NORMAL when it enables WAL; a
             // committed note must survive a power cut, so the writer goes back to FULL.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            try pool.read { db in
+            try opened.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            let blank = try opened.read { db -> Bool in
                 let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                if appID == Schema.applicationID { return }
+                // Reading the schema parses every table, index and trigger: a cheap sign it is sane.
                 let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                if appID == Schema.applicationID { return false }
                 // A blank database is only adopted when the caller asked to create a store.
                 if appID != 0 || tables > 0 || !(create || createdNow) {
                     throw CaseloadError.notACaseloadStore(path: path)
                 }
+                return true
             }
             let migrator = Schema.migrator
             let known = Schema.knownMigrations
-            try pool.read { db in
+            let applied = try opened.read { db -> Set<String> in
                 let applied = try migrator.appliedIdentifiers(db)
                 if !applied.isSubset(of: Set(known)) {
                     throw CaseloadError.storeFromNewerVersion(path: path, storeVersion: applied.count,
                                                               appVersion: known.count)
                 }
+                return applied
             }
-            try migrator.migrate(pool)
-        } catch let error as CaseloadError {
+            if !blank && applied.count == known.count { return (opened, nil) }
+            guard exclusive else {
+                try opened.close()
+                return nil
+            }
+            var backup: String?
+            if !blank && !applied.isEmpty {
+                backup = try takeUpgradeBackup(opened, path: path, from: applied.count, to: known.count)
+            }
+            try migrator.migrate(opened)
+            return (opened, backup)
+        } catch {
+            try? pool?.close()
+            if let error = error as? DatabaseError { throw translate(error, path: path) }
             throw error
-        } catch let error as DatabaseError {
-            throw translate(error, path: path)
         }
-        return SQLiteStore(path: path, clock: clock, pool: pool)
     }
 
     /// Checks the folder exists and `path` is not a folder; returns whether the file exists.
@@ -113,42 +198,99 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
         return true
     }
 
-    /// Opens an existing store without writing to it: no lock file, no migration, and the
-    /// database file keeps its bytes (a read-write open may touch the file's header even when
-    /// nothing is saved). For looking at a store: "is it a demo?", exports. Writes through it
-    /// fail. A store that still needs a migration from this build throws `.refused`.
+    /// Opens an existing store without writing to it: no migration, and the database file keeps its
+    /// bytes (a read-write open may touch the file's header even when nothing is saved). For looking at
+    /// a store: "is it a demo?", exports. Writes through it fail. A store that still needs a migration
+    /// from this build throws `.refused`. It holds a shared lock on `PATH.lock` when that file exists
+    /// (so a restore knows it is in use) but never creates it.
     public static func openReadOnly(path: String, clock: any Clock = SystemClock()) throws -> SQLiteStore {
         guard try checkLocation(path) else { throw CaseloadError.storeNotFound(path: path) }
         guard access(path, R_OK) == 0 else {
             throw CaseloadError.refused(
                 "Caseload cannot read the store '\(path)' (\(String(cString: strerror(errno)))). Ask your administrator to give your account access to it.")
         }
+        let lock = FileLock(existing: path + ".lock")
+        if let lock {
+            // Only an upgrade or a restore holds the exclusive lock, and only for a while.
+            let deadline = Date().addingTimeInterval(600)
+            while try !lock.tryLock(.shared) {
+                if Date() >= deadline {
+                    throw CaseloadError.refused("Another Caseload process has been upgrading or restoring the store '\(path)' for more than 10 minutes. Try again later.")
+                }
+                usleep(50_000)
+            }
+        }
         switch try readHeader(path: path) {
         case .empty, .notSQLite, .foreign: throw CaseloadError.notACaseloadStore(path: path)
-        case .caseload, .unknownWAL: break
+        case .caseload, .unknownWAL: try checkStructure(path: path)
         }
         var config = configuration()
         config.readonly = true
         do {
             let pool = try DatabasePool(path: path, configuration: config)
             let known = Schema.knownMigrations
-            try pool.read { db in
-                guard try Int32.fetchOne(db, sql: "PRAGMA application_id") == Schema.applicationID else {
-                    throw CaseloadError.notACaseloadStore(path: path)
+            do {
+                try pool.read { db in
+                    guard try Int32.fetchOne(db, sql: "PRAGMA application_id") == Schema.applicationID else {
+                        throw CaseloadError.notACaseloadStore(path: path)
+                    }
+                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
+                    let applied = try Schema.migrator.appliedIdentifiers(db)
+                    if !applied.isSubset(of: Set(known)) {
+                        throw CaseloadError.storeFromNewerVersion(path: path, storeVersion: applied.count, appVersion: known.count)
+                    }
+                    if applied.count < known.count {
+                        throw CaseloadError.refused(
+                            "The store '\(path)' was made by an older version of Caseload and must be upgraded first: open it once normally (for example with 'caseload --db \(path)').")
+                    }
                 }
-                let applied = try Schema.migrator.appliedIdentifiers(db)
-                if !applied.isSubset(of: Set(known)) {
-                    throw CaseloadError.storeFromNewerVersion(path: path, storeVersion: applied.count, appVersion: known.count)
-                }
-                if applied.count < known.count {
-                    throw CaseloadError.refused(
-                        "The store '\(path)' was made by an older version of Caseload and must be upgraded first: open it once normally (for example with 'caseload --db \(path)').")
-                }
+            } catch {
+                try? pool.close()
+                throw error
             }
-            return SQLiteStore(path: path, clock: clock, pool: pool)
+            return SQLiteStore(path: path, clock: clock, pool: pool, lock: lock)
         } catch let error as DatabaseError {
             throw translate(error, path: path)
         }
+    }
+
+    /// Cheap structural checks for every open (a full check of a large store takes far longer than a
+    /// start-up may): a sane header, and a file no shorter than the header says. A copy cut short or a
+    /// file overwritten at its start fails here with a sentence instead of deep inside a screen.
+    static func checkStructure(path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        let h = [UInt8]((try? handle.read(upToCount: 100)) ?? Data())
+        guard h.count == 100 else { throw CaseloadError.storeDamaged(path: path, detail: "its header is cut short") }
+        func be32(_ i: Int) -> UInt32 { UInt32(h[i]) << 24 | UInt32(h[i + 1]) << 16 | UInt32(h[i + 2]) << 8 | UInt32(h[i + 3]) }
+        let rawPageSize = Int(h[16]) << 8 | Int(h[17])
+        let pageSize = rawPageSize == 1 ? 65536 : rawPageSize
+        guard pageSize >= 512, pageSize <= 65536, pageSize & (pageSize - 1) == 0,
+              h[21] == 64, h[22] == 32, h[23] == 32, [1, 2].contains(h[18]), [1, 2].contains(h[19]) else {
+            throw CaseloadError.storeDamaged(path: path, detail: "its header is not valid")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+        guard size % Int64(pageSize) == 0 else {
+            throw CaseloadError.storeDamaged(path: path, detail: "its size (\(size) bytes) is not a whole number of pages")
+        }
+        // The page count in the header is valid when the two change counters agree (SQLite file format §1.3.8).
+        let pages = Int64(be32(28))
+        if be32(24) == be32(92), pages > 0, pages * Int64(pageSize) > size {
+            throw CaseloadError.storeDamaged(
+                path: path, detail: "the file is shorter than it should be: \(size) bytes for \(pages) pages of \(pageSize)")
+        }
+    }
+
+    /// Before migrating an existing store: a verified copy beside it, `PATH.before-vN-YYYYMMDD-HHMMSS`.
+    private static func takeUpgradeBackup(_ pool: DatabasePool, path: String, from: Int, to: Int) throws -> String {
+        let target = Backup.uniquePath(path + ".before-v\(to)-" + Backup.timestamp())
+        do {
+            try Backup.snapshot(of: pool, storePath: path, to: target, overwrite: false)
+        } catch let error as CaseloadError {
+            throw CaseloadError.refused(
+                "The store '\(path)' needs an upgrade (schema \(from) to \(to)), but the copy Caseload takes first could not be made, so nothing was changed: \(error.description)")
+        }
+        return target
     }
 
     static func configuration() -> Configuration {
@@ -172,12 +314,21 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
             return .refused("Caseload cannot open the store '\(path)' (\(error.message ?? "permission denied")). Ask your administrator to give your account access to it.")
         case .SQLITE_FULL:
-            return .refused("The disk holding the store '\(path)' is full. Nothing was saved; free some space and try again.")
+            return diskFull(path)
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return .refused("The store '\(path)' stayed busy for too long. Try again in a moment.")
+        case .SQLITE_IOERR:
+            // Running out of space can also show as an I/O error (growing the -shm file, a short write).
+            if Backup.diskIsFull(near: path) { return diskFull(path) }
+            return .refused("Caseload could not read or write the store '\(path)' (\(error.message ?? "disk I/O error")). Nothing was saved; try again, and tell your administrator if it keeps happening.")
         default:
             return .storeDamaged(path: path, detail: error.message ?? "\(error.resultCode)")
         }
+    }
+
+    /// The sentence for a save that failed for lack of space (SQLite rolled the transaction back).
+    public static func diskFull(_ path: String) -> CaseloadError {
+        .refused("The disk holding the store '\(path)' is full. Nothing was saved; free some space and try again.")
     }
 
     private static func permissionOrDamage(path: String, errno code: Int32) -> CaseloadError {
@@ -274,6 +425,9 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
             // RAISE(ABORT, …) in a trigger carries a sentence meant for the counselor.
             if error.extendedResultCode == .SQLITE_CONSTRAINT_TRIGGER, let m = error.message { return .refused(m) }
             return .invalidInput(constraintMessage(error))
+        case .SQLITE_NOTADB:
+            // The store was recognised when it was opened: unreadable pages now mean damage.
+            return .storeDamaged(path: path, detail: error.message ?? "file is not a database")
         default:
             return translate(error, path: path)
         }
@@ -293,11 +447,17 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
     }
 }
 
-/// An exclusive `flock` on `<store>.lock`, held while a process opens and migrates the store.
-final class FileLock {
+/// A `flock` on `<store>.lock`: shared while a session has the store open, exclusive while one
+/// process creates, upgrades or restores it. The lock goes with the descriptor (closed on release/deinit).
+final class FileLock: @unchecked Sendable {
+    enum Mode { case shared, exclusive }
+    private let mutex = NSLock()
     private var fd: Int32
+    let path: String
 
+    /// Opens (creating, mode 0600) the lock file without locking it.
     init(path: String) throws {
+        self.path = path
         var fd = posixOpen(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         if fd < 0 && (errno == EACCES || errno == EPERM) {
             // Another account created the lock file (a store shared by a group): a read-only
@@ -308,16 +468,46 @@ final class FileLock {
             throw CaseloadError.refused(
                 "Caseload cannot create the lock file '\(path)' (\(String(cString: strerror(errno)))). Ask your administrator to give your account access to the store's folder.")
         }
-        while flock(fd, LOCK_EX) != 0 {
-            if errno == EINTR { continue }
-            let code = errno
-            posixClose(fd)
-            throw CaseloadError.refused("Caseload cannot lock '\(path)' (\(String(cString: strerror(code)))).")
-        }
         self.fd = fd
     }
 
+    /// The lock file if it exists (read-only opens never create it).
+    init?(existing path: String) {
+        let fd = posixOpen(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        self.path = path
+        self.fd = fd
+    }
+
+    /// Takes the lock without waiting; false if another descriptor holds a conflicting one.
+    func tryLock(_ mode: Mode) throws -> Bool {
+        mutex.lock(); defer { mutex.unlock() }
+        guard fd >= 0 else { return false }
+        while flock(fd, (mode == .shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            if errno == EWOULDBLOCK { return false }
+            throw CaseloadError.refused("Caseload cannot lock '\(path)' (\(String(cString: strerror(errno)))).")
+        }
+        return true
+    }
+
+    /// From exclusive to shared (always granted to the holder of the exclusive lock).
+    func lockShared() throws {
+        mutex.lock(); defer { mutex.unlock() }
+        while flock(fd, LOCK_SH) != 0 {
+            if errno == EINTR { continue }
+            throw CaseloadError.refused("Caseload cannot lock '\(path)' (\(String(cString: strerror(errno)))).")
+        }
+    }
+
+    func unlock() throws {
+        mutex.lock(); defer { mutex.unlock() }
+        guard fd >= 0 else { return }
+        _ = flock(fd, LOCK_UN)
+    }
+
     func release() {
+        mutex.lock(); defer { mutex.unlock() }
         guard fd >= 0 else { return }
         flock(fd, LOCK_UN)
         posixClose(fd)

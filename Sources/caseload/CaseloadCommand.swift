@@ -24,7 +24,7 @@ struct CaseloadCommand: ParsableCommand {
         NO_COLOR (monochrome), CASELOAD_TRACE_FILE (per-key timings for the benchmark).
         """,
         version: CaseloadVersion.current,
-        subcommands: [DemoCommand.self, InitCommand.self, StaffCommand.self, ExportCommand.self, ReportCommand.self, ImportCommand.self, PlanCommand.self, SettingsCommand.self, ThemesCommand.self]
+        subcommands: [DemoCommand.self, InitCommand.self, StaffCommand.self, ExportCommand.self, ReportCommand.self, ImportCommand.self, PlanCommand.self, SettingsCommand.self, BackupCommand.self, RestoreCommand.self, CheckCommand.self, ThemesCommand.self]
     )
 
     @OptionGroup var store: StoreOptions
@@ -36,7 +36,7 @@ struct CaseloadCommand: ParsableCommand {
 
     func run() throws {
         let location = store.location()
-        let repository = try SQLiteStore.open(path: location.path, create: false)
+        let repository = try StoreOptions.openStore(path: location.path)
         let identity = try SignIn.identify(in: repository, switchingTo: identity.asUser)
 
         let environment = Environment.current

@@ -102,6 +102,11 @@ struct DemoCommand: ParsableCommand {
             throw CaseloadError.refused(
                 "'\(location.path)' is a real Caseload store (not a demo), so it was left alone. Give another path with --db.")
         }
+        // Removing the files (the lock file too) under running sessions would leave them on a deleted store.
+        guard !SQLiteStore.sessionsInUse(path: location.path) else {
+            throw CaseloadError.refused(
+                "The demo store '\(location.path)' is open in other Caseload sessions; quit them before building a new demo there.")
+        }
         for file in [location.path] + location.companionFiles {
             if unlink(file) != 0 && errno != ENOENT {
                 throw CaseloadError.refused(

@@ -17,7 +17,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var identity: IdentityOptions
 
     func run() throws {
-        let repository = try SQLiteStore.open(path: store.location().path, create: false)
+        let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         var clientID: RowID?
         if let client {

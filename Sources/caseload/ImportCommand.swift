@@ -30,7 +30,7 @@ struct ImportClientsCommand: ParsableCommand {
     @OptionGroup var identity: IdentityOptions
 
     func run() throws {
-        let repository = try SQLiteStore.open(path: store.location().path, create: false)
+        let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         guard me.staff.role == .admin || me.staff.role == .supervisor else {
             throw CaseloadError.refused("Only an administrator or a clinical supervisor can import the roster.")

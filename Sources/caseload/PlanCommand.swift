@@ -46,7 +46,7 @@ struct PlanPrintCommand: ParsableCommand {
         guard (40...200).contains(width) else {
             throw CaseloadError.invalidInput("--width must be between 40 and 200 columns.")
         }
-        let repository = try SQLiteStore.open(path: store.location().path, create: false)
+        let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         guard let found = try repository.client(mrn: client), let clientID = found.id else {
             throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(client))'")

@@ -53,7 +53,7 @@ struct AttendanceReportCommand: ParsableCommand {
         guard fromDay <= toDay else {
             throw CaseloadError.invalidInput("The period starts (\(fromDay)) after it ends (\(toDay)).")
         }
-        let repository = try SQLiteStore.open(path: store.location().path, create: false)
+        let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         var subject: AttendanceReportText.Subject
         var groupID: RowID?, clientID: RowID?
@@ -210,7 +210,7 @@ struct CaseManagementReportOptions: ParsableArguments {
 
     /// Opens the store, signs in, resolves the staff member and the period.
     func context() throws -> Context {
-        let repository = try SQLiteStore.open(path: store.location().path, create: false)
+        let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         let toDay = try to.map(AttendanceReportCommand.day) ?? repository.clock.today()
         let fromDay = try from.map(AttendanceReportCommand.day) ?? toDay.adding(days: -29)

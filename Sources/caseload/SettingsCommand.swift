@@ -19,7 +19,7 @@ struct SettingsCommand: ParsableCommand {
         @OptionGroup var identity: IdentityOptions
 
         func run() throws {
-            let repository = try SQLiteStore.open(path: store.location().path, create: false)
+            let repository = try store.openStore()
             _ = try SignIn.identify(in: repository, switchingTo: identity.asUser)
             let settings = try repository.settings()
             var rows = [["SETTING", "VALUE", "MEANING"]]
@@ -45,7 +45,7 @@ struct SettingsCommand: ParsableCommand {
 
         func run() throws {
             let setting = try ProgramSetting.named(key)
-            let repository = try SQLiteStore.open(path: store.location().path, create: false)
+            let repository = try store.openStore()
             let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
             guard me.staff.role == .admin else {
                 throw CaseloadError.refused(

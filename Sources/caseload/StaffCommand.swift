@@ -45,7 +45,7 @@ struct StaffCommand: ParsableCommand {
             let credentials = try StaffValidation.credentials(self.credentials)
             let role = try StaffValidation.role(self.role)
 
-            let repository = try SQLiteStore.open(path: store.location().path, create: false)
+            let repository = try store.openStore()
             let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
             guard me.staff.role == .admin else {
                 throw CaseloadError.refused(
@@ -87,7 +87,7 @@ struct StaffCommand: ParsableCommand {
         @OptionGroup var identity: IdentityOptions
 
         func run() throws {
-            let repository = try SQLiteStore.open(path: store.location().path, create: false)
+            let repository = try store.openStore()
             _ = try SignIn.identify(in: repository, switchingTo: identity.asUser)
             let staff = try repository.allStaff()
             let byID = Dictionary(staff.compactMap { s in s.id.map { ($0, s) } }, uniquingKeysWith: { a, _ in a })

@@ -9,6 +9,7 @@ import Darwin
 #endif
 import ArgumentParser
 import CaseloadCore
+import CaseloadStore
 
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
@@ -16,6 +17,20 @@ struct StoreOptions: ParsableArguments {
         discussion: "Default: $CASELOAD_DB, else $XDG_DATA_HOME/caseload/caseload.sqlite (~/.local/share/caseload/caseload.sqlite).",
         valueName: "path"))
     var db: String?
+
+    /// Opens the existing store at the path this run uses. After an upgrade it says on stderr where
+    /// the copy of the old store is.
+    func openStore() throws -> SQLiteStore {
+        try Self.openStore(path: location().path)
+    }
+
+    static func openStore(path: String) throws -> SQLiteStore {
+        let store = try SQLiteStore.open(path: path, create: false)
+        if let copy = store.upgradeBackupPath {
+            Console.note("Upgraded the store for this version of Caseload; a copy of the old one is at '\(copy)'.")
+        }
+        return store
+    }
 
     /// The path this run uses, and whether it is the built-in default (whose folder we may create).
     func location(environment: [String: String] = Environment.current) -> StoreLocation {
