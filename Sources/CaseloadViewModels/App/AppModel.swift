@@ -323,6 +323,7 @@ public final class AppModel {
                 let rows = try repository.caseloadRows(for: identity.staffID, scope: scope, on: clock.today())
                 _ = CaseloadScreen.reduce(&s, .loaded(rows, scope))
                 s.absences = absenceAlerts
+                s.screensDue = screensDueClients
                 replaceTop(.caseload(s))
                 message = Message("\(scope.label): \(Format.plural(rows.count, "client")).", .info)
             } catch {
@@ -397,6 +398,7 @@ public final class AppModel {
                                       today: clock.today(), dueSoonDays: settings.planDueWarningDays,
                                       phases: settings.phases)
             state.absences = absenceAlerts
+            state.screensDue = screensDueClients
             stack.append(.caseload(state))
         } catch {
             message = Message("Could not load your caseload: \(describe(error))", .error)
@@ -405,6 +407,10 @@ public final class AppModel {
 
     /// Only my own clients are flagged: absence alerts go to the primary counselor, whatever the scope.
     private var absenceAlerts: [RowID: Int] { (try? groups?.absenceAlerts(counselorID: identity.staffID)) ?? [:] }
+    /// For the counselor's own clients, as Home counts them.
+    private var screensDueClients: Set<RowID> {
+        Set(((try? caseManagement?.screensDue(counselorID: identity.staffID, on: clock.today())) ?? []).map(\.clientID))
+    }
 
     private func openChart(_ clientID: RowID) {
         do {

@@ -72,6 +72,8 @@ public struct CaseloadState: Hashable, Sendable {
     public var phases: [String]
     /// Clients absent from the last N group sessions in a row → that count; shown as `A` in Flags.
     public var absences: [RowID: Int] = [:]
+    /// My clients with fewer random drug screens in the last 12 months than 42 CFR 8.12 asks; `U` in Flags.
+    public var screensDue: Set<RowID> = []
 
     public init(rows: [CaseloadRow] = [], scope: CaseloadScope = .mine, allowedScopes: [CaseloadScope] = [.mine],
                 area: Rect, today: Day, dueSoonDays: Int = 14, phases: [String] = []) {
@@ -345,6 +347,7 @@ public enum CaseloadScreen {
             let review = reviewState(r.nextPlanReview, state)
             var spans = [Span(review.marker, review.role)]
             if state.absences[r.id] != nil { spans.append(Span("A", .absent)) }
+            if state.screensDue.contains(r.id) { spans.append(Span("U", .dueSoon)) }
             spans += r.flags.map { Span(Format.flagLetter($0), .flag) }
             return StyledLine(spans)
         }

@@ -57,6 +57,7 @@ public struct HelpState: Hashable, Sendable {
                              ("~", "plan review due soon"), ("[x] / [ ]", "done / not done (notes, signatures)"),
                              ("[P] [A] [E] [L] [O]", "present, absent, excused, late, left early"),
                              ("A (Flags, Home)", "absent from the last group sessions in a row"),
+                             ("U (Flags)", "fewer than 8 random drug screens in the last 12 months"),
                              ("C S P …", "client flags, by first letter"), ("▲ / ▼", "sort column and direction")] {
             out += TextWrap.wrap(meaning, width: width, prefix: "  " + DisplayWidth.pad(m, to: keyWidth),
                                  role: .overlay, prefixRole: .statusKey)
