@@ -409,7 +409,8 @@ func runLoad(_ o: Options) throws {
     sleepSeconds(Double(p.rng.int(0...o.thinkMs.upperBound)) / 1000)
     while monotonicSeconds() < end {
         do {
-            switch p.rng.int(0...99) {
+            // A person opens a chart, writes the note of the session, then goes on as the day brings.
+            switch report.actions == 0 ? 0 : report.actions == 1 ? 35 : p.rng.int(0...99) {
             case 0..<35: try p.openChart()
             case 35..<55: try p.newDraft()
             case 55..<70: try p.editDraft()

@@ -78,6 +78,13 @@ final class CrashTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(kills, killTarget)
         XCTAssertGreaterThan(check.byKind["draft"] ?? 0, 0, "the writers saved drafts")
         XCTAssertGreaterThan(check.byKind["mark"] ?? 0, 0, "the writers marked attendance")
+        // Which killed processes had acknowledged something (the others died while starting).
+        let tokens = try Ledger.lines(logs).compactMap { f -> String? in
+            let t = f[0] == "draft" ? f.last : f[0] == "view" ? f.last : nil
+            return t?.range(of: #"sw[0-9]+g[0-9]+"#, options: .regularExpression).map { String(t![$0]) }
+        }
+        let productive = Set(tokens).count
+        print("crash test: \(productive) of the \(kills + writers) writer processes acknowledged writes before their kill")
         print("crash test: \(kills) kills of \(writers) writers in \(f1(killSeconds)) s; \(check.checked) acknowledged "
               + "writes checked (\(check.summary)), \(check.notesSearched) notes found by search; "
               + "total \(f1(monotonic() - started)) s (seed \(seed))")
@@ -160,7 +167,7 @@ final class LoadTests: XCTestCase {
         let seed = UInt64(Env.string("CASELOAD_LOAD_SEED", "7"))!
         let dir = try Scratch.make(self, "load")
         let db = dir.appendingPathComponent("load.sqlite").path
-        let summary = try Scratch.demoStore(at: db, clients: 300, seed: 5)
+        let summary = try Scratch.demoStore(at: db, clients: 600, seed: 5)
         print("load test: \(workers) workers for \(seconds) s, think time \(thinkMs) ms, on a demo of "
               + "\(summary.clients) clients, \(summary.notes) notes, \(summary.staff) staff")
 
@@ -196,5 +203,51 @@ final class LoadTests: XCTestCase {
               + "max \(f1(saves.max() ?? 0)) ms; chart open p50 \(f1(percentile(charts, 50))) ms, "
               + "p99 \(f1(percentile(charts, 99))) ms (\(charts.count) opens); \(errors) errors; "
               + "\(check.checked) acknowledged writes checked (\(check.summary))")
+    }
+}
+
+final class CheckerTests: XCTestCase {
+    /// The crash and load tests would pass vacuously if their checks could not see a lost write or a
+    /// search index out of step with the notes. They can.
+    func testTheChecksSeeALostWriteAndANoteMissingFromSearch() throws {
+        let dir = try Scratch.make(self, "checker")
+        let db = dir.appendingPathComponent("checker.sqlite").path
+        _ = try Scratch.demoStore(at: db, clients: 60, seed: 3)
+        let log = dir.appendingPathComponent("writer.log")
+        let child = try Child.spawn(Product.stress, ["writer", "--db", db, "--log", log.path, "--seed", "1",
+                                                     "--worker", "0", "--duration", "1"],
+                                    output: dir.appendingPathComponent("writer.out").path)
+        XCTAssertEqual(exitCode(child.wait()), 0, child.tail())
+
+        let store = try SQLiteStore.open(path: db)
+        XCTAssertEqual(try Ledger.storeProblems(store), [])
+        let clean = try Ledger.verify([log], store: store)
+        XCTAssertEqual(clean.problems, [])
+        let firstDraft = try XCTUnwrap(try Ledger.lines([log]).first { $0[0] == "draft" })
+
+        // Claims the store cannot honour: a note that was never saved, and a revision beyond the stored one.
+        var later = firstDraft
+        later[2] = "\(Int(later[2])! + 5)"
+        let forged = dir.appendingPathComponent("forged.log")
+        try (["draft\t999999999\t1\t0\tswXg0s1", later.joined(separator: "\t")].joined(separator: "\n") + "\n")
+            .write(to: forged, atomically: true, encoding: .utf8)
+        let caught = try Ledger.verify([forged], store: store)
+        XCTAssertEqual(caught.problems.count, 2, "\(caught.problems)")
+
+        // The search index forgets the newest note (FTS5 'delete' with the exact values it indexed).
+        let newest = try store.dbPool.write { db -> RowID in
+            let id = try RowID.fetchOne(db, sql: "SELECT max(id) FROM progress_notes")!
+            try db.execute(sql: """
+                INSERT INTO note_search (note_search, rowid, body, scope)
+                SELECT 'delete', \(Schema.noteSearchKey("n")), \(Schema.noteSearchBody("n")), \(Schema.noteSearchScope("n"))
+                FROM progress_notes n WHERE id = ?
+                """, arguments: [id])
+            return id
+        }
+        let problems = try Ledger.storeProblems(store)
+        XCTAssertEqual(problems.count, 1, "\(problems)")
+        XCTAssertTrue(problems.first?.contains("1 missing") == true, "\(problems)")
+        let searched = try Ledger.verify([log], store: store)
+        XCTAssertTrue(searched.problems.contains { $0.contains("does not find note \(newest)") }, "\(searched.problems)")
     }
 }

@@ -172,15 +172,18 @@ enum Ledger {
                 case "draft" where f.count == 5:
                     let id = RowID(f[1])!, rev = Int(f[2])!
                     latestNotes[id] = max(latestNotes[id] ?? 0, rev)
-                    guard let row = try Row.fetchOne(db, sql: "SELECT revision, status FROM progress_notes WHERE id = ?",
-                                                     arguments: [id]) else {
+                    guard let row = try Row.fetchOne(db, sql: """
+                        SELECT revision, status, template, section1, section2, section3, section4
+                        FROM progress_notes WHERE id = ?
+                        """, arguments: [id]) else {
                         problem("draft \(id) rev \(rev) (\(f[4])) is missing"); continue
                     }
                     let stored: Int = row[0]
                     if stored < rev { problem("draft \(id): logged rev \(rev), stored \(stored)") }
                     if stored == rev {
-                        let (note, _) = try store.noteForEditing(id: id)
-                        if fnv1a(note.sections.joined(separator: "\u{1F}")) != f[3] {
+                        let count = NoteTemplate(rawValue: row[2])?.sections.count ?? 4
+                        let sections = (0..<count).map { (row[3 + $0] as String?) ?? "" }
+                        if (row[1] as String) != "draft" || fnv1a(sections.joined(separator: "\u{1F}")) != f[3] {
                             problem("draft \(id) rev \(rev) (\(f[4])): the stored text is not the text saved")
                         }
                     }
@@ -222,15 +225,17 @@ enum Ledger {
                 }
             }
         }
-        // Search finds every note written, by the word only its latest text contains.
+        // Search (the author's search over their notes, which walks the FTS5 index; a search inside one
+        // chart reads its recent notes directly) finds every note written, by the word only its text contains.
         for id in latestNotes.keys.sorted() {
-            let (note, _) = try store.noteForEditing(id: id)
+            // A missing note is reported above.
+            guard let (note, _) = try? store.noteForEditing(id: id) else { continue }
             guard let range = note.sections[0].range(of: #"\(ref ([a-z0-9]+)\)"#, options: .regularExpression) else {
                 problem("note \(id) lost its reference word: \(note.sections[0].prefix(80))"); continue
             }
             let word = String(note.sections[0][range].dropFirst(5).dropLast())
             guard let author = try store.staff(id: note.staffID) else { problem("note \(id) has no author"); continue }
-            let hits = try store.searchNotes(NoteSearchQuery(text: word, clientID: note.clientID, limit: 200), by: author)
+            let hits = try store.searchNotes(NoteSearchQuery(text: word, scope: .mine, limit: 200), by: author)
             if !hits.contains(where: { $0.noteID == id }) { problem("searching '\(word)' does not find note \(id)") }
             check.notesSearched += 1
         }
