@@ -3,10 +3,10 @@
 // store API only: open a chart (as the app does: summary, audit `view`, notes list and count), save
 // note drafts, sign some, mark attendance in a group session, save referrals.
 //
-//   caseload-stress writer --db PATH --log FILE --seed S --worker K [--generation G] [--duration SECONDS]
+//   caseload-stress writer --db PATH --log FILE --seed S --worker K [--generation G] [--duration SECONDS] [--ready FILE]
 //       As fast as it can until killed (or for --duration). After each store call that returned, one
 //       line goes to FILE (write(2) + fsync), so every line names a committed write; a SIGKILL can only
-//       lose the line of the last write, never invent one.
+//       lose the line of the last write, never invent one. --ready FILE is created once start-up is over.
 //   caseload-stress load --db PATH --seconds 60 --out FILE --log FILE --seed S --worker K [--think-ms 500-2000]
 //       A person's pace: think time between actions. At the end, FILE gets a JSON summary (counts,
 //       latencies in ms, every error seen); the log lists the acknowledged writes as above.
@@ -101,6 +101,7 @@ struct Options {
     var db = ""
     var log = ""
     var out = ""
+    var ready = ""
     var seed: UInt64 = 1
     var worker = 0
     var generation = 0
@@ -124,6 +125,7 @@ struct Options {
             case "--db": o.db = try value()
             case "--log": o.log = try value()
             case "--out": o.out = try value()
+            case "--ready": o.ready = try value()
             case "--seed": o.seed = UInt64(try value()) ?? 1
             case "--worker": o.worker = Int(try value()) ?? 0
             case "--generation": o.generation = Int(try value()) ?? 0
@@ -356,6 +358,8 @@ func runWriter(_ o: Options) throws {
     let log = try AckLog(path: o.log)
     let store = try SQLiteStore.open(path: o.db)
     let p = try Person(store: store, options: o, log: log)
+    // Tells the crash test that start-up is over (it kills some writers while they start, most while they write).
+    if !o.ready.isEmpty { close(open(o.ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)) }
     let end = o.duration.map { monotonicSeconds() + $0 }
     while end.map({ monotonicSeconds() < $0 }) ?? true {
         switch p.rng.int(0...99) {

@@ -25,45 +25,65 @@ final class CrashTests: XCTestCase {
         _ = try Scratch.demoStore(at: db, clients: 120, seed: 11)
 
         var rng = SplitMix64(seed: seed)
-        func delay() -> Double { 0.02 + Double(rng.next() % 700) / 1000 }   // 20–720 ms after the start
+        func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * Double(rng.next() % 1_000_000) / 1_000_000 }
+        /// One writer process and when it dies: a quarter while starting (opening the store, reading its
+        /// day), the rest at a random moment while writing, counted from the end of its start-up.
+        struct Writer {
+            var child: Child
+            var ready: String
+            var startedAt: Double
+            var killAt: Double?          // set at spawn (start-up kill) or when ready appears
+            var delayAfterReady: Double
+        }
         var generation = Array(repeating: 0, count: writers)
-        var kills = 0
+        var kills = 0, startupKills = 0
         var failures: [String] = []
-        func start(_ slot: Int) throws -> (Child, Double) {
+        func start(_ slot: Int) throws -> Writer {
+            let ready = dir.appendingPathComponent("writer-\(slot)-\(generation[slot]).ready").path
             let child = try Child.spawn(Product.stress, [
                 "writer", "--db", db, "--log", dir.appendingPathComponent("writer-\(slot).log").path,
                 "--seed", "\(seed &+ UInt64(slot * 100_000 + generation[slot]))",
-                "--worker", "\(slot)", "--generation", "\(generation[slot])",
+                "--worker", "\(slot)", "--generation", "\(generation[slot])", "--ready", ready,
             ], output: dir.appendingPathComponent("writer-\(slot).out").path)
-            return (child, monotonic() + delay())
+            let now = monotonic()
+            let duringStartup = rng.next() % 4 == 0
+            return Writer(child: child, ready: ready, startedAt: now, killAt: duringStartup ? now + uniform(0, 0.25) : nil,
+                          delayAfterReady: uniform(0.01, 0.6))
         }
         var running = try (0..<writers).map { try start($0) }
-        defer { for (c, _) in running where c.poll() == nil { kill(c.pid, SIGKILL); c.wait() } }
+        defer { for w in running where w.child.poll() == nil { kill(w.child.pid, SIGKILL); w.child.wait() } }
 
         while kills < killTarget && failures.isEmpty {
             for slot in 0..<writers {
-                let (child, deadline) = running[slot]
-                if let status = child.poll() {
+                let w = running[slot]
+                if let status = w.child.poll() {
                     // A writer never ends by itself: it met an error.
-                    failures.append("writer \(slot) generation \(generation[slot]) ended on its own (status \(status)): \(child.tail())")
+                    failures.append("writer \(slot) generation \(generation[slot]) ended on its own (status \(status)): \(w.child.tail())")
                     break
                 }
-                guard monotonic() >= deadline else { continue }
-                kill(child.pid, SIGKILL)
-                let status = child.wait()
+                let now = monotonic()
+                if w.killAt == nil {
+                    if access(w.ready, F_OK) == 0 { running[slot].killAt = now + w.delayAfterReady }
+                    else if now - w.startedAt > 30 { failures.append("writer \(slot) did not start within 30 s"); break }
+                    continue
+                }
+                guard now >= w.killAt! else { continue }
+                kill(w.child.pid, SIGKILL)
+                let status = w.child.wait()
                 if killSignal(status) != SIGKILL {
-                    failures.append("writer \(slot) was not killed but ended with status \(status): \(child.tail())")
+                    failures.append("writer \(slot) was not killed but ended with status \(status): \(w.child.tail())")
                     break
                 }
                 kills += 1
+                if access(w.ready, F_OK) != 0 { startupKills += 1 }
                 generation[slot] += 1
                 running[slot] = try start(slot)
             }
             usleep(2_000)
         }
-        for (c, _) in running where c.poll() == nil {
-            kill(c.pid, SIGKILL)
-            if killSignal(c.wait()) == SIGKILL { kills += 1 }
+        for w in running where w.child.poll() == nil {
+            kill(w.child.pid, SIGKILL)
+            if killSignal(w.child.wait()) == SIGKILL { kills += 1 }
         }
         XCTAssertEqual(failures, [], "writers that failed")
         let killSeconds = monotonic() - started
@@ -84,7 +104,8 @@ final class CrashTests: XCTestCase {
             return t?.range(of: #"sw[0-9]+g[0-9]+"#, options: .regularExpression).map { String(t![$0]) }
         }
         let productive = Set(tokens).count
-        print("crash test: \(productive) of the \(kills + writers) writer processes acknowledged writes before their kill")
+        print("crash test: \(startupKills) kills during start-up, the others while writing; "
+              + "\(productive) of the \(kills) killed processes had logged a note draft or chart view")
         print("crash test: \(kills) kills of \(writers) writers in \(f1(killSeconds)) s; \(check.checked) acknowledged "
               + "writes checked (\(check.summary)), \(check.notesSearched) notes found by search; "
               + "total \(f1(monotonic() - started)) s (seed \(seed))")
