@@ -164,6 +164,10 @@ final class Person {
     // Figures for the load summary.
     var saveLatencies: [Double] = []
     var chartLatencies: [Double] = []
+    /// When each save started, in seconds since the process started (to tell start-up from steady state).
+    var saveStarts: [Double] = []
+    var chartStarts: [Double] = []
+    let processStart = monotonicSeconds()
     var writes = 0
     var chartsOpened = 0
 
@@ -244,6 +248,11 @@ final class Person {
         return r
     }
 
+    private func save<T>(_ body: () throws -> T) rethrows -> T {
+        saveStarts.append(monotonicSeconds() - processStart)
+        return try timed(&saveLatencies, body)
+    }
+
     private func text(_ template: NoteTemplate, _ tok: String) -> [String] {
         template.sections.indices.map { i in
             let base = "\(rng.pick(Self.lines)) \(rng.pick(Self.lines))"
@@ -257,6 +266,7 @@ final class Person {
     func openChart() throws {
         let clientID = rng.pick(clients)
         let detail = "opened from Caseload (\(token()))"
+        chartStarts.append(monotonicSeconds() - processStart)
         try timed(&chartLatencies) {
             _ = try store.chartSummary(clientID: clientID)
             try store.record(.view, by: me, clientID: clientID, subject: "chart", detail: detail)
@@ -278,9 +288,7 @@ final class Person {
                                 format: rng.pick([.individual, .individual, .telehealth, .phone]), template: template,
                                 sections: text(template, tok), status: .draft, billingUnits: 0,
                                 createdAt: store.clock.now(), updatedAt: store.clock.now())
-        let saved = try timed(&saveLatencies) {
-            try store.saveDraft(note, links: [], appointmentID: nil, force: false, by: me)
-        }
+        let saved = try save { try store.saveDraft(note, links: [], appointmentID: nil, force: false, by: me) }
         drafts[saved.id!] = saved
         ackDraft(saved, tok)
     }
@@ -291,9 +299,7 @@ final class Person {
         let tok = token()
         note.sections = text(note.template, tok)
         note.minutes = rng.pick([30, 45, 50, 60])
-        let saved = try timed(&saveLatencies) {
-            try store.saveDraft(note, links: [], appointmentID: nil, force: false, by: me)
-        }
+        let saved = try save { try store.saveDraft(note, links: [], appointmentID: nil, force: false, by: me) }
         drafts[id] = saved
         ackDraft(saved, tok)
     }
@@ -305,9 +311,7 @@ final class Person {
 
     func signDraft() throws {
         guard let id = drafts.keys.sorted().randomElement(using: &rng) else { return try newDraft() }
-        let signed = try timed(&saveLatencies) {
-            try store.sign(noteID: id, expectedRevision: drafts[id]!.revision, by: me)
-        }
+        let signed = try save { try store.sign(noteID: id, expectedRevision: drafts[id]!.revision, by: me) }
         drafts[id] = nil
         writes += 1
         log?.append(["sign", "\(id)", "\(signed.revision)"])
@@ -320,7 +324,7 @@ final class Person {
         let status: AttendanceStatus = rng.pick([.present, .present, .present, .late, .absent, .excused, .leftEarly])
         let minutes = status == .absent || status == .excused ? 0 : rng.int(30...90)
         let line = status == .absent || status == .excused ? "" : "Participated in the discussion (ref \(token()))."
-        let saved = try timed(&saveLatencies) {
+        let saved = try save {
             try store.mark(sessionID: sessionID, clientID: clientID, status: status, minutes: minutes, line: line, by: me)
         }
         writes += 1
@@ -341,7 +345,7 @@ final class Person {
                          referredOn: today, status: .made, followUpOn: today.adding(days: 14),
                          note: "Referred today (ref \(token())).")
         }
-        let saved = try timed(&saveLatencies) { try store.saveReferral(r, by: me) }
+        let saved = try save { try store.saveReferral(r, by: me) }
         referrals[saved.id!] = saved
         writes += 1
         log?.append(["ref", "\(saved.id!)", "\(saved.revision)", referralHash(saved)])
@@ -383,14 +387,16 @@ struct LoadReport: Codable {
     var saves: Int
     var chartsOpened: Int
     var saveLatenciesMs: [Double]
+    var saveStartsS: [Double]
     var chartLatenciesMs: [Double]
+    var chartStartsS: [Double]
     var errors: [String]
 }
 
 func runLoad(_ o: Options) throws {
     let started = monotonicSeconds()
     var report = LoadReport(worker: o.worker, staff: "", seconds: 0, actions: 0, saves: 0, chartsOpened: 0,
-                            saveLatenciesMs: [], chartLatenciesMs: [], errors: [])
+                            saveLatenciesMs: [], saveStartsS: [], chartLatenciesMs: [], chartStartsS: [], errors: [])
     func finish() throws {
         report.seconds = monotonicSeconds() - started
         let data = try JSONEncoder().encode(report)
@@ -432,7 +438,9 @@ func runLoad(_ o: Options) throws {
     report.saves = p.saveLatencies.count
     report.chartsOpened = p.chartsOpened
     report.saveLatenciesMs = p.saveLatencies
+    report.saveStartsS = p.saveStarts
     report.chartLatenciesMs = p.chartLatencies
+    report.chartStartsS = p.chartStarts
     try finish()
     if !report.errors.isEmpty { exit(1) }
 }
