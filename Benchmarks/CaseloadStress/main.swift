@@ -404,6 +404,10 @@ func runLoad(_ o: Options) throws {
         try data.write(to: URL(fileURLWithPath: tmp))
         guard rename(tmp, o.out) == 0 else { throw Failure("cannot write \(o.out)") }
     }
+    // People do not all log in in the same second: each session starts within the first think time
+    // (0–2 s), and its first action comes after that.
+    var login = Rng(seed: o.seed ^ 0x10_6E)
+    sleepSeconds(Double(login.int(0...o.thinkMs.upperBound)) / 1000)
     let p: Person
     do {
         let log = o.log.isEmpty ? nil : try AckLog(path: o.log)
@@ -415,12 +419,14 @@ func runLoad(_ o: Options) throws {
     }
     report.staff = p.me.username
     let end = started + (o.duration ?? 60)
-    // A person thinks before the first action too, so 60 workers do not all start in step.
-    sleepSeconds(Double(p.rng.int(0...o.thinkMs.upperBound)) / 1000)
     while monotonicSeconds() < end {
+        // A person opens a chart, writes the note of the session, then goes on as the day brings.
+        let roll = report.actions == 0 ? 0 : report.actions == 1 ? 35 : p.rng.int(0...99)
+        let action = roll < 35 ? "open a chart" : roll < 55 ? "save a new draft" : roll < 70 ? "save a draft"
+            : roll < 75 ? "sign a draft" : roll < 95 ? "mark attendance" : "save a referral"
+        let t0 = monotonicSeconds()
         do {
-            // A person opens a chart, writes the note of the session, then goes on as the day brings.
-            switch report.actions == 0 ? 0 : report.actions == 1 ? 35 : p.rng.int(0...99) {
+            switch roll {
             case 0..<35: try p.openChart()
             case 35..<55: try p.newDraft()
             case 55..<70: try p.editDraft()
@@ -429,7 +435,8 @@ func runLoad(_ o: Options) throws {
             default: try p.saveReferral()
             }
         } catch {
-            report.errors.append("\(type(of: error)): \(error)")
+            let at = String(format: "%.1f s", t0 - started), waited = String(format: "%.0f ms", (monotonicSeconds() - t0) * 1000)
+            report.errors.append("\(action) at \(at), after \(waited): \(type(of: error)): \(error)")
         }
         report.actions += 1
         let think = Double(p.rng.int(o.thinkMs)) / 1000
