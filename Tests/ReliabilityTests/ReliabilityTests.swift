@@ -98,7 +98,7 @@ final class CrashTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(kills, killTarget)
         XCTAssertGreaterThan(check.byKind["draft"] ?? 0, 0, "the writers saved drafts")
         XCTAssertGreaterThan(check.byKind["mark"] ?? 0, 0, "the writers marked attendance")
-        // Which killed processes had acknowledged something (the others died while starting).
+        // How many killed processes got as far as a logged draft or chart view (a kill can come before that).
         let tokens = try Ledger.lines(logs).compactMap { f -> String? in
             let t = f[0] == "draft" ? f.last : f[0] == "view" ? f.last : nil
             return t?.range(of: #"sw[0-9]+g[0-9]+"#, options: .regularExpression).map { String(t![$0]) }
