@@ -240,6 +240,29 @@ final class CaseManagementTabTests: XCTestCase {
         XCTAssertTrue(text.contains("Follow-ups due: ! \(due + 1)"), text)
     }
 
+    func testTheCaseloadFlagsMyClientsWithTooFewRandomScreensWithU() throws {
+        let store = try CaseDemo.fresh()
+        let app = try CaseDemo.app(store)
+        let due = Set(try store.screensDue(counselorID: app.identity.staffID, on: CaseDemo.clock.day).map(\.clientID))
+        XCTAssertFalse(due.isEmpty, "the demo has clients short of random screens")
+        app.type("c")
+        guard case .caseload(let s) = app.current else { return XCTFail("c opens the caseload") }
+        XCTAssertEqual(s.screensDue, due)
+        for i in s.rows.indices {
+            let flags = CaseloadScreen.cell(s, i, .flags, needle: []).spans.map(\.text).joined()
+            XCTAssertEqual(flags.contains("U"), due.contains(s.rows[i].id), "\(s.rows[i].name): '\(flags)'")
+        }
+        // Recording enough random screens clears the flag the next time the caseload loads.
+        let clientID = try XCTUnwrap(due.first)
+        for month in 1...8 {
+            try store.insert(DrugScreen(clientID: clientID, collectedOn: CaseDemo.clock.day.adding(days: -30 * month),
+                                        observed: true, random: true, results: [.opioids: .negative]))
+        }
+        app.press(.escape); app.type("c")
+        guard case .caseload(let again) = app.current else { return XCTFail("the caseload again") }
+        XCTAssertFalse(again.screensDue.contains(clientID))
+    }
+
     // MARK: Reports screen
 
     func testReportsScreenShowsTheStoresFigures() throws {
