@@ -19,7 +19,7 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
     /// One line for `caseload settings`: what the value means.
     public var summary: String {
         switch self {
-        case .programName: "the program's name, printed on plans and reports"
+        case .programName: "the program's name, in the title bar and on printed plans"
         case .planReviewIntervalDays: "days from a plan's effective date to its next review (1-730)"
         case .planDueWarningDays: "days ahead a plan review shows as due (0-90)"
         case .noContactWarningDays: "days without a contact before a client is flagged (1-365)"

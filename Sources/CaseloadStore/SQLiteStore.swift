@@ -293,10 +293,20 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
         return target
     }
 
+    /// Tries of 1-5 ms each (3 ms on average): about 20 s of waiting for another session's write.
+    static let busyTries = 7_000
+
     static func configuration() -> Configuration {
         var config = Configuration()
-        // One process per SSH session shares this file: wait for a writer instead of failing.
-        config.busyMode = .timeout(10)
+        // One process per SSH session shares this file: wait for a writer instead of failing. SQLite's own
+        // timeout sleeps up to 100 ms between tries, so under 60 busy sessions one process could keep losing
+        // the write lock to quicker pollers until its 10 s ran out (seen in the load test without think
+        // time). Short random waits make each free moment a fair draw; about 20 s before giving up.
+        config.busyMode = .callback { tries in
+            if tries >= Self.busyTries { return false }
+            usleep(UInt32.random(in: 1_000...5_000))
+            return true
+        }
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
             // Readers too, so a reader that ever writes (checkpoint) is just as careful.

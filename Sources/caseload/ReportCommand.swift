@@ -293,8 +293,10 @@ struct ProductivityReportCommand: ParsableCommand {
         commandName: "productivity",
         abstract: "Sessions, minutes and billing units per staff member and modality in the period.",
         discussion: """
-        Counts the session notes (signed or draft) dated within the period, under the staff member who wrote them. \
-        No-shows are counted in their own column and add no minutes or billing units. Recorded in the audit trail.
+        Counts the session notes (signed or draft) dated within the period, under the staff member who wrote them, \
+        and the group sessions held in the period, under each of their facilitators (a group session's billing units \
+        are its attendees'). No-shows are counted in their own column and add no minutes or billing units. \
+        Recorded in the audit trail.
         """)
     @OptionGroup var options: CaseManagementReportOptions
 

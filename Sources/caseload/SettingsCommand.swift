@@ -31,7 +31,7 @@ struct SettingsCommand: ParsableCommand {
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change one program setting (administrators only).",
-            discussion: "Example: caseload settings set plan_review_interval_days 30. The change applies to plans started, signed or reviewed from now on, and is recorded in the audit trail.")
+            discussion: "Example: caseload settings set plan_review_interval_days 30. The change applies from now on (a review interval to plans started, reviewed or re-dated from now on; sessions already open keep the settings they read at start) and is recorded in the audit trail.")
 
         @OptionGroup var store: StoreOptions
 
