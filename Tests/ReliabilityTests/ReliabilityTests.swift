@@ -195,14 +195,29 @@ final class LoadTests: XCTestCase {
               + "\(summary.clients) clients, \(summary.notes) notes, \(summary.staff) staff")
 
         var checkedDuringLoad = ""
+        var backupReport: BackupReport?
+        let backupPath = dir.appendingPathComponent("during-load.backup").path
+        let passphrase = "load test: Zoë 李 passphrase"
+        // The acknowledgement logs as they stood just before the backup began: every write in them was
+        // committed before the backup started, so the backup (a snapshot taken after) must hold it.
+        let beforeBackup = (0..<workers).map { dir.appendingPathComponent("before-backup-\($0).log") }
         let reports = try runLoad(dir: dir, db: db, workers: workers, seconds: seconds, thinkMs: thinkMs, seed: seed) { phase in
-            // Steps that run while the workers work go here (a backup taken under load, then its restore).
-            // For now: another session checks the store mid-way, as an administrator might.
+            // Half-way, as an administrator would: another session checks the store, then takes a sealed online
+            // backup while the 60 sessions keep writing.
             phase.waitUntil(fraction: 0.5)
             let observer = try SQLiteStore.open(path: phase.db)
             checkedDuringLoad = try observer.dbPool.read { try String.fetchOne($0, sql: "PRAGMA quick_check") } ?? ""
+            for k in 0..<workers {
+                let log = phase.dir.appendingPathComponent("load-\(k).log")
+                let data = (try? Data(contentsOf: log)) ?? Data()
+                try data.write(to: beforeBackup[k])
+            }
+            backupReport = try observer.backup(to: backupPath, passphrase: passphrase)
         }
         XCTAssertEqual(checkedDuringLoad, "ok", "quick_check by another session during the load")
+        let backup = try XCTUnwrap(backupReport, "a backup was taken during the load")
+        XCTAssertTrue(backup.sealed)
+        print("backup during the load: \(backup.bytes / 1024) KiB sealed in \(f1(backup.seconds)) s")
 
         XCTAssertEqual(reports.count, workers, "every worker reported")
         for r in reports {
@@ -216,6 +231,21 @@ final class LoadTests: XCTestCase {
         let check = try Ledger.verify(logs, store: store)
         XCTAssertEqual(check.problems, [], "acknowledged writes missing or different after the load")
         XCTAssertEqual(try Ledger.storeProblems(store), [], "the store after the load")
+
+        // The backup taken under load restores into a sound store holding every write acknowledged before it.
+        let restoredPath = dir.appendingPathComponent("restored.sqlite").path
+        XCTAssertThrowsError(try SQLiteStore.restore(from: backupPath, to: restoredPath, passphrase: "wrong"),
+                             "a wrong passphrase restores nothing")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: restoredPath))
+        try SQLiteStore.restore(from: backupPath, to: restoredPath, passphrase: passphrase)
+        let restored = try SQLiteStore.open(path: restoredPath)
+        let restoredCheck = try Ledger.verify(beforeBackup, store: restored)
+        XCTAssertGreaterThan(restoredCheck.checked, 0, "writes were acknowledged before the backup")
+        XCTAssertEqual(restoredCheck.problems, [], "writes acknowledged before the backup, missing from its restore")
+        XCTAssertEqual(try Ledger.storeProblems(restored), [], "the restored backup")
+        let notesIn = { (s: SQLiteStore) in try s.dbPool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM progress_notes") ?? 0 } }
+        XCTAssertLessThanOrEqual(try notesIn(restored), try notesIn(store), "the backup is a moment of the store, not more")
+        print("restored the backup taken under load: \(restoredCheck.checked) writes acknowledged before it are all in it")
 
         let saves = reports.flatMap(\.saveLatenciesMs), charts = reports.flatMap(\.chartLatenciesMs)
         let people = Set(reports.map(\.staff)).count
