@@ -67,6 +67,10 @@ public final class AppModel {
     public private(set) var prompt: Prompt?
     public private(set) var help: HelpState?
     public private(set) var settings: ProgramSettings
+    /// The store's change token as last acted on (live refresh, AppModel+Refresh).
+    var lastChangeToken: Int?
+    /// Stack positions reloaded when they are on top again: another session changed the store meanwhile.
+    var staleScreens: Set<Int> = []
 
     public init(repository: any CaseloadRepository, groups: (any GroupRepository)? = nil,
                 notes: (any NoteRepository)? = nil, plans: (any PlanRepository)? = nil,
@@ -92,6 +96,7 @@ public final class AppModel {
             message = Message("Could not load today's overview: \(describe(error))", .error)
         }
         stack = [.home(home)]
+        lastChangeToken = try? repository.changeToken()
     }
 
     /// A group note or a progress note being written and not yet saved.
@@ -144,7 +149,8 @@ public final class AppModel {
     public func handle(_ event: InputEvent) -> Effect {
         switch event {
         case .tick:
-            return autosaveNotes()
+            let saved = autosaveNotes()
+            return refreshIfChanged() == .redraw ? .redraw : saved
         case .hangup:
             saveDrafts()
             return .quit
@@ -152,7 +158,9 @@ public final class AppModel {
             resize(newSize)
             return .fullRedraw
         case .key(let key):
-            return handleKey(key)
+            let effect = handleKey(key)
+            if !staleScreens.isEmpty { refreshStaleTop() }
+            return effect
         }
     }
 
@@ -365,6 +373,7 @@ public final class AppModel {
 
     /// Screens under the top may be stale after a visit to a chart; Home is cheap to reload.
     func refreshTop() {
+        if staleScreens.remove(stack.count - 1) != nil, !isBusy(current) { refreshTopNow(); return }
         if case .group(let g) = current { reloadGroup(g.groupID); return }
         if case .groups = current { reloadGroups(); return }
         guard case .home(var s) = current else { return }
@@ -419,7 +428,7 @@ public final class AppModel {
         }
     }
 
-    private func loadTab(_ tab: ChartTab) {
+    func loadTab(_ tab: ChartTab) {
         guard case .chart(var s) = current else { return }
         let id = s.clientID
         do {

@@ -48,7 +48,9 @@ extension AppModel {
     }
 
     /// Counselors see their own figures, supervisors and administrators the whole program (as the CLI).
-    private func runReport(_ repo: any CaseManagementRepository, _ kind: ReportKind, from: Day, to: Day) -> ReportResult? {
+    /// `audit: false` for a live refresh of the report on show (already recorded when it was run).
+    func runReport(_ repo: any CaseManagementRepository, _ kind: ReportKind, from: Day, to: Day,
+                   audit: Bool = true) -> ReportResult? {
         let mine = identity.staff.role == .counselor || identity.staff.role == .facilitator
         let staffID = mine ? identity.staffID : nil
         do {
@@ -58,8 +60,8 @@ extension AppModel {
             case .overdue: result = .overdue(try repo.overdueReport(staffID: staffID, on: clock.today()))
             case .productivity: result = .productivity(try repo.productivityReport(staffID: staffID, from: from, to: to))
             }
-            try repository.record(.view, by: identity.staff, clientID: nil, subject: "report:\(kind.rawValue)",
-                                  detail: "viewed the \(kind.rawValue) report \(from) to \(to) on the Reports screen")
+            if audit { try repository.record(.view, by: identity.staff, clientID: nil, subject: "report:\(kind.rawValue)",
+                                  detail: "viewed the \(kind.rawValue) report \(from) to \(to) on the Reports screen") }
             return result
         } catch {
             message = Message("Could not run the report: \(describe(error))", .error)

@@ -140,7 +140,7 @@ extension AppModel {
     }
 
     /// Reloads after every change so marks a co-facilitator made meanwhile show up too.
-    private func reloadSheet(_ sessionID: RowID, _ repo: any GroupRepository) {
+    func reloadSheet(_ sessionID: RowID, _ repo: any GroupRepository) {
         guard case .sheet(var s) = current, s.sessionID == sessionID else { return }
         do {
             _ = SheetScreen.reduce(&s, .loaded(try repo.attendanceSheet(sessionID: sessionID)))

@@ -91,9 +91,14 @@ public enum SheetScreen {
             state.noteEditor?.text.resize(width: r.width, height: r.height)
             return .none
         case .loaded(let sheet):
+            // The selection stays on the same member (by id) when someone joins or is marked elsewhere.
+            let selected = state.selectedLine?.clientID, top = state.cursor.top
             state.sheet = sheet
             state.cursor.setCount(sheet.lines.count)
             state.cursor.setPageSize(tableRows(state.area, sheet: sheet))
+            if let id = selected, let i = sheet.lines.firstIndex(where: { $0.clientID == id }) {
+                state.cursor.restore(selected: i, top: top)
+            }
             return .none
         case .conflict(let c, let topic, let note):
             let when = c.changedAt.map { " at " + Format.timestamp($0, utcOffset: state.utcOffset) } ?? ""
