@@ -140,6 +140,9 @@ public final class AppModel {
     private func isConflictPrompt(_ p: ScreenPrompt) -> Bool {
         if case .conflict = p.kind { return true } else { return false }
     }
+    private func isMarkConflictPrompt(_ p: ScreenPrompt) -> Bool {
+        if case .markConflict = p.kind { return true } else { return false }
+    }
 
     var contentArea: Rect { Rect(x: 0, y: 1, width: size.width, height: max(1, size.height - 3)) }
     var isTooSmall: Bool { size.width < Self.minimumSize.width || size.height < Self.minimumSize.height }
@@ -609,7 +612,8 @@ public final class AppModel {
                 if let m = message { Chrome.message(into: &buffer, m, y: messageRow - 1) }
                 p.draw(into: &buffer, y: messageRow, width: size.width)
                 hints = p.isYesNo ? (isConflictPrompt(p) ? [("r", "reload theirs"), ("o", "overwrite"), ("Esc", "keep editing")]
-                                                         : [("y", "yes"), ("n", "no")])
+                                     : isMarkConflictPrompt(p) ? [("r", "reload theirs"), ("o", "overwrite with mine"), ("Esc", "keep theirs")]
+                                     : [("y", "yes"), ("n", "no")])
                     : [("Enter", "save"), ("Esc", "cancel")]
             } else if let m = message {
                 Chrome.message(into: &buffer, m, y: messageRow)
