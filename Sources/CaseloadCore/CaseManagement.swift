@@ -212,7 +212,8 @@ extension ClientDetails {
                 return Invalid(field: field, sentence: "The \(what) cannot contain line breaks, tabs or other control characters.")
             }
             if value.count > max {
-                return Invalid(field: field, sentence: "The \(what) is too long (\(value.count) characters; at most \(max)).")
+                let be = what.hasSuffix("pronouns") ? "are" : "is"
+                return Invalid(field: field, sentence: "The \(what) \(be) too long (\(value.count) characters; at most \(max)).")
             }
             return nil
         }

@@ -56,9 +56,13 @@ extension SQLiteStore: CaseManagementRepository {
         let now = clock.now()
         return try write { db in
             let old = try Self.requireClient(clientID, db)
+            guard staff.role == .admin || staff.role == .supervisor || (staff.id != nil && old.primaryCounselorID == staff.id) else {
+                throw CaseloadError.refused(
+                    "Only the client's primary counselor, a clinical supervisor or an administrator can change the client's details.")
+            }
             if let expected = expectedVersion, expected != old.version {
                 let (by, at) = try Self.editor("clients", clientID, db)
-                throw EditConflict(what: "The details of \(old.displayName)", changedBy: by, changedAt: at)
+                throw EditConflict(what: "The client record of \(old.displayName)", changedBy: by, changedAt: at)
             }
             var c = old
             c.preferredName = clean.preferredName; c.pronouns = clean.pronouns; c.phone = clean.phone

@@ -588,7 +588,11 @@ public final class AppModel {
                 : [("p/a/e/l/o", "mark"), ("A", "all present"), ("n", "line"), ("w", "note"), ("S", "sign"),
                    ("Esc", "back"), ("?", "help")]
         }
-        if case .chart(let s) = current, CaseTabs.capturesKeys(s) { hints = CaseForm.hints }
+        if case .chart(let s) = current, CaseTabs.capturesKeys(s) {
+            hints = CaseForm.hints
+            // "←→ choose" only where the form has a choice to make.
+            if s.caseTab.form?.fields.contains(where: \.isChoice) == false { hints.removeAll { $0.keys == "←→" } }
+        }
         if case .chart(let s) = current, PlanTab.isPlanTab(s), s.data[.plan] != nil {
             hints = PlanTab.capturesKeys(s) ? PlanTab.hints(s) : PlanTab.browsingHints(s, keyMap: keyMap)
         }
