@@ -135,4 +135,40 @@ final class LiveRefreshTests: XCTestCase {
         XCTAssertEqual(after.rows.count, before.rows.count + 1, "the caseload below the chart was reloaded on return")
         XCTAssertEqual(after.selectedRow?.id, before.selectedRow?.id)
     }
+
+    func testANoteSignedInAnotherSessionShowsOnTheOpenNotesTabWithTheSelectionOnTheSameNote() throws {
+        let p = try pair()
+        let clientID = try CaseDemo.chart(p.app, p.a, tab: "3")
+        p.app.press(.down, .down)
+        guard case .chart(let before) = p.app.current, case .note(let n)? = before.notesEntries[safe: before.notesCursor.selected] else {
+            return XCTFail("the Notes tab lists notes")
+        }
+        let selectedNote = before.notes[n].id
+        let me = p.app.identity.staff
+        let modality = try XCTUnwrap(try p.b.modalities().first?.id)
+        let now = CaseDemo.clock.now()
+        let draft = try p.b.saveDraft(ProgressNote(clientID: clientID, staffID: me.id!, date: CaseDemo.clock.day, startMinute: 8 * 60,
+                                                   minutes: 50, modalityID: modality, format: .phone, template: .dap,
+                                                   sections: ["Called about the bus pass 李.", "Steady.", "Follow up Friday."],
+                                                   status: .draft, billingUnits: 0, createdAt: now, updatedAt: now),
+                                      links: [], appointmentID: nil, force: false, by: me)
+        _ = try p.b.sign(noteID: draft.id!, expectedRevision: draft.revision, by: me)
+        XCTAssertEqual(p.app.handle(.tick), .redraw)
+        guard case .chart(let after) = p.app.current else { return XCTFail("chart") }
+        XCTAssertEqual(after.notesTotal, before.notesTotal + 1)
+        XCTAssertTrue(after.notes.contains { $0.id == draft.id })
+        guard case .note(let m)? = after.notesEntries[safe: after.notesCursor.selected] else { return XCTFail("a note is selected") }
+        XCTAssertEqual(after.notes[m].id, selectedNote, "the selection stays on the note I was on")
+        XCTAssertTrue(p.app.render().text.contains("Called about the bus p"), p.app.render().text)
+    }
+
+    /// What a tick costs when nothing changed (one PRAGMA): printed, not asserted (CI boxes vary).
+    func testAnIdleTickIsOneCheapQuery() throws {
+        let p = try pair()
+        p.app.type("c")
+        let start = Date()
+        for _ in 0..<1000 { XCTAssertEqual(p.app.handle(.tick), .none) }
+        let totalMs = Date().timeIntervalSince(start) * 1000
+        print("live refresh: an idle tick takes \(String(format: "%.1f", totalMs)) µs on average (1000 ticks in \(String(format: "%.1f", totalMs)) ms)")
+    }
 }
