@@ -376,7 +376,12 @@ public final class AppModel {
 
     /// Screens under the top may be stale after a visit to a chart; Home is cheap to reload.
     func refreshTop() {
-        if staleScreens.remove(stack.count - 1) != nil, !isBusy(current) { refreshTopNow(); return }
+        // Another session changed the store while this screen was underneath: all of it reloads.
+        if staleScreens.contains(stack.count - 1), !isBusy(current) {
+            staleScreens.remove(stack.count - 1)
+            refreshTopNow()
+            return
+        }
         if case .group(let g) = current { reloadGroup(g.groupID); return }
         if case .groups = current { reloadGroups(); return }
         guard case .home(var s) = current else { return }
