@@ -144,7 +144,7 @@ final class GroupScreenTests: XCTestCase {
                        expectedRevision: 0, by: admin)
         app.type("p")
         var frame = app.render()
-        XCTAssertTrue(frame.line(22).contains("was marked by \(admin.displayName)"), frame.line(22))
+        XCTAssertTrue(frame.line(22).contains("marked by \(admin.displayName)"), frame.line(22))
         XCTAssertTrue(frame.line(23).contains("overwrite with mine"), frame.line(23))
         guard case .sheet(let asking) = app.current else { return XCTFail("still on the sheet") }
         XCTAssertEqual(asking.selectedLine?.clientID, first.clientID, "the selection is back on that member")
@@ -160,7 +160,7 @@ final class GroupScreenTests: XCTestCase {
         frame = app.render()
         XCTAssertTrue(frame.line(22).contains("minutes attended"), frame.line(22))
         app.press(.enter)
-        XCTAssertTrue(app.render().line(22).contains("was marked by"), app.render().line(22))
+        XCTAssertTrue(app.render().line(22).contains("marked by"), app.render().line(22))
         app.type("o")
         XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).lines[0].attendance?.status, .late)
         XCTAssertEqual(app.message?.text, "Your mark replaced theirs.")

@@ -110,7 +110,7 @@ final class GroupSheetReducerTests: XCTestCase {
         var asking = sheet()
         asking.sheet = theirs
         asking.prompt = ScreenPrompt(.markConflict(c, clientID: 100, status: .present, minutes: 90, line: nil),
-                                     "Ñúñez, Zoë was marked by Pat Facilitator at 09:02: r reload / o overwrite with present")
+                                     "Ñúñez, Zoë marked by Pat Facilitator at 09:02: r reload / o overwrite")
         XCTAssertEqual(s, asking, "the selection goes back to that member; their mark shows")
         var overwrite = s
         XCTAssertEqual(SheetScreen.reduce(&overwrite, .promptKey(.char("o"))),

@@ -112,7 +112,7 @@ public enum SheetScreen {
             if let i = state.sheet.lines.firstIndex(where: { $0.clientID == clientID }) { state.cursor.select(i) }
             let when = c.changedAt.map { " at " + Format.timestamp($0, utcOffset: state.utcOffset).suffix(5) } ?? ""
             state.prompt = ScreenPrompt(.markConflict(c, clientID: clientID, status: status, minutes: minutes, line: line),
-                                        "\(name) was marked by \(c.changedBy)\(when): r reload / o overwrite with \(status.label.lowercased())")
+                                        "\(name) marked by \(c.changedBy)\(when): r reload / o overwrite")
             return .none
         case .promptKey(let key):
             if state.noteEditor != nil && state.prompt == nil { return editorKey(&state, key) }
