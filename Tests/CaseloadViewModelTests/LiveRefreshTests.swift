@@ -11,11 +11,14 @@ final class LiveRefreshTests: XCTestCase {
     private func pair() throws -> Pair {
         let a = try CaseDemo.fresh()
         let b = try SQLiteStore.open(path: a.path, clock: CaseDemo.clock)
-        guard let staff = try a.staff(username: "ccounselor") else { throw CaseloadError.unknownUser(username: "ccounselor") }
-        let app = AppModel(repository: a, groups: a, notes: a, plans: a, caseManagement: a, identity: Identity(staff: staff),
-                           clock: CaseDemo.clock, size: .design)
         let admin = try XCTUnwrap(try b.allStaff().first { $0.role == .admin })
-        return Pair(a: a, b: b, app: app, admin: admin)
+        return Pair(a: a, b: b, app: try app(a), admin: admin)
+    }
+
+    private func app(_ store: SQLiteStore) throws -> AppModel {
+        guard let staff = try store.staff(username: "ccounselor") else { throw CaseloadError.unknownUser(username: "ccounselor") }
+        return AppModel(repository: store, groups: store, notes: store, plans: store, caseManagement: store,
+                        identity: Identity(staff: staff), clock: CaseDemo.clock, size: .design)
     }
 
     private func importRow(_ mrn: String, last: String, first: String, preferred: String? = nil) -> ClientImportRow {
@@ -160,6 +163,31 @@ final class LiveRefreshTests: XCTestCase {
         guard case .note(let m)? = after.notesEntries[safe: after.notesCursor.selected] else { return XCTFail("a note is selected") }
         XCTAssertEqual(after.notes[m].id, selectedNote, "the selection stays on the note I was on")
         XCTAssertTrue(p.app.render().text.contains("Called about the bus p"), p.app.render().text)
+    }
+
+    func testHomeCountsAndThePlanTabRefreshWithoutLosingTheirPlace() throws {
+        let p = try pair()
+        guard case .home(let h0) = p.app.current, let active = h0.summary?.caseloadActive else { return XCTFail("Home") }
+        _ = try p.b.importClients([importRow("LR0005", last: "Zamora", first: "Iris")], source: "x.csv", by: p.admin,
+                                  dryRun: false)
+        XCTAssertEqual(p.app.handle(.tick), .redraw)
+        guard case .home(let h1) = p.app.current else { return XCTFail("Home") }
+        XCTAssertEqual(h1.summary?.caseloadActive, active + 1, "Home's caseload count follows")
+
+        // The Plan tab: the selected line stays the same line of the plan after a reload.
+        _ = try CaseDemo.chart(p.app, p.a, tab: "2")
+        p.app.press(.down, .down)
+        guard case .chart(let c0) = p.app.current, let row0 = PlanTab.selectedRow(c0) else { return XCTFail("a plan") }
+        _ = try p.b.importClients([importRow("LR0006", last: "Young", first: "Ash")], source: "y.csv", by: p.admin,
+                                  dryRun: false)
+        _ = p.app.handle(.tick)
+        guard case .chart(let c1) = p.app.current else { return XCTFail("chart") }
+        XCTAssertNotNil(c1.data[.plan])
+        XCTAssertEqual(PlanTab.selectedRow(c1), row0)
+        let fresh = try app(p.a)
+        _ = try CaseDemo.chart(fresh, p.a, tab: "2")
+        fresh.press(.down, .down)
+        XCTAssertEqual(p.app.render().text, fresh.render().text, "the refreshed tab draws as a freshly opened one")
     }
 
     /// What a tick costs when nothing changed (one PRAGMA): printed, not asserted (CI boxes vary).
