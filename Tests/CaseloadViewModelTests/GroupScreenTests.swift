@@ -150,6 +150,7 @@ final class GroupScreenTests: XCTestCase {
         XCTAssertEqual(asking.selectedLine?.clientID, first.clientID, "the selection is back on that member")
         XCTAssertEqual(asking.sheet.lines[0].attendance?.status, .absent, "their mark shows")
         XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).lines[0].attendance?.status, .absent)
+        assertGolden(screen(app), "sheet-mark-conflict-80x24")
         // r keeps theirs.
         app.type("r")
         XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).lines[0].attendance?.status, .absent)
