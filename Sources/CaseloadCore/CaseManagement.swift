@@ -172,7 +172,91 @@ public struct ProductivityRow: Hashable, Sendable {
     }
 }
 
+/// What a counselor keeps up to date about a client (the Summary tab's edit). The legal name, the dose
+/// and the take-home level are not here: the dosing system and the nurses own them.
+public struct ClientDetails: Hashable, Sendable {
+    public var preferredName: String?
+    public var pronouns: String?
+    public var phone: String?
+    /// nil: no emergency contact on file.
+    public var emergencyContact: EmergencyContact?
+    public init(preferredName: String?, pronouns: String?, phone: String?, emergencyContact: EmergencyContact?) {
+        self.preferredName = preferredName; self.pronouns = pronouns; self.phone = phone
+        self.emergencyContact = emergencyContact
+    }
+    public init(_ c: Client) {
+        self.init(preferredName: c.preferredName, pronouns: c.pronouns, phone: c.phone, emergencyContact: c.emergencyContact)
+    }
+}
+
+extension ClientDetails {
+    public enum Field: Int, CaseIterable, Sendable {
+        case preferredName, pronouns, phone, contactName, contactRelationship, contactPhone
+    }
+    /// Why the details cannot be saved: a sentence and the field to fix.
+    public struct Invalid: Error, Hashable, Sendable {
+        public var field: Field
+        public var sentence: String
+    }
+
+    /// Trimmed, empty fields as nil (no emergency contact when its three fields are empty), or the first
+    /// thing to fix. The store checks with this too, so the form and the store say the same.
+    public func validated() -> Result<ClientDetails, Invalid> {
+        func clean(_ s: String?) -> String? {
+            let t = (s ?? "").trimmingCharacters(in: .whitespaces)
+            return t.isEmpty ? nil : t
+        }
+        func check(_ value: String?, _ field: Field, _ what: String, max: Int) -> Invalid? {
+            guard let value else { return nil }
+            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                return Invalid(field: field, sentence: "The \(what) cannot contain line breaks, tabs or other control characters.")
+            }
+            if value.count > max {
+                let be = what.hasSuffix("pronouns") ? "are" : "is"
+                return Invalid(field: field, sentence: "The \(what) \(be) too long (\(value.count) characters; at most \(max)).")
+            }
+            return nil
+        }
+        func checkPhone(_ value: String?, _ field: Field, _ what: String) -> Invalid? {
+            guard let value else { return nil }
+            if let bad = check(value, field, what, max: 40) { return bad }
+            let allowed = CharacterSet(charactersIn: "0123456789 +-().x/")
+            let digits = value.unicodeScalars.filter { CharacterSet.decimalDigits.contains($0) && $0.isASCII }.count
+            if !value.unicodeScalars.allSatisfy({ allowed.contains($0) }) || digits < 3 {
+                return Invalid(field: field, sentence: "The \(what) must be digits, like 555-0142 or +1 (555) 010-0142 x12.")
+            }
+            return nil
+        }
+        var out = ClientDetails(preferredName: clean(preferredName), pronouns: clean(pronouns), phone: clean(phone),
+                                emergencyContact: nil)
+        if let bad = check(out.preferredName, .preferredName, "preferred name", max: 100)
+            ?? check(out.pronouns, .pronouns, "pronouns", max: 40)
+            ?? checkPhone(out.phone, .phone, "phone number") { return .failure(bad) }
+        let name = clean(emergencyContact?.name), relationship = clean(emergencyContact?.relationship)
+        let contactPhone = clean(emergencyContact?.phone)
+        if name != nil || relationship != nil || contactPhone != nil {
+            guard let name else {
+                return .failure(Invalid(field: .contactName, sentence: "Give the emergency contact's name, or clear the contact's other fields."))
+            }
+            if let bad = check(name, .contactName, "emergency contact's name", max: 200)
+                ?? check(relationship, .contactRelationship, "emergency contact's relationship", max: 100)
+                ?? checkPhone(contactPhone, .contactPhone, "emergency contact's phone number") { return .failure(bad) }
+            guard contactPhone != nil else {
+                return .failure(Invalid(field: .contactPhone, sentence: "Give a phone number for the emergency contact \(name)."))
+            }
+            out.emergencyContact = EmergencyContact(name: name, relationship: relationship ?? "", phone: contactPhone ?? "")
+        }
+        return .success(out)
+    }
+}
+
 public protocol CaseManagementRepository: AnyObject, Sendable {
+    /// Saves the counselor-maintained details of a client. `expectedVersion` is the client's `version` as
+    /// shown (nil overwrites, after the person chose so); a stale one throws EditConflict naming who changed
+    /// the client and when. Bad text throws CaseloadError.invalidInput with a sentence. Audited as update.
+    /// Returns the client as stored (version bumped).
+    func saveClientDetails(clientID: RowID, _ details: ClientDetails, expectedVersion: Int?, by staff: Staff) throws -> Client
+
     /// Newest referral date first.
     func referralList(clientID: RowID) throws -> [Referral]
     /// Creates (id nil) or updates a referral; a stale `revision` throws EditConflict. Audited.

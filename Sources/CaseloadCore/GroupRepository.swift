@@ -109,9 +109,12 @@ public protocol GroupRepository: AnyObject, Sendable {
     func attendanceSheet(sessionID: RowID) throws -> AttendanceSheet
     /// Marks one member (insert or update of that one row only, so co-facilitators marking other members
     /// at the same time never lose each other's marks); sets the session `held`. `line` nil keeps the line.
+    /// `expectedRevision` is the revision of this member's mark as the sheet showed it: 0 when it showed
+    /// them unmarked; nil overwrites whatever is stored (the person chose so after a conflict). A stale
+    /// one throws EditConflict naming who marked the member and when; nothing is changed then.
     @discardableResult
     func mark(sessionID: RowID, clientID: RowID, status: AttendanceStatus, minutes: Int, line: String?,
-              by staff: Staff) throws -> Attendance
+              expectedRevision: Int?, by staff: Staff) throws -> Attendance
     /// Saves topic and group note; `expectedRevision` stale → EditConflict naming who changed it and when.
     @discardableResult
     func saveGroupNote(sessionID: RowID, topic: String, note: String, expectedRevision: Int,
@@ -124,4 +127,15 @@ public protocol GroupRepository: AnyObject, Sendable {
     /// Per member and group, counts over sessions held from…to; for a client, across their groups.
     func attendanceReport(groupID: RowID?, clientID: RowID?, from: Day, to: Day) throws
         -> (sessionsHeld: Int, rows: [AttendanceReportRow])
+}
+
+extension GroupRepository {
+    /// Marks without checking what is stored (the last mark wins): for tools and tests that own the
+    /// sheet. The attendance sheet always passes the revision it showed.
+    @discardableResult
+    public func mark(sessionID: RowID, clientID: RowID, status: AttendanceStatus, minutes: Int, line: String?,
+                     by staff: Staff) throws -> Attendance {
+        try mark(sessionID: sessionID, clientID: clientID, status: status, minutes: minutes, line: line,
+                 expectedRevision: nil, by: staff)
+    }
 }

@@ -286,4 +286,9 @@ public protocol CaseloadRepository: AnyObject, Sendable {
 
     /// Records an audit event (chart views and the like).
     func record(_ action: AuditAction, by staff: Staff, clientID: RowID?, subject: String, detail: String) throws
+
+    /// A number that changes when another connection or process commits to the store; this handle's own
+    /// commits do not change it (they already reload what they change). One cheap query: the app polls it
+    /// while idle (live refresh) and reloads the screen on top only when it moved.
+    func changeToken() throws -> Int
 }

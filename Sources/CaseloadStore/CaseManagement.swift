@@ -44,6 +44,49 @@ extension SQLiteStore: CaseManagementRepository {
         return ((r?[0] as String?) ?? "someone else", r?[1])
     }
 
+    // MARK: Client details
+
+    public func saveClientDetails(clientID: RowID, _ details: ClientDetails, expectedVersion: Int?,
+                                  by staff: Staff) throws -> Client {
+        let clean: ClientDetails
+        switch details.validated() {
+        case .success(let d): clean = d
+        case .failure(let bad): throw CaseloadError.invalidInput(bad.sentence)
+        }
+        let now = clock.now()
+        return try write { db in
+            let old = try Self.requireClient(clientID, db)
+            guard staff.role == .admin || staff.role == .supervisor || (staff.id != nil && old.primaryCounselorID == staff.id) else {
+                throw CaseloadError.refused(
+                    "Only the client's primary counselor, a clinical supervisor or an administrator can change the client's details.")
+            }
+            if let expected = expectedVersion, expected != old.version {
+                let (by, at) = try Self.editor("clients", clientID, db)
+                throw EditConflict(what: "The client record of \(old.displayName)", changedBy: by, changedAt: at)
+            }
+            var c = old
+            c.preferredName = clean.preferredName; c.pronouns = clean.pronouns; c.phone = clean.phone
+            c.emergencyContact = clean.emergencyContact
+            var changed: [String] = []
+            if c.preferredName != old.preferredName { changed.append("preferred name") }
+            if c.pronouns != old.pronouns { changed.append("pronouns") }
+            if c.phone != old.phone { changed.append("phone") }
+            if c.emergencyContact != old.emergencyContact { changed.append("emergency contact") }
+            guard !changed.isEmpty else { return old }
+            c.version = old.version + 1
+            try db.execute(sql: """
+                UPDATE clients SET preferred_name = ?, pronouns = ?, phone = ?, emergency_contact = ?, version = ?,
+                       updated_by_id = ?, updated_at = ?
+                WHERE id = ? AND version = ?
+                """, arguments: [c.preferredName, c.pronouns, c.phone, c.emergencyContact.map(Col.json), c.version,
+                                 staff.id, now, clientID, old.version])
+            // Field names only: the values are health information and the audit trail is read widely.
+            try caseAudit(db, .update, staff, clientID: clientID, subject: "client:\(clientID)",
+                          detail: "changed the client's " + changed.joined(separator: ", "))
+            return c
+        }
+    }
+
     // MARK: Referrals
 
     public func referralList(clientID: RowID) throws -> [Referral] { try referrals(clientID: clientID) }
@@ -237,6 +280,7 @@ extension SQLiteStore: CaseManagementRepository {
         guard staff.role == .admin || staff.role == .supervisor else {
             throw CaseloadError.refused("Only an administrator or a clinical supervisor can import the roster.")
         }
+        let now = clock.now()
         let today = clock.today()
         let body = { (db: Database, apply: Bool) throws -> ImportSummary in
             let staffRows = try StaffTable.fetchAll(db, where: "1")
@@ -284,8 +328,9 @@ extension SQLiteStore: CaseManagementRepository {
                     summary.updated += 1
                     guard apply else { continue }
                     let columns = ClientTable.columns.dropFirst()
-                    try db.execute(sql: "UPDATE clients SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
-                                   arguments: StatementArguments(Array(ClientTable.values(c).dropFirst()) + [old.id]))
+                    // Who and when, so someone editing the client's details meanwhile is told it was this import.
+                    try db.execute(sql: "UPDATE clients SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")), updated_by_id = ?, updated_at = ? WHERE id = ?",
+                                   arguments: StatementArguments(Array(ClientTable.values(c).dropFirst()) + [staff.id, now, old.id]))
                 } else {
                     summary.added += 1
                     guard apply else { continue }

@@ -253,8 +253,9 @@ extension SQLiteStore: GroupRepository {
 
     @discardableResult
     public func mark(sessionID: RowID, clientID: RowID, status: AttendanceStatus, minutes: Int, line: String?,
-                     by staff: Staff) throws -> Attendance {
+                     expectedRevision: Int?, by staff: Staff) throws -> Attendance {
         guard minutes >= 0 else { throw CaseloadError.invalidInput("Minutes attended cannot be negative.") }
+        let now = clock.now()
         // A short write transaction touching only this member's row: a co-facilitator marking
         // someone else at the same time waits a moment and keeps their mark.
         return try write { db in
@@ -271,13 +272,30 @@ extension SQLiteStore: GroupRepository {
             guard allowed else {
                 throw CaseloadError.invalidInput("This client is not on the group's roster on \(session.date).")
             }
+            // The sheet showed this member's mark at `expectedRevision` (0: unmarked); anything else stored
+            // now is someone else's mark, which is never overwritten without asking.
+            if let expected = expectedRevision {
+                let stored = try Row.fetchOne(db, sql: """
+                    SELECT a.revision, coalesce(s.display_name, 'someone else'), a.updated_at,
+                           c.legal_first_name, c.legal_last_name, c.preferred_name
+                    FROM attendance a JOIN clients c ON c.id = a.client_id LEFT JOIN staff s ON s.id = a.updated_by_id
+                    WHERE a.group_session_id = ? AND a.client_id = ?
+                    """, arguments: [sessionID, clientID])
+                let revision: Int = stored?[0] ?? 0
+                if revision != expected, let stored {
+                    let name = clientDisplayName(first: stored[3], last: stored[4], preferred: stored[5])
+                    throw EditConflict(what: "The attendance mark of \(name)", changedBy: stored[1], changedAt: stored[2])
+                }
+            }
             try db.execute(sql: """
-                INSERT INTO attendance (group_session_id, client_id, status, minutes, line) VALUES (?, ?, ?, ?, coalesce(?, ''))
+                INSERT INTO attendance (group_session_id, client_id, status, minutes, line, updated_by_id, updated_at)
+                VALUES (?, ?, ?, ?, coalesce(?, ''), ?, ?)
                 ON CONFLICT (group_session_id, client_id) DO UPDATE SET
                     status = excluded.status, minutes = excluded.minutes,
                     line = CASE WHEN ? IS NULL THEN attendance.line ELSE excluded.line END,
-                    revision = attendance.revision + 1
-                """, arguments: [sessionID, clientID, status.rawValue, minutes, line, line])
+                    revision = attendance.revision + 1,
+                    updated_by_id = excluded.updated_by_id, updated_at = excluded.updated_at
+                """, arguments: [sessionID, clientID, status.rawValue, minutes, line, staff.id, now, line])
             if session.status != .held {
                 try db.execute(sql: "UPDATE group_sessions SET status = 'held' WHERE id = ?", arguments: [sessionID])
             }

@@ -16,6 +16,7 @@ enum Schema {
         migrator.registerMigration("v3") { db in try v3Notes(db) }   // Schema+Notes.swift
         migrator.registerMigration("v4") { db in try v4Plans(db) }   // Schema+Plans.swift
         migrator.registerMigration("v5") { db in try v5CaseManagement(db) }   // Schema+CaseManagement.swift
+        migrator.registerMigration("v6") { db in try v6Versioning(db) }   // Schema+Versioning.swift
         return migrator
     }
 

@@ -214,6 +214,38 @@ final class GroupRepositoryTests: XCTestCase {
 
     // MARK: Marks
 
+    func testAStaleMarkIsRefusedNamingWhoMarkedAndWhenWhileOtherMembersNeverConflict() throws {
+        // Two co-facilitators, two processes, both sheets showing Zoë and 小明 unmarked.
+        let later = FixedClock(day: fixtureToday, minute: 10 * 60 + 5)
+        let fays = try SQLiteStore.open(path: path, clock: fixtureClock)
+        let anas = try SQLiteStore.open(path: path, clock: later)
+        let first = try fays.mark(sessionID: s5.id!, clientID: c1.id!, status: .present, minutes: 60, line: nil,
+                                  expectedRevision: 0, by: fay)
+        XCTAssertEqual(first.revision, 1)
+        XCTAssertThrowsError(try anas.mark(sessionID: s5.id!, clientID: c1.id!, status: .absent, minutes: 0, line: nil,
+                                           expectedRevision: 0, by: ana)) { error in
+            XCTAssertEqual(error as? EditConflict, EditConflict(what: "The attendance mark of Ñúñez, Zoë", changedBy: "Fay Li",
+                                                                changedAt: fixtureClock.now()))
+        }
+        XCTAssertEqual(try store.attendanceSheet(sessionID: s5.id!).lines.first { $0.clientID == c1.id }?.attendance?.status,
+                       .present, "the refused mark changed nothing")
+        // Another member on the same stale sheet: no conflict.
+        XCTAssertEqual(try anas.mark(sessionID: s5.id!, clientID: c2.id!, status: .absent, minutes: 0, line: nil,
+                                     expectedRevision: 0, by: ana).status, .absent)
+        // Ana chose to overwrite; now Fay's sheet (revision 1) is the stale one, and Ana is named.
+        let over = try anas.mark(sessionID: s5.id!, clientID: c1.id!, status: .absent, minutes: 0, line: nil,
+                                 expectedRevision: nil, by: ana)
+        XCTAssertEqual(over.revision, 2)
+        XCTAssertThrowsError(try fays.mark(sessionID: s5.id!, clientID: c1.id!, status: .late, minutes: 30, line: "Late",
+                                           expectedRevision: first.revision, by: fay)) { error in
+            XCTAssertEqual((error as? EditConflict)?.changedBy, "Ana Pérez")
+            XCTAssertEqual((error as? EditConflict)?.changedAt, later.now())
+        }
+        // With the revision she now sees, her mark goes in.
+        XCTAssertEqual(try fays.mark(sessionID: s5.id!, clientID: c1.id!, status: .late, minutes: 30, line: "Late",
+                                     expectedRevision: over.revision, by: fay).revision, 3)
+    }
+
     func testMarkWritesOneRowSetsTheSessionHeldAndKeepsTheLineWhenNil() throws {
         let first = try store.mark(sessionID: s5.id!, clientID: c1.id!, status: .late, minutes: 40,
                                    line: "Arrived 20 minutes late; shared about her daughter.", by: fay)
@@ -258,12 +290,15 @@ final class GroupRepositoryTests: XCTestCase {
         let failures = FailureBox()
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             let (handle, who) = handles[worker]
+            // Each sheet passes the revision it saw of its own members: marks of different members never conflict.
+            var seen: [RowID: Int] = [:]
             for round in 0..<5 {
                 for (i, client) in memberIDs.enumerated() where i % 2 == worker {
                     do {
-                        try handle.mark(sessionID: session.id!, clientID: client,
-                                        status: round == 4 && i == worker ? .absent : .present, minutes: 60,
-                                        line: "Round \(round) by \(who.username)", by: who)
+                        seen[client] = try handle.mark(sessionID: session.id!, clientID: client,
+                                                       status: round == 4 && i == worker ? .absent : .present, minutes: 60,
+                                                       line: "Round \(round) by \(who.username)",
+                                                       expectedRevision: seen[client] ?? 0, by: who).revision
                     } catch { failures.add("\(error)") }
                 }
             }

@@ -132,6 +132,44 @@ final class GroupScreenTests: XCTestCase {
         XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).session.note, "My note")
     }
 
+    func testMarkingAMemberSomeoneElseMarkedMeanwhileAsksAndOverwritesOnlyWhenTold() throws {
+        let store = try GroupDemo.fresh()
+        let other = try SQLiteStore.open(path: store.path, clock: GroupDemo.clock)
+        let app = try GroupDemo.app(store)
+        let sheet = try GroupDemo.openTodaysSheet(app)
+        let admin = try XCTUnwrap(try other.allStaff().first { $0.role == .admin })
+        let first = try XCTUnwrap(sheet.sheet.lines.first)
+        // The co-facilitator's process marks the first member while this sheet still shows them unmarked.
+        try other.mark(sessionID: sheet.sessionID, clientID: first.clientID, status: .absent, minutes: 0, line: nil,
+                       expectedRevision: 0, by: admin)
+        app.type("p")
+        var frame = app.render()
+        XCTAssertTrue(frame.line(22).contains("marked by \(admin.displayName)"), frame.line(22))
+        XCTAssertTrue(frame.line(23).contains("overwrite with mine"), frame.line(23))
+        guard case .sheet(let asking) = app.current else { return XCTFail("still on the sheet") }
+        XCTAssertEqual(asking.selectedLine?.clientID, first.clientID, "the selection is back on that member")
+        XCTAssertEqual(asking.sheet.lines[0].attendance?.status, .absent, "their mark shows")
+        XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).lines[0].attendance?.status, .absent)
+        assertGolden(screen(app), "sheet-mark-conflict-80x24")
+        // r keeps theirs.
+        app.type("r")
+        XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).lines[0].attendance?.status, .absent)
+        // Marked again from a stale sheet: o puts mine over theirs, deliberately.
+        try other.mark(sessionID: sheet.sessionID, clientID: first.clientID, status: .excused, minutes: 0, line: nil,
+                       by: admin)
+        app.press(.home); app.type("l")
+        frame = app.render()
+        XCTAssertTrue(frame.line(22).contains("minutes attended"), frame.line(22))
+        app.press(.enter)
+        XCTAssertTrue(app.render().line(22).contains("marked by"), app.render().line(22))
+        app.type("o")
+        XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).lines[0].attendance?.status, .late)
+        XCTAssertEqual(app.message?.text, "Your mark replaced theirs.")
+        // Everyone else: A marks the rest present; none of them conflicts.
+        app.type("A")
+        XCTAssertTrue(try store.attendanceSheet(sessionID: sheet.sessionID).lines.allSatisfy { $0.attendance != nil })
+    }
+
     func testEnrollByMRNAndDischargeKeepHistory() throws {
         let store = try GroupDemo.fresh()
         let app = try GroupDemo.app(store)

@@ -31,14 +31,14 @@ final class GroupSheetReducerTests: XCTestCase {
         expected.sheet.lines[0].attendance = attendance(100, .present, 90)
         expected.cursor.select(1)
         XCTAssertEqual(s, expected)
-        XCTAssertEqual(r, .mark(sessionID: 900, clientID: 100, status: .present, minutes: 90, line: nil))
+        XCTAssertEqual(r, .mark(sessionID: 900, clientID: 100, status: .present, minutes: 90, line: nil, expectedRevision: 0))
     }
 
     func testAbsentThenAllPresentMarksOnlyTheUnmarked() {
         var s = sheet()
         _ = SheetScreen.reduce(&s, .command(.moveDown))
         XCTAssertEqual(SheetScreen.reduce(&s, .command(.markAbsent)),
-                       .mark(sessionID: 900, clientID: 101, status: .absent, minutes: 0, line: nil))
+                       .mark(sessionID: 900, clientID: 101, status: .absent, minutes: 0, line: nil, expectedRevision: 0))
         let r = SheetScreen.reduce(&s, .command(.markAllPresent))
         XCTAssertEqual(r, .markMany(sessionID: 900, clientIDs: [100, 102, 103, 104], status: .present, minutes: 90))
         var expected = sheet()
@@ -61,7 +61,7 @@ final class GroupSheetReducerTests: XCTestCase {
         expected.sheet.lines[0].attendance = attendance(100, .late, 90)
         expected.cursor.select(1)
         XCTAssertEqual(s, expected)
-        XCTAssertEqual(r, .mark(sessionID: 900, clientID: 100, status: .late, minutes: 90, line: nil))
+        XCTAssertEqual(r, .mark(sessionID: 900, clientID: 100, status: .late, minutes: 90, line: nil, expectedRevision: 0))
     }
 
     func testLeftEarlyWithTypedMinutesAndBadMinutesKeepThePrompt() {
@@ -75,7 +75,7 @@ final class GroupSheetReducerTests: XCTestCase {
         XCTAssertNil(s.sheet.lines[0].attendance)
         _ = SheetScreen.reduce(&s, .promptKey(.backspace))
         XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.enter)),
-                       .mark(sessionID: 900, clientID: 100, status: .leftEarly, minutes: 45, line: nil))
+                       .mark(sessionID: 900, clientID: 100, status: .leftEarly, minutes: 45, line: nil, expectedRevision: 0))
         XCTAssertNil(s.prompt)
         XCTAssertEqual(s.sheet.lines[0].attendance, attendance(100, .leftEarly, 45))
     }
@@ -90,10 +90,46 @@ final class GroupSheetReducerTests: XCTestCase {
         XCTAssertEqual(s.prompt?.label, "Line for Ñúñez, Zoë: ")
         for c in "Sick; called ahead 李" { _ = SheetScreen.reduce(&s, .promptKey(.char(c))) }
         let r = SheetScreen.reduce(&s, .promptKey(.enter))
-        XCTAssertEqual(r, .mark(sessionID: 900, clientID: 100, status: .excused, minutes: 0, line: "Sick; called ahead 李"))
+        XCTAssertEqual(r, .mark(sessionID: 900, clientID: 100, status: .excused, minutes: 0, line: "Sick; called ahead 李",
+                          expectedRevision: 1), "the line goes with the revision of the mark it belongs to")
         var expected = sheet()
         expected.sheet.lines[0].attendance = attendance(100, .excused, 0, line: "Sick; called ahead 李")
         XCTAssertEqual(s, expected)
+    }
+
+    func testAMarkSomeoneElseMadeFirstAsksReloadOrOverwriteOnThatMember() {
+        var s = sheet()
+        _ = SheetScreen.reduce(&s, .command(.markPresent))     // Ñúñez: the store says Pat marked her first
+        var theirs = sheet().sheet
+        theirs.lines[0].attendance = attendance(100, .absent, 0)
+        _ = SheetScreen.reduce(&s, .loaded(theirs))
+        let c = EditConflict(what: "The attendance mark of Ñúñez, Zoë", changedBy: "Pat Facilitator",
+                             changedAt: Date(timeIntervalSince1970: 1_772_442_120))
+        XCTAssertEqual(SheetScreen.reduce(&s, .markConflict(c, clientID: 100, status: .present, minutes: 90, line: nil)),
+                       Request.none)
+        var asking = sheet()
+        asking.sheet = theirs
+        asking.prompt = ScreenPrompt(.markConflict(c, clientID: 100, status: .present, minutes: 90, line: nil),
+                                     "Ñúñez, Zoë marked by Pat Facilitator at 09:02: r reload / o overwrite")
+        XCTAssertEqual(s, asking, "the selection goes back to that member; their mark shows")
+        var overwrite = s
+        XCTAssertEqual(SheetScreen.reduce(&overwrite, .promptKey(.char("o"))),
+                       .mark(sessionID: 900, clientID: 100, status: .present, minutes: 90, line: nil, expectedRevision: nil))
+        XCTAssertNil(overwrite.prompt)
+        var reload = s
+        XCTAssertEqual(SheetScreen.reduce(&reload, .promptKey(.char("r"))), .reloadSheet(sessionID: 900))
+        XCTAssertNil(reload.prompt)
+        var esc = s
+        XCTAssertEqual(SheetScreen.reduce(&esc, .promptKey(.escape)), .reloadSheet(sessionID: 900), "Esc keeps theirs")
+        XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.char("x"))), Request.none, "other keys leave the question open")
+        XCTAssertNotNil(s.prompt)
+    }
+
+    func testAMarkedMemberIsMarkedAgainWithTheRevisionTheSheetShowed() {
+        var s = sheet()
+        s.sheet.lines[0].attendance = Attendance(groupSessionID: 900, clientID: 100, status: .absent, minutes: 0, revision: 4)
+        XCTAssertEqual(SheetScreen.reduce(&s, .command(.markPresent)),
+                       .mark(sessionID: 900, clientID: 100, status: .present, minutes: 90, line: nil, expectedRevision: 4))
     }
 
     func testNoteIsWrittenInAMultiLinePanelAndSavedWithRealLineBreaks() {

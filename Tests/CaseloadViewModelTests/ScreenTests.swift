@@ -367,4 +367,5 @@ final class FailingRepository: CaseloadRepository, @unchecked Sendable {
     func record(_ action: AuditAction, by staff: Staff, clientID: RowID?, subject: String, detail: String) throws {
         try base.record(action, by: staff, clientID: clientID, subject: subject, detail: detail)
     }
+    func changeToken() throws -> Int { try base.changeToken() }
 }

@@ -67,6 +67,10 @@ public final class AppModel {
     public private(set) var prompt: Prompt?
     public private(set) var help: HelpState?
     public private(set) var settings: ProgramSettings
+    /// The store's change token as last acted on (live refresh, AppModel+Refresh).
+    var lastChangeToken: Int?
+    /// Stack positions reloaded when they are on top again: another session changed the store meanwhile.
+    var staleScreens: Set<Int> = []
 
     public init(repository: any CaseloadRepository, groups: (any GroupRepository)? = nil,
                 notes: (any NoteRepository)? = nil, plans: (any PlanRepository)? = nil,
@@ -92,6 +96,7 @@ public final class AppModel {
             message = Message("Could not load today's overview: \(describe(error))", .error)
         }
         stack = [.home(home)]
+        lastChangeToken = try? repository.changeToken()
     }
 
     /// A group note or a progress note being written and not yet saved.
@@ -135,6 +140,9 @@ public final class AppModel {
     private func isConflictPrompt(_ p: ScreenPrompt) -> Bool {
         if case .conflict = p.kind { return true } else { return false }
     }
+    private func isMarkConflictPrompt(_ p: ScreenPrompt) -> Bool {
+        if case .markConflict = p.kind { return true } else { return false }
+    }
 
     var contentArea: Rect { Rect(x: 0, y: 1, width: size.width, height: max(1, size.height - 3)) }
     var isTooSmall: Bool { size.width < Self.minimumSize.width || size.height < Self.minimumSize.height }
@@ -144,7 +152,8 @@ public final class AppModel {
     public func handle(_ event: InputEvent) -> Effect {
         switch event {
         case .tick:
-            return autosaveNotes()
+            let saved = autosaveNotes()
+            return refreshIfChanged() == .redraw ? .redraw : saved
         case .hangup:
             saveDrafts()
             return .quit
@@ -152,7 +161,9 @@ public final class AppModel {
             resize(newSize)
             return .fullRedraw
         case .key(let key):
-            return handleKey(key)
+            let effect = handleKey(key)
+            if !staleScreens.isEmpty { refreshStaleTop() }
+            return effect
         }
     }
 
@@ -366,6 +377,12 @@ public final class AppModel {
 
     /// Screens under the top may be stale after a visit to a chart; Home is cheap to reload.
     func refreshTop() {
+        // Another session changed the store while this screen was underneath: all of it reloads.
+        if staleScreens.contains(stack.count - 1), !isBusy(current) {
+            staleScreens.remove(stack.count - 1)
+            refreshTopNow()
+            return
+        }
         if case .group(let g) = current { reloadGroup(g.groupID); return }
         if case .groups = current { reloadGroups(); return }
         guard case .home(var s) = current else { return }
@@ -425,7 +442,7 @@ public final class AppModel {
         }
     }
 
-    private func loadTab(_ tab: ChartTab) {
+    func loadTab(_ tab: ChartTab) {
         guard case .chart(var s) = current else { return }
         let id = s.clientID
         do {
@@ -582,7 +599,11 @@ public final class AppModel {
                 : [("p/a/e/l/o", "mark"), ("A", "all present"), ("n", "line"), ("w", "note"), ("S", "sign"),
                    ("Esc", "back"), ("?", "help")]
         }
-        if case .chart(let s) = current, CaseTabs.capturesKeys(s) { hints = CaseForm.hints }
+        if case .chart(let s) = current, CaseTabs.capturesKeys(s) {
+            hints = CaseForm.hints
+            // "←→ choose" only where the form has a choice to make.
+            if s.caseTab.form?.fields.contains(where: \.isChoice) == false { hints.removeAll { $0.keys == "←→" } }
+        }
         if case .chart(let s) = current, PlanTab.isPlanTab(s), s.data[.plan] != nil {
             hints = PlanTab.capturesKeys(s) ? PlanTab.hints(s) : PlanTab.browsingHints(s, keyMap: keyMap)
         }
@@ -606,7 +627,8 @@ public final class AppModel {
                 if let m = message { Chrome.message(into: &buffer, m, y: messageRow - 1) }
                 p.draw(into: &buffer, y: messageRow, width: size.width)
                 hints = p.isYesNo ? (isConflictPrompt(p) ? [("r", "reload theirs"), ("o", "overwrite"), ("Esc", "keep editing")]
-                                                         : [("y", "yes"), ("n", "no")])
+                                     : isMarkConflictPrompt(p) ? [("r", "reload theirs"), ("o", "overwrite with mine"), ("Esc", "keep theirs")]
+                                     : [("y", "yes"), ("n", "no")])
                     : [("Enter", "save"), ("Esc", "cancel")]
             } else if let m = message {
                 Chrome.message(into: &buffer, m, y: messageRow)

@@ -19,7 +19,11 @@ public enum Request: Hashable, Sendable {
     /// Home's "Groups today": today's session of the group, created from the schedule if not there yet.
     case openTodaysSession(groupID: RowID, sessionID: RowID?)
     case reloadSheet(sessionID: RowID)
-    case mark(sessionID: RowID, clientID: RowID, status: AttendanceStatus, minutes: Int, line: String?)
+    /// `expectedRevision`: the member's mark as the sheet showed it (0: unmarked); nil overwrites what is
+    /// stored (after a conflict the person chose so).
+    case mark(sessionID: RowID, clientID: RowID, status: AttendanceStatus, minutes: Int, line: String?,
+              expectedRevision: Int?)
+    /// Members the sheet showed unmarked; one marked meanwhile by someone else keeps their mark.
     case markMany(sessionID: RowID, clientIDs: [RowID], status: AttendanceStatus, minutes: Int)
     /// `expectedRevision` nil: overwrite whatever is stored now (after a conflict the user chose so).
     case saveGroupNote(sessionID: RowID, topic: String, note: String, expectedRevision: Int?)

@@ -10,6 +10,10 @@ extension AppModel {
             return
         }
         switch request {
+        case let .saveClientDetails(clientID, details, expected):
+            save(what: "Client details", tab: .summary) {
+                _ = try repo.saveClientDetails(clientID: clientID, details, expectedVersion: expected, by: identity.staff)
+            }
         case .saveReferral(let r):
             save(what: "Referral", tab: .referrals) { _ = try repo.saveReferral(r, by: identity.staff) }
         case .recordScreen(let s):
@@ -48,7 +52,9 @@ extension AppModel {
     }
 
     /// Counselors see their own figures, supervisors and administrators the whole program (as the CLI).
-    private func runReport(_ repo: any CaseManagementRepository, _ kind: ReportKind, from: Day, to: Day) -> ReportResult? {
+    /// `audit: false` for a live refresh of the report on show (already recorded when it was run).
+    func runReport(_ repo: any CaseManagementRepository, _ kind: ReportKind, from: Day, to: Day,
+                   audit: Bool = true) -> ReportResult? {
         let mine = identity.staff.role == .counselor || identity.staff.role == .facilitator
         let staffID = mine ? identity.staffID : nil
         do {
@@ -58,8 +64,8 @@ extension AppModel {
             case .overdue: result = .overdue(try repo.overdueReport(staffID: staffID, on: clock.today()))
             case .productivity: result = .productivity(try repo.productivityReport(staffID: staffID, from: from, to: to))
             }
-            try repository.record(.view, by: identity.staff, clientID: nil, subject: "report:\(kind.rawValue)",
-                                  detail: "viewed the \(kind.rawValue) report \(from) to \(to) on the Reports screen")
+            if audit { try repository.record(.view, by: identity.staff, clientID: nil, subject: "report:\(kind.rawValue)",
+                                  detail: "viewed the \(kind.rawValue) report \(from) to \(to) on the Reports screen") }
             return result
         } catch {
             message = Message("Could not run the report: \(describe(error))", .error)
@@ -79,7 +85,12 @@ extension AppModel {
             message = Message("\(what) saved.", .ok)
         } catch let conflict as EditConflict {
             reload(&s, tab)
-            if var form = s.caseTab.form { rebase(&form, on: s) ; s.caseTab.form = form }
+            let when = conflict.changedAt.map { " at " + Format.timestamp($0, utcOffset: Format.utcOffset(of: clock)) } ?? ""
+            if var form = s.caseTab.form {
+                rebase(&form, on: s)
+                form.problem = "Changed by \(conflict.changedBy)\(when). Ctrl-S saves yours over theirs; Esc shows theirs."
+                s.caseTab.form = form
+            }
             message = Message("\(conflict.description) Their version is saved; Ctrl-S saves yours over it, Esc keeps theirs.", .warning)
         } catch {
             s.caseTab.form?.problem = describe(error)
@@ -93,6 +104,11 @@ extension AppModel {
         do {
             let data: ChartTabData
             switch tab {
+            case .summary:
+                s.summary = try repository.chartSummary(clientID: s.clientID)
+                s.lineCache[.summary] = nil
+                ChartScreen.relayout(&s)
+                return
             case .screens: data = .screens(try repo.screenHistory(clientID: s.clientID, limit: 200))
             case .referrals: data = .referrals(try repo.referralList(clientID: s.clientID))
             default: data = .contacts(try repository.contacts(clientID: s.clientID))
@@ -105,6 +121,11 @@ extension AppModel {
 
     /// The form's record takes the stored revision, so the next save is an explicit overwrite.
     private func rebase(_ form: inout CaseForm, on s: ChartState) {
+        if case .clientDetails(var c) = form.subject {
+            c.version = s.summary.client.version
+            form.subject = .clientDetails(c)
+            return
+        }
         switch (form.subject, s.data[s.tab]) {
         case (.referral(var r), .referrals(let list)?):
             if let stored = list.first(where: { $0.id == r.id }) { r.revision = stored.revision; form.subject = .referral(r) }

@@ -1,5 +1,5 @@
-// A small form of labelled fields (text or a choice) for adding and editing referrals, drug screens
-// and contacts inside the chart. Tab / ↑↓ move between fields, ←→ or Space change a choice.
+// A small form of labelled fields (text or a choice) for adding and editing referrals, drug screens,
+// contacts and the client's own details inside the chart. Tab / ↑↓ move between fields, ←→ or Space change a choice.
 import CaseloadCore
 
 public struct FormField: Hashable, Sendable {
@@ -31,6 +31,8 @@ public struct CaseForm: Hashable, Sendable {
         case screen(DrugScreen)
         /// `consentIDs[i]` is the consent of choice i of the consent field (nil: none).
         case contact(Contact, consentIDs: [RowID?])
+        /// The Summary tab's counselor-kept details (the version goes back with the save).
+        case clientDetails(Client)
     }
     public var title: String
     public var subject: Subject

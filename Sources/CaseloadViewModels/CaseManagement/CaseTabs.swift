@@ -12,6 +12,8 @@ public struct CaseTabState: Hashable, Sendable {
 
 /// What the case-management tabs ask the app to do (AppModel+CaseManagement).
 public enum CaseRequest: Hashable, Sendable {
+    /// `expectedVersion` nil: put these over whatever is stored (after a conflict the person chose so).
+    case saveClientDetails(clientID: RowID, ClientDetails, expectedVersion: Int?)
     case saveReferral(Referral)
     case recordScreen(DrugScreen)
     case saveContact(Contact)
@@ -26,8 +28,13 @@ public enum CaseTabs {
 
     static func isCaseTab(_ state: ChartState) -> Bool { tabs.contains(state.tab) && state.openNote == nil }
 
+    /// The Summary tab edits the client's own details with the same form.
+    static func isSummary(_ state: ChartState) -> Bool { state.tab == .summary && state.openNote == nil }
+
     /// True while a form is open: it takes every key.
-    static func capturesKeys(_ state: ChartState) -> Bool { isCaseTab(state) && state.caseTab.form != nil }
+    static func capturesKeys(_ state: ChartState) -> Bool {
+        (isCaseTab(state) || isSummary(state)) && state.caseTab.form != nil
+    }
 
     static func rawKey(_ state: inout ChartState, _ key: Key) -> Request {
         guard var form = state.caseTab.form else { return .none }
@@ -67,6 +74,10 @@ public enum CaseTabs {
     }
 
     static func command(_ state: inout ChartState, _ command: Command, _ key: Key) -> Request? {
+        if isSummary(state), command == .editRecord {
+            state.caseTab.form = detailsForm(state.summary.client)
+            return Request.none
+        }
         guard isCaseTab(state) else { return nil }
         let count = rowCount(state)
         let page = max(1, ChartScreen.contentArea(state.area).height - 4)
@@ -158,6 +169,20 @@ public enum CaseTabs {
         ])
     }
 
+    /// Field order follows ClientDetails.Field, so a validation problem points at its field.
+    static func detailsForm(_ c: Client) -> CaseForm {
+        let e = c.emergencyContact
+        return CaseForm(title: "Edit the details of \(c.displayName) (legal name and dose: dosing system)",
+                        subject: .clientDetails(c), fields: [
+            .text("Preferred name", c.preferredName ?? "", limit: 100),
+            .text("Pronouns", c.pronouns ?? "", limit: 40),
+            .text("Phone", c.phone ?? "", limit: 40),
+            .text("Emergency name", e?.name ?? "", limit: 200),
+            .text("  relationship", e?.relationship ?? "", limit: 100),
+            .text("  phone", e?.phone ?? "", limit: 40),
+        ])
+    }
+
     static func consentLabel(_ c: Consent) -> String {
         "to \(c.recipient)" + (c.expiresOn.map { ", until \($0)" } ?? "")
     }
@@ -175,6 +200,16 @@ public enum CaseTabs {
             return .success(d)
         }
         switch form.subject {
+        case .clientDetails(let c):
+            let typed = ClientDetails(preferredName: f[0].text, pronouns: f[1].text, phone: f[2].text,
+                                      emergencyContact: EmergencyContact(name: f[3].text, relationship: f[4].text,
+                                                                         phone: f[5].text))
+            switch typed.validated() {
+            case .success(let d):
+                return .success(.saveClientDetails(clientID: clientID, d, expectedVersion: c.version))
+            case .failure(let bad):
+                return .failure(Problem(sentence: bad.sentence, field: bad.field.rawValue))
+            }
         case .referral(var r):
             r.type = ReferralType.allCases[f[0].choice]
             r.agency = f[1].text
@@ -218,6 +253,10 @@ public enum CaseTabs {
 
     /// Draws the tab; false when it is not a case-management tab (or not loaded yet).
     static func render(_ state: ChartState, into buffer: inout ScreenBuffer, area: Rect) -> Bool {
+        if isSummary(state), let form = state.caseTab.form {
+            form.draw(into: &buffer, area: area)
+            return true
+        }
         guard isCaseTab(state), let data = state.data[state.tab] else { return false }
         if let form = state.caseTab.form {
             form.draw(into: &buffer, area: area)

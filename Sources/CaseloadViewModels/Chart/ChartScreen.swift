@@ -134,7 +134,8 @@ public enum ChartScreen {
         state.openNote != nil ? [.note, .chart, .list, .global]
             : state.tab == .notes ? [.notesTab, .chart, .list, .global]
             : CaseTabs.tabs.contains(state.tab) ? [.caseTab, .chart, .list, .global]
-            : state.tab == .plan ? [.plan, .chart, .list, .global] : [.chart, .list, .global]
+            : state.tab == .plan ? [.plan, .chart, .list, .global]
+            : state.tab == .summary ? [.summaryTab, .chart, .list, .global] : [.chart, .list, .global]
     }
 
     /// Rows of the header and the tab bar above the tab content.

@@ -36,16 +36,37 @@ extension AppModel {
                 stack.append(.sheet(SheetState(sheet: sheet, area: contentArea, utcOffset: Format.utcOffset(of: clock))))
             case .reloadSheet(let sessionID):
                 reloadSheet(sessionID, repo)
-            case let .mark(sessionID, clientID, status, minutes, line):
+            case let .mark(sessionID, clientID, status, minutes, line, expected):
                 defer { reloadSheet(sessionID, repo) }
-                try repo.mark(sessionID: sessionID, clientID: clientID, status: status, minutes: minutes, line: line,
-                              by: staff)
+                do {
+                    try repo.mark(sessionID: sessionID, clientID: clientID, status: status, minutes: minutes, line: line,
+                                  expectedRevision: expected, by: staff)
+                    if expected == nil { message = Message("Your mark replaced theirs.", .info) }
+                } catch let c as EditConflict {
+                    // The sheet shows their mark (reloaded), and asks whether ours goes over it.
+                    reloadSheet(sessionID, repo)
+                    guard case .sheet(var s) = current else { throw c }
+                    _ = SheetScreen.reduce(&s, .markConflict(c, clientID: clientID, status: status, minutes: minutes, line: line))
+                    replaceTop(.sheet(s))
+                }
             case let .markMany(sessionID, clientIDs, status, minutes):
                 defer { reloadSheet(sessionID, repo) }
+                var theirs: [String] = []
                 for id in clientIDs {
-                    try repo.mark(sessionID: sessionID, clientID: id, status: status, minutes: minutes, line: nil, by: staff)
+                    do {
+                        try repo.mark(sessionID: sessionID, clientID: id, status: status, minutes: minutes, line: nil,
+                                      expectedRevision: 0, by: staff)
+                    } catch let c as EditConflict {
+                        theirs.append(c.changedBy)
+                    }
                 }
-                message = Message("\(Format.plural(clientIDs.count, "member")) marked \(status.label.lowercased()).", .info)
+                let done = clientIDs.count - theirs.count
+                var text = "\(Format.plural(done, "member")) marked \(status.label.lowercased())."
+                if !theirs.isEmpty {
+                    let who = Array(Set(theirs)).sorted().joined(separator: ", ")
+                    text += " \(Format.plural(theirs.count, "member")) marked by \(who) meanwhile kept their mark."
+                }
+                message = Message(text, theirs.isEmpty ? .info : .warning)
             case let .saveGroupNote(sessionID, topic, note, expected):
                 let revision = try expected ?? repo.attendanceSheet(sessionID: sessionID).session.revision
                 do {
@@ -140,7 +161,7 @@ extension AppModel {
     }
 
     /// Reloads after every change so marks a co-facilitator made meanwhile show up too.
-    private func reloadSheet(_ sessionID: RowID, _ repo: any GroupRepository) {
+    func reloadSheet(_ sessionID: RowID, _ repo: any GroupRepository) {
         guard case .sheet(var s) = current, s.sessionID == sessionID else { return }
         do {
             _ = SheetScreen.reduce(&s, .loaded(try repo.attendanceSheet(sessionID: sessionID)))

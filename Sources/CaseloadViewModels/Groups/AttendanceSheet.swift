@@ -43,6 +43,8 @@ public enum SheetAction: Hashable, Sendable {
     case loaded(AttendanceSheet)
     /// The note was saved by someone else first; `topic` and `note` are what we tried to save.
     case conflict(EditConflict, topic: String, note: String)
+    /// Someone else marked this member first (the sheet now shows their mark); what we tried to save.
+    case markConflict(EditConflict, clientID: RowID, status: AttendanceStatus, minutes: Int, line: String?)
     case resized(Rect)
 }
 
@@ -91,14 +93,26 @@ public enum SheetScreen {
             state.noteEditor?.text.resize(width: r.width, height: r.height)
             return .none
         case .loaded(let sheet):
+            // The selection stays on the same member (by id) when someone joins or is marked elsewhere.
+            let selected = state.selectedLine?.clientID, top = state.cursor.top
             state.sheet = sheet
             state.cursor.setCount(sheet.lines.count)
             state.cursor.setPageSize(tableRows(state.area, sheet: sheet))
+            if let id = selected, let i = sheet.lines.firstIndex(where: { $0.clientID == id }) {
+                state.cursor.restore(selected: i, top: top)
+            }
             return .none
         case .conflict(let c, let topic, let note):
             let when = c.changedAt.map { " at " + Format.timestamp($0, utcOffset: state.utcOffset) } ?? ""
             state.prompt = ScreenPrompt(.conflict(c, topic: topic, note: note),
                                         "Note changed by \(c.changedBy)\(when): r reload / o overwrite")
+            return .none
+        case let .markConflict(c, clientID, status, minutes, line):
+            let name = state.sheet.lines.first { $0.clientID == clientID }?.clientName ?? "This member"
+            if let i = state.sheet.lines.firstIndex(where: { $0.clientID == clientID }) { state.cursor.select(i) }
+            let when = c.changedAt.map { " at " + Format.timestamp($0, utcOffset: state.utcOffset).suffix(5) } ?? ""
+            state.prompt = ScreenPrompt(.markConflict(c, clientID: clientID, status: status, minutes: minutes, line: line),
+                                        "\(name) marked by \(c.changedBy)\(when): r reload / o overwrite")
             return .none
         case .promptKey(let key):
             if state.noteEditor != nil && state.prompt == nil { return editorKey(&state, key) }
@@ -169,12 +183,15 @@ public enum SheetScreen {
             return .message("Nobody is on this sheet.", .info)
         }
         let line = state.sheet.lines[i]
+        // What the sheet showed, so a mark someone else made meanwhile is not overwritten silently.
+        let expected = line.attendance?.revision ?? 0
         var a = line.attendance ?? Attendance(groupSessionID: state.sessionID, clientID: line.clientID,
                                               status: status, minutes: minutes)
         a.status = status; a.minutes = minutes
         state.sheet.lines[i].attendance = a
         state.cursor.select(i + 1)
-        return .mark(sessionID: state.sessionID, clientID: line.clientID, status: status, minutes: minutes, line: nil)
+        return .mark(sessionID: state.sessionID, clientID: line.clientID, status: status, minutes: minutes, line: nil,
+                     expectedRevision: expected)
     }
 
     private static func promptKey(_ state: inout SheetState, _ key: Key) -> Request {
@@ -185,6 +202,8 @@ public enum SheetScreen {
         case .pending: return .none
         case .cancel, .no:
             state.prompt = nil
+            // Esc on a mark conflict keeps theirs: the sheet reloads so it shows what is stored.
+            if case .markConflict = p.kind { return .reloadSheet(sessionID: state.sessionID) }
             if outcome == .cancel, case .conflict(_, _, let note) = p.kind, note != state.sheet.session.note {
                 // Esc on a conflict keeps writing: the text we tried to save comes back in the panel.
                 var editor = GroupNoteEditor(note: state.sheet.session.note, area: state.area)
@@ -193,6 +212,15 @@ public enum SheetScreen {
             }
             return .none
         case .other(let c):
+            if case let .markConflict(_, clientID, status, minutes, line) = p.kind {
+                if c == "r" { state.prompt = nil; return .reloadSheet(sessionID: state.sessionID) }
+                if c == "o" {
+                    state.prompt = nil
+                    return .mark(sessionID: state.sessionID, clientID: clientID, status: status, minutes: minutes,
+                                 line: line, expectedRevision: nil)
+                }
+                return .none
+            }
             guard case .conflict(_, let topic, let note) = p.kind else { return .none }
             if c == "r" { state.prompt = nil; return .reloadSheet(sessionID: state.sessionID) }
             if c == "o" {
@@ -218,7 +246,7 @@ public enum SheetScreen {
                       let a = state.sheet.lines[i].attendance else { return .none }
                 state.sheet.lines[i].attendance?.line = text
                 return .mark(sessionID: state.sessionID, clientID: clientID, status: a.status, minutes: a.minutes,
-                             line: text)
+                             line: text, expectedRevision: a.revision)
             case .topic:
                 state.prompt = nil
                 return .saveGroupNote(sessionID: state.sessionID, topic: text, note: state.sheet.session.note,

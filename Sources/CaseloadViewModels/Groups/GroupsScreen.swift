@@ -332,8 +332,16 @@ public enum GroupScreen {
         case .resized(let area):
             state.area = area; fit(&state); return .none
         case .loaded(let row, let roster, let sessions):
+            // The selections stay on the same member and session (by id) when rows come or go.
+            let member = state.roster[safe: state.rosterCursor.selected]?.memberID
+            let session = state.sessions[safe: state.sessionCursor.selected]?.id
+            let rosterTop = state.rosterCursor.top, sessionTop = state.sessionCursor.top
             state.row = row; state.roster = roster; state.sessions = sessions
             state.rosterCursor.setCount(roster.count); state.sessionCursor.setCount(sessions.count)
+            if let i = roster.firstIndex(where: { $0.memberID == member }) { state.rosterCursor.restore(selected: i, top: rosterTop) }
+            if let id = session, let i = sessions.firstIndex(where: { $0.id == id }) {
+                state.sessionCursor.restore(selected: i, top: sessionTop)
+            }
             return .none
         case .promptKey(let key):
             return promptKey(&state, key)

@@ -10,6 +10,8 @@ public struct ScreenPrompt: Hashable, Sendable {
         case sign
         /// Someone else saved the note first: r reloads theirs, o overwrites with ours.
         case conflict(EditConflict, topic: String, note: String)
+        /// Someone else marked this member first: r reloads theirs, o overwrites with ours.
+        case markConflict(EditConflict, clientID: RowID, status: AttendanceStatus, minutes: Int, line: String?)
         case enroll
         case discharge(memberID: RowID)
         /// One step of the group form; `field` indexes GroupForm.fields.
@@ -24,7 +26,7 @@ public struct ScreenPrompt: Hashable, Sendable {
 
     public var isYesNo: Bool {
         switch kind {
-        case .sign, .discharge, .conflict: true
+        case .sign, .discharge, .conflict, .markConflict: true
         default: false
         }
     }

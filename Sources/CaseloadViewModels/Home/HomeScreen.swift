@@ -50,6 +50,7 @@ public enum HomeScreen {
         switch action {
         case .loaded(let summary):
             let selectedID = state.summary?.appointments[safe: state.cursor.selected]?.appointmentID
+            let selectedGroup = state.summary?.groups[safe: state.groupCursor.selected]?.groupID
             state.summary = summary
             state.cursor.setCount(summary.appointments.count)
             if let id = selectedID, let i = summary.appointments.firstIndex(where: { $0.appointmentID == id }) {
@@ -57,6 +58,9 @@ public enum HomeScreen {
             }
             state.cursor.setPageSize(layout(summary: summary, area: state.area, noContactDays: state.noContactDays, absent: state.absentFromGroups, drafts: state.drafts.count, cosign: state.cosignWaiting, extra: state.caseCounts).appointmentRows)
             state.groupCursor.setCount(summary.groups.count)
+            if let id = selectedGroup, let i = summary.groups.firstIndex(where: { $0.groupID == id }) {
+                state.groupCursor.select(i)
+            }
             if summary.groups.isEmpty { state.groupsFocused = false }
             return .none
         case .absences(let n):

@@ -33,6 +33,7 @@ public enum KeyScope: String, CaseIterable, Sendable, Hashable {
     case global, list, home, caseload, chart, note, groups, group, sheet, help
     case notesTab = "notes-tab", noteSearch = "note-search", cosign
     case caseTab = "case-tab", reports
+    case summaryTab = "summary-tab"
     case plan, plansDue = "plans-due"
 
     public var title: String {
@@ -51,6 +52,7 @@ public enum KeyScope: String, CaseIterable, Sendable, Hashable {
         case .noteSearch: "Note search"
         case .cosign: "Co-signature queue"
         case .caseTab: "Chart: Screens, Referrals, Contacts"
+        case .summaryTab: "Chart: Summary tab"
         case .reports: "Reports"
         case .plan: "Chart: Plan tab"
         case .plansDue: "Plans due"
@@ -158,6 +160,9 @@ public struct KeyMap: Hashable, Sendable {
 
         KeyBinding(.open, [.enter], "read the note", scope: .cosign, hint: true),
         KeyBinding(.cosignNote, [.char("c")], "co-sign the note", scope: .cosign, hint: true),
+
+        KeyBinding(.editRecord, [.char("e")], "edit the client's details (preferred name, pronouns, phone, emergency contact)",
+                   scope: .summaryTab, hint: true),
 
         KeyBinding(.addRecord, [.char("a")], "add (record a screen, a referral, a contact)", scope: .caseTab, hint: true),
         KeyBinding(.editRecord, [.char("e"), .enter], "edit the selected referral or contact", scope: .caseTab, hint: true),

@@ -25,6 +25,11 @@ public struct ListCursor: Hashable, Sendable {
     public mutating func pageUp() { select(selected - pageSize) }
     public mutating func first() { select(0) }
     public mutating func last() { select(count - 1) }
+    /// Puts the selection and the window back where they were (a reload), as far as the count allows.
+    public mutating func restore(selected: Int, top: Int) {
+        self.selected = selected; self.top = top
+        clamp()
+    }
 
     /// Scrolls as a text view does: moves the window, dragging the selection along when needed.
     public mutating func scroll(by delta: Int) {
