@@ -385,6 +385,27 @@ final class PlanEditorTests: XCTestCase {
         XCTAssertTrue(try plan(f, f.li).signatures.contains { $0.role == .supervisor })
     }
 
+    func testAHangUpSavesAnOpenPlanFormButNeverOverSomeoneElsesChange() throws {
+        let f = try PlanFixture()
+        let app = try f.app()
+        f.chart(app, f.zoe)
+        app.type("N"); app.press(.enter)                              // a blank draft
+        app.type("a"); app.type("Vivienda inestable — 李")             // a problem typed, not saved
+        XCTAssertTrue(app.hasUnsavedChanges)
+        XCTAssertEqual(app.handle(.hangup), .quit)
+        XCTAssertEqual(try plan(f, f.zoe).problems.map(\.problem.statement), ["Vivienda inestable — 李"])
+
+        // Someone else saves first: the hang-up leaves theirs alone.
+        let mine = try f.app()
+        let theirs = try f.app("sup", separateHandle: true)
+        f.chart(mine, f.zoe)
+        mine.type("g"); mine.type("a"); mine.type("Mine, never saved")
+        f.chart(theirs, f.zoe)
+        theirs.type("a"); theirs.type("Theirs"); theirs.press(.ctrl("s"))
+        _ = mine.handle(.hangup)
+        XCTAssertEqual(try plan(f, f.zoe).problems.map(\.problem.statement), ["Vivienda inestable — 李", "Theirs"])
+    }
+
     // MARK: Print
 
     func testPrintWritesAnOwnerOnlyFileAndAuditsIt() throws {

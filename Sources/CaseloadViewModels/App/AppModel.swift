@@ -113,6 +113,7 @@ public final class AppModel {
     /// saved meanwhile is never overwritten silently: the save is refused (EditConflict) and theirs stays.
     public func saveDrafts() {
         saveNoteDrafts()
+        savePlanForms()
         guard let repo = groups else { return }
         for s in unsavedGroupNotes {
             _ = try? repo.saveGroupNote(sessionID: s.sessionID, topic: s.sheet.session.topic,

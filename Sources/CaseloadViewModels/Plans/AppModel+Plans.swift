@@ -71,6 +71,19 @@ extension AppModel {
         }
     }
 
+    /// Hang-up, SIGTERM or lock: an open plan form whose fields are valid is saved as Ctrl-S would save it.
+    /// Never over someone else's change (a stale revision is refused and theirs stays). A form that does not
+    /// validate holds nothing a plan could take, and a review note is not turned into a new version unasked.
+    func savePlanForms() {
+        guard let repo = plans else { return }
+        for screen in stack {
+            guard case .chart(let s) = screen, case .form(let form) = s.planTab.mode, form.isChanged,
+                  case .success(let edit) = form.edit(), let plan = PlanTab.current(s)?.plan, let id = plan.id,
+                  plan.status == .draft else { continue }
+            _ = try? repo.apply(edit, planID: id, expectedRevision: plan.revision, by: identity.staff)
+        }
+    }
+
     /// A plan form or a review note open with something typed: Q asks before quitting.
     var hasUnsavedPlanEdits: Bool {
         stack.contains { screen in
