@@ -28,23 +28,6 @@ import Darwin
 
 // MARK: - Small helpers
 
-struct Rng {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed ^ 0x2545_F491_4F6C_DD1D }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
-    }
-    mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
-    mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < p }
-}
-
 /// FNV-1a 64: a content hash that is the same in every process (Swift's Hasher is seeded per process).
 func fnv1a(_ text: String) -> String {
     var h: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -155,7 +138,7 @@ final class Person {
     let modalities: [RowID]
     let log: AckLog?
     let tokenPrefix: String
-    var rng: Rng
+    var rng: SplitMix64
     var seq = 0
     /// Drafts this process created or took over, with their current revision.
     var drafts: [RowID: ProgressNote] = [:]
@@ -185,7 +168,7 @@ final class Person {
     init(store: SQLiteStore, options: Options, log: AckLog?) throws {
         self.store = store
         self.log = log
-        rng = Rng(seed: options.seed)
+        rng = SplitMix64(seed: options.seed)
         tokenPrefix = (options.mode == "writer" ? "sw\(options.worker)g\(options.generation)" : "lw\(options.worker)")
 
         // The people who write notes and take attendance: counselors and group facilitators.
@@ -353,7 +336,7 @@ final class Person {
 }
 
 extension Array {
-    func randomElement(using rng: inout Rng) -> Element? { isEmpty ? nil : self[rng.int(0...(count - 1))] }
+    func randomElement(using rng: inout SplitMix64) -> Element? { isEmpty ? nil : self[rng.int(0...(count - 1))] }
 }
 
 // MARK: - Modes
@@ -406,7 +389,7 @@ func runLoad(_ o: Options) throws {
     }
     // People do not all log in in the same second: each session starts within the first think time
     // (0–2 s), and its first action comes after that.
-    var login = Rng(seed: o.seed ^ 0x10_6E)
+    var login = SplitMix64(seed: o.seed ^ 0x10_6E)
     sleepSeconds(Double(login.int(0...o.thinkMs.upperBound)) / 1000)
     let p: Person
     do {

@@ -288,7 +288,10 @@ final class CheckerTests: XCTestCase {
 
         // Claims the store cannot honour: a note that was never saved, and a revision beyond the stored one.
         var later = firstDraft
-        later[2] = "\(Int(later[2])! + 5)"
+        let stored = try store.dbPool.read {
+            try Int.fetchOne($0, sql: "SELECT revision FROM progress_notes WHERE id = ?", arguments: [RowID(firstDraft[1])!])
+        }
+        later[2] = "\(try XCTUnwrap(stored) + 5)"
         let forged = dir.appendingPathComponent("forged.log")
         try (["draft\t999999999\t1\t0\tswXg0s1", later.joined(separator: "\t")].joined(separator: "\n") + "\n")
             .write(to: forged, atomically: true, encoding: .utf8)

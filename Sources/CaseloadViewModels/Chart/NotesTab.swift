@@ -21,29 +21,20 @@ public enum NotesTab {
 
     /// A key while `capturesKeys`.
     static func rawKey(_ state: inout ChartState, _ key: Key) -> Request {
-        if let id = state.notesTab.discarding {
-            switch key {
-            case .char("y"), .char("Y"):
-                state.notesTab = NotesTabState()
-                return .notes(.discard(noteID: id))
-            case .char("n"), .char("N"), .escape:
-                state.notesTab = NotesTabState()
-                return .message("The draft is kept.", .info)
-            default:
-                return .none
-            }
-        }
-        guard let id = state.notesTab.signing else { return .none }
+        let answer: Bool?
         switch key {
-        case .char("y"), .char("Y"):
-            state.notesTab = NotesTabState()
-            return .notes(.sign(noteID: id))
-        case .char("n"), .char("N"), .escape:
-            state.notesTab = NotesTabState()
-            return .message("Not signed. The note is still a draft.", .info)
-        default:
-            return .none
+        case .char("y"), .char("Y"): answer = true
+        case .char("n"), .char("N"), .escape: answer = false
+        default: answer = nil
         }
+        guard let yes = answer else { return .none }
+        let asked = state.notesTab
+        state.notesTab = NotesTabState()
+        if let id = asked.discarding {
+            return yes ? .notes(.discard(noteID: id)) : .message("The draft is kept.", .info)
+        }
+        guard let id = asked.signing else { return .none }
+        return yes ? .notes(.sign(noteID: id)) : .message("Not signed. The note is still a draft.", .info)
     }
 
     /// The note the keys act on: the one being read, else the one selected in the list.
