@@ -120,8 +120,12 @@ final class CaseManagementTabTests: XCTestCase {
         app.press(.tab, .right)              // Status: made → accepted
         app.press(.tab)
         app.type("2026-03-01")               // follow-up: yesterday, so due
+        app.press(.enter)                    // Enter goes on to the note, a multi-line field
+        app.type("Intake Tuesday 10:00 with Dr. Ñúñez.")
+        app.press(.enter)                    // in the note Enter starts a new line
+        app.type("Bring the insurance card.")
         assertGolden(screen(app), "cm-referral-form-80x24")
-        app.press(.enter, .enter)            // Enter on the last field saves
+        app.press(.ctrl("s"))
         XCTAssertEqual(app.message?.text, "Referral saved.")
         let referrals = try store.referrals(clientID: clientID)
         XCTAssertEqual(referrals.count, before + 1)
@@ -130,6 +134,7 @@ final class CaseManagementTabTests: XCTestCase {
         XCTAssertEqual(r.status, .accepted)
         XCTAssertEqual(r.referredOn, Day("2026-02-20"))
         XCTAssertEqual(r.followUpOn, Day("2026-03-01"))
+        XCTAssertEqual(r.note, "Intake Tuesday 10:00 with Dr. Ñúñez.\nBring the insurance card.")
         let text = app.render().text
         XCTAssertTrue(text.contains(">! 2026-02-20  Mental health"), "a follow-up due is marked, not by colour alone\n\(text)")
         assertGolden(screen(app), "cm-referrals-80x24")
@@ -191,11 +196,11 @@ final class CaseManagementTabTests: XCTestCase {
         app.type("Ana Ñúñez")
         app.press(.tab); app.type("sister")
         app.press(.tab); app.type("555-0134")
-        app.press(.tab); app.type("comes to family sessions monthly")
         app.press(.tab)
         guard case .contact(_, let ids)? = try chartState(app).caseTab.form?.subject else { return XCTFail("contact form") }
         let index = try XCTUnwrap(ids.firstIndex(of: consent.id))
         for _ in 0..<index { app.press(.right) }
+        app.press(.tab); app.type("comes to family sessions monthly")
         app.press(.ctrl("s"))
         XCTAssertEqual(app.message?.text, "Contact saved.")
         app.type("a")

@@ -6,11 +6,15 @@ public struct FormField: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
         case text(limit: Int)
         case choice([String])
+        /// A long text (a note): the editor every long text field uses, word-wrapped over several rows.
+        case area
     }
     public var label: String
     public var kind: Kind
     public var editor: LineEditor
     public var choice: Int
+    /// The multi-line editor of an `.area` field.
+    public var area: TextArea?
 
     public static func text(_ label: String, _ value: String = "", limit: Int = 200) -> FormField {
         FormField(label: label, kind: .text(limit: limit), editor: LineEditor(text: value), choice: 0)
@@ -19,7 +23,15 @@ public struct FormField: Hashable, Sendable {
         FormField(label: label, kind: .choice(options), editor: LineEditor(), choice: max(0, min(selected, options.count - 1)))
     }
 
-    public var text: String { editor.text.trimmingCharacters(in: .whitespaces) }
+    /// A multi-line field; kept last in a form, where it takes the rows left under its label.
+    public static func area(_ label: String, _ value: String = "", limit: Int = 2000) -> FormField {
+        FormField(label: label, kind: .area, editor: LineEditor(), choice: 0,
+                  area: TextArea(text: value, limit: limit, width: 50, height: 3))
+    }
+
+    /// What was typed, as typed (a note keeps its line breaks and spacing).
+    public var value: String { area?.text ?? editor.text }
+    public var text: String { value.trimmingCharacters(in: .whitespaces) }
     var options: [String] { if case .choice(let o) = kind { o } else { [] } }
     var isChoice: Bool { if case .choice = kind { true } else { false } }
 }
@@ -47,11 +59,21 @@ public struct CaseForm: Hashable, Sendable {
         self.title = title; self.subject = subject; self.fields = fields; self.original = fields
     }
 
-    public var isChanged: Bool { fields.map(\.editor.text) != original.map(\.editor.text) || fields.map(\.choice) != original.map(\.choice) }
+    public var isChanged: Bool { fields.map(\.value) != original.map(\.value) || fields.map(\.choice) != original.map(\.choice) }
 
     public enum Outcome: Equatable { case pending, save, cancel }
 
     public mutating func handle(_ key: Key) -> Outcome {
+        // In a note Enter starts a new line and ↑↓ move between its lines; Tab and Shift-Tab leave it.
+        if var area = fields[focus].area {
+            switch key {
+            case .ctrl("s"), .escape, .tab, .backTab: break
+            default:
+                if case .refused(let why) = area.handle(key) { problem = why } else { problem = nil }
+                fields[focus].area = area
+                return .pending
+            }
+        }
         switch key {
         case .ctrl("s"): return .save
         case .escape: return .cancel
@@ -80,6 +102,8 @@ public struct CaseForm: Hashable, Sendable {
             var editor = field.editor
             _ = editor.handle(key)
             if editor.text.count <= limit { field.editor = editor }
+        case .area:
+            break
         }
         fields[focus] = field
         problem = nil
@@ -104,7 +128,19 @@ public struct CaseForm: Hashable, Sendable {
             let label = (focused ? "> " : "  ") + DisplayWidth.pad(f.label, to: Self.labelWidth - 2)
             let lw = buffer.put(label, x: area.x + 1, y: y, role: focused ? .header : .dim, maxWidth: area.width - 2)
             let x = area.x + 1 + lw, width = max(1, area.width - 2 - lw)
+            if let area = f.area {
+                let saved = buffer.cursor
+                area.render(into: &buffer, x: x + 2, y: y, width: max(1, width - 2), height: max(1, rows - row),
+                            role: focused ? .commandLine : .normal)
+                if !focused {
+                    buffer.cursor = saved
+                    if area.text.isEmpty { buffer.put("—", x: x + 2, y: y, role: .dim) }
+                }
+                continue
+            }
             switch f.kind {
+            case .area:
+                break
             case .choice(let options):
                 let text = focused ? "‹ \(options[f.choice]) ›" : "  \(options[f.choice])"
                 buffer.put(text, x: x, y: y, role: focused ? .selection : .normal, maxWidth: width)

@@ -132,7 +132,7 @@ public enum CaseTabs {
             for s in Substance.allCases {
                 fields.append(.choice(s.label, screenOptions, s == .other ? 0 : 1))
             }
-            fields.append(.text("Note", limit: 2000))
+            fields.append(.area("Note", limit: 2000))
             return CaseForm(title: "Record a drug screen collection",
                             subject: .screen(DrugScreen(clientID: state.clientID, collectedOn: state.today, observed: true,
                                                         results: [:])),
@@ -149,7 +149,7 @@ public enum CaseTabs {
             .text("Referred on", r.referredOn.description, limit: 10),
             .choice("Status", ReferralStatus.allCases.map(\.label), ReferralStatus.allCases.firstIndex(of: r.status) ?? 0),
             .text("Follow up on", r.followUpOn?.description ?? "", limit: 10),
-            .text("Note", r.note, limit: 2000),
+            .area("Note", r.note, limit: 2000),
         ])
     }
 
@@ -164,8 +164,8 @@ public enum CaseTabs {
             .text("Name", c.name, limit: 200),
             .text("Relationship", c.relationship, limit: 100),
             .text("Phone", c.phone, limit: 40),
-            .text("Involvement", c.involvement, limit: 2000),
             .choice("Consent", labels, ids.firstIndex(of: c.consentID) ?? 0),
+            .area("Involvement", c.involvement, limit: 2000),
         ])
     }
 
@@ -220,7 +220,7 @@ public enum CaseTabs {
             if let fu = r.followUpOn, fu < r.referredOn {
                 return .failure(Problem(sentence: "The follow-up date (\(fu)) is before the referral date (\(r.referredOn)).", field: 4))
             }
-            r.note = f[5].editor.text
+            r.note = f[5].value
             return .success(.saveReferral(r))
         case .screen(var s):
             switch date(0, "collection date") { case .success(let d): s.collectedOn = d!; case .failure(let p): return .failure(p) }
@@ -236,15 +236,15 @@ public enum CaseTabs {
             guard s.results.values.contains(where: { $0 != .notTested }) else {
                 return .failure(Problem(sentence: "Give at least one result: every substance is marked not tested.", field: 3))
             }
-            s.note = f[3 + Substance.allCases.count].editor.text
+            s.note = f[3 + Substance.allCases.count].value
             return .success(.recordScreen(s))
         case .contact(var c, let ids):
             c.name = f[0].text
             guard !c.name.isEmpty else { return .failure(Problem(sentence: "Give the contact's name.", field: 0)) }
             c.relationship = f[1].text
             c.phone = f[2].text
-            c.involvement = f[3].editor.text
-            c.consentID = ids[f[4].choice]
+            c.consentID = ids[f[3].choice]
+            c.involvement = f[4].value
             return .success(.saveContact(c))
         }
     }

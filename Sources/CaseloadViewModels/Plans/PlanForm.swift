@@ -75,6 +75,8 @@ public struct PlanForm: Hashable, Sendable {
             var editor = field.editor
             _ = editor.handle(key)
             if editor.text.count <= limit { field.editor = editor }
+        case .area:
+            break       // the plan's multi-line field is `words`, handled above
         }
         fields[focus] = field
         problem = nil
@@ -109,6 +111,8 @@ public struct PlanForm: Hashable, Sendable {
                 continue
             }
             switch f.kind {
+            case .area:
+                break
             case .choice(let options):
                 let text = focused ? "‹ \(options[f.choice]) ›" : "  \(options[f.choice])"
                 buffer.put(text, x: x, y: y, role: focused ? .selection : .normal, maxWidth: width)
