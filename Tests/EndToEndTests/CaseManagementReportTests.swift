@@ -97,6 +97,23 @@ final class CaseManagementReportCLITests: XCTestCase {
             expected[m] = e
         }
         XCTAssertFalse(expected.isEmpty, "the demo counselor has sessions in the last 60 days")
+        // Held sessions of the groups I facilitate count for me too; their units are the attendees' (15 minutes a unit).
+        var attended: [Int: Int] = [:]      // group session → billing units of its attendees
+        for a in demo.export["attendance"] as! [[String: Any]] {
+            let minutes = a["minutes"] as! Int
+            guard ["present", "late", "left_early"].contains(a["status"] as! String), minutes > 0 else { continue }
+            attended[a["groupSessionID"] as! Int, default: 0] += max(1, (minutes + 7) / 15)
+        }
+        let groups = (demo.export["groups"] as! [[String: Any]]).filter { ($0["facilitatorIDs"] as? [Int] ?? []).contains(me) }
+        let groupModality = Dictionary(uniqueKeysWithValues: groups.map { ($0["id"] as! Int, modalities[$0["modalityID"] as! Int]!) })
+        for g in demo.export["groupSessions"] as! [[String: Any]] {
+            guard let m = groupModality[g["groupID"] as! Int], g["status"] as? String == "held" else { continue }
+            let d = g["date"] as! String
+            guard d >= from, d <= to else { continue }
+            var e = expected[m] ?? [0, 0, 0, 0]
+            e[0] += 1; e[1] += g["minutes"] as! Int; e[2] += attended[g["id"] as! Int] ?? 0
+            expected[m] = e
+        }
         let r = try Run.caseload(["report", "productivity", "--db", demo.dbPath, "--from", from, "--to", to, "--format", "csv"])
         XCTAssertEqual(r.status, 0, r.stderr)
         var got: [String: [Int]] = [:]
