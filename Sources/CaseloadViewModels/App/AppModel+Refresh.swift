@@ -55,6 +55,7 @@ extension AppModel {
             let top = s.cursor.top
             _ = CaseloadScreen.reduce(&s, .loaded(rows, s.scope))
             s.absences = (try? groups?.absenceAlerts(counselorID: identity.staffID)) ?? s.absences
+            s.screensDue = screensDueClients
             s.cursor.restore(selected: s.cursor.selected, top: top)
             replaceTop(.caseload(s))
         case .chart: refreshChart()

@@ -426,7 +426,7 @@ public final class AppModel {
     /// Only my own clients are flagged: absence alerts go to the primary counselor, whatever the scope.
     private var absenceAlerts: [RowID: Int] { (try? groups?.absenceAlerts(counselorID: identity.staffID)) ?? [:] }
     /// For the counselor's own clients, as Home counts them.
-    private var screensDueClients: Set<RowID> {
+    var screensDueClients: Set<RowID> {
         Set(((try? caseManagement?.screensDue(counselorID: identity.staffID, on: clock.today())) ?? []).map(\.clientID))
     }
 
