@@ -7,8 +7,61 @@ import CaseloadViewModels
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff",
-        abstract: "Add and list staff accounts.",
-        subcommands: [Add.self, List.self])
+        abstract: "Add, list and change staff accounts.",
+        subcommands: [Add.self, List.self, SetRole.self, SetSupervisor.self, Deactivate.self, Reactivate.self])
+
+    /// One change to one account by an administrator: open, sign in, change, say what changed.
+    static func change(_ store: StoreOptions, _ identity: IdentityOptions, _ username: String, _ change: StaffChange) throws {
+        let repository = try store.openStore()
+        let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
+        let result = try repository.changeStaff(username: username, change, by: me.staff)
+        try Console.out("\(result.staff.username) (\(result.staff.displayName)): \(result.summary).")
+        if !result.staff.active && result.clientsStillAssigned > 0 {
+            Console.note("caseload: \(result.clientsStillAssigned) client\(result.clientsStillAssigned == 1 ? " still has" : "s still have") '\(result.staff.username)' as primary counselor; give them another counselor (for example with caseload import clients).")
+        }
+    }
+
+    struct SetRole: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-role", abstract: "Change a staff member's role (administrators only).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: ArgumentHelp("The staff member's username.", valueName: "username")) var username: String
+        @Argument(help: ArgumentHelp("counselor, facilitator, supervisor or admin.", valueName: "role")) var role: String
+        @OptionGroup var identity: IdentityOptions
+        func run() throws {
+            try StaffCommand.change(store, identity, username, .role(try StaffValidation.role(role)))
+        }
+    }
+
+    struct SetSupervisor: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-supervisor", abstract: "Change who supervises a staff member (administrators only).",
+            discussion: "Give 'none' to leave the person without a supervisor.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: ArgumentHelp("The staff member's username.", valueName: "username")) var username: String
+        @Argument(help: ArgumentHelp("The supervisor's username, or none.", valueName: "supervisor")) var supervisor: String
+        @OptionGroup var identity: IdentityOptions
+        func run() throws {
+            try StaffCommand.change(store, identity, username, .supervisor(username: supervisor == "none" ? nil : supervisor))
+        }
+    }
+
+    struct Deactivate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deactivate a staff account: the person can no longer open Caseload; their records stay (administrators only).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: ArgumentHelp("The staff member's username.", valueName: "username")) var username: String
+        @OptionGroup var identity: IdentityOptions
+        func run() throws { try StaffCommand.change(store, identity, username, .active(false)) }
+    }
+
+    struct Reactivate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reactivate a deactivated staff account (administrators only).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: ArgumentHelp("The staff member's username.", valueName: "username")) var username: String
+        @OptionGroup var identity: IdentityOptions
+        func run() throws { try StaffCommand.change(store, identity, username, .active(true)) }
+    }
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
