@@ -121,7 +121,8 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
                 throw permissionOrDamage(path: path, errno: errno)
             }
         }
-        guard access(path, R_OK | W_OK) == 0 else {
+        // The effective ids: installed setgid for a program, the store is reachable through the program's group only.
+        guard faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) == 0 else {
             throw CaseloadError.refused(
                 "Caseload cannot read and write the store '\(path)' (\(String(cString: strerror(errno)))). Ask your administrator to give your account access to it.")
         }
@@ -205,7 +206,7 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
     /// (so a restore knows it is in use) but never creates it.
     public static func openReadOnly(path: String, clock: any Clock = SystemClock()) throws -> SQLiteStore {
         guard try checkLocation(path) else { throw CaseloadError.storeNotFound(path: path) }
-        guard access(path, R_OK) == 0 else {
+        guard faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) == 0 else {
             throw CaseloadError.refused(
                 "Caseload cannot read the store '\(path)' (\(String(cString: strerror(errno)))). Ask your administrator to give your account access to it.")
         }

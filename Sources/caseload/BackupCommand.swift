@@ -37,6 +37,7 @@ struct BackupCommand: ParsableCommand {
     var overwrite = false
 
     func run() throws {
+        try Deployment.refuseWhenInstalled("caseload backup")
         let passphrase: String?
         if let passphraseFile {
             passphrase = try Passphrase.fromFile(passphraseFile)

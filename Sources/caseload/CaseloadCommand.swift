@@ -35,7 +35,7 @@ struct CaseloadCommand: ParsableCommand {
     @OptionGroup var identity: IdentityOptions
 
     func run() throws {
-        let location = store.location()
+        let location = try store.location()
         let repository = try StoreOptions.openStore(path: location.path)
         let identity = try SignIn.identify(in: repository, switchingTo: identity.asUser)
 

@@ -16,7 +16,8 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let path = store.location().path
+        try Deployment.refuseWhenInstalled("caseload check")
+        let path = try store.location().path
         // With sessions at work, the search index is checked in a snapshot so no save has to wait.
         let othersAtWork = SQLiteStore.sessionsInUse(path: path)
         let repository = try store.openStore()

@@ -41,7 +41,8 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let location = store.location()
+        try Deployment.refuseWhenInstalled("caseload demo")
+        let location = try store.location()
         try location.prepareDirectoryIfDefault()
         try Self.removeExistingDemo(at: location)
 

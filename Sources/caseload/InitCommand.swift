@@ -27,7 +27,8 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let username = try StaffValidation.username(admin)
         let displayName = try StaffValidation.displayName(name ?? username)
-        let location = store.location()
+        try Deployment.refuseWhenInstalled("caseload init")
+        let location = try store.location()
         guard !Environment.fileExists(location.path) else {
             throw CaseloadError.refused(
                 "'\(location.path)' already exists, so nothing was changed. Give another path with --db.")

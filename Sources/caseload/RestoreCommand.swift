@@ -23,7 +23,8 @@ struct RestoreCommand: ParsableCommand {
     var passphraseFile: String?
 
     func run() throws {
-        let path = store.location().path
+        try Deployment.refuseWhenInstalled("caseload restore")
+        let path = try store.location().path
         var passphrase: String?
         if SQLiteStore.isSealedBackup(path: file) {
             // Said before asking for the passphrase, not after.

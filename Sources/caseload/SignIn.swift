@@ -23,6 +23,7 @@ enum SignIn {
     /// The staff member this run acts as. Throws the sentence a person should read when refused.
     static func identify(in store: SQLiteStore, switchingTo requested: String?) throws -> Identity {
         let login = try osUsername()
+        if requested != nil && Deployment.isInstalledForProgram { throw Deployment.refuseSwitchingUser() }
         if let requested, requested != login {
             guard try store.settings().isDemo else { throw CaseloadError.switchingUserNotAllowed }
             return Identity(staff: try activeStaff(requested, in: store))

@@ -21,7 +21,7 @@ struct StoreOptions: ParsableArguments {
     /// Opens the existing store at the path this run uses. After an upgrade it says on stderr where
     /// the copy of the old store is.
     func openStore() throws -> SQLiteStore {
-        try Self.openStore(path: location().path)
+        try Self.openStore(path: try location().path)
     }
 
     static func openStore(path: String) throws -> SQLiteStore {
@@ -32,9 +32,15 @@ struct StoreOptions: ParsableArguments {
         return store
     }
 
-    /// The path this run uses, and whether it is the built-in default (whose folder we may create).
-    func location(environment: [String: String] = Environment.current) -> StoreLocation {
-        StoreLocation.resolve(explicit: db, environment: environment)
+    /// The path this run uses, and whether it is the built-in default (whose folder we may create). Installed
+    /// setgid for a program, it is the installed store and --db or an environment override is refused.
+    func location(environment: [String: String] = Environment.current) throws -> StoreLocation {
+        if Deployment.isInstalledForProgram {
+            if db != nil { throw Deployment.refuseExplicitStore() }
+            try Deployment.checkEnvironment(environment)
+            return StoreLocation(path: try Deployment.installedStorePath(), isDefault: false)
+        }
+        return StoreLocation.resolve(explicit: db, environment: environment)
     }
 }
 
