@@ -5,22 +5,7 @@ import CaseloadCore
 import Foundation
 import GRDB
 
-public enum StaffChange: Hashable, Sendable {
-    case role(StaffRole)
-    /// nil: no supervisor.
-    case supervisor(username: String?)
-    case active(Bool)
-}
-
-public struct StaffChangeResult: Hashable, Sendable {
-    public var staff: Staff
-    /// What the audit trail and the administrator are told ("role counselor -> supervisor").
-    public var summary: String
-    /// Active clients whose primary counselor this account is (said when an account is deactivated).
-    public var clientsStillAssigned: Int
-}
-
-extension SQLiteStore {
+extension SQLiteStore: StaffAdministration {
     public func changeStaff(username: String, _ change: StaffChange, by admin: Staff) throws -> StaffChangeResult {
         guard admin.role == .admin, admin.active else {
             throw CaseloadError.refused(

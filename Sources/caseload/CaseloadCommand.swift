@@ -57,7 +57,7 @@ struct CaseloadCommand: ParsableCommand {
                                  traceFile: environment["CASELOAD_TRACE_FILE"].flatMap { $0.isEmpty ? nil : $0 })
         let status = try TUI.run(options: options) { size in
             AppModel(repository: repository, groups: repository, notes: repository, plans: repository,
-                     caseManagement: repository,
+                     caseManagement: repository, staffAdmin: repository,
                      identity: identity, clock: SystemClock(), size: size, keyMap: .standard, themeNames: themeNames)
         }
         // After a hang-up the store is still there; a failed logout record must not turn a clean exit into an error.

@@ -39,6 +39,7 @@ extension AppModel {
         case .notes(.search(let s)): s.editing
         case .notes(.cosign(let s)): s.confirming != nil
         case .caseload(let s): s.isSearching
+        case .staff(let s): s.pending != nil
         case .home, .reports, .plansDue: false
         }
     }
@@ -93,6 +94,13 @@ extension AppModel {
             let i = selected.flatMap { old in s.entries.firstIndex { $0.id == old.id && $0.planID == old.planID } }
             s.cursor.restore(selected: i ?? s.cursor.selected, top: top)
             replaceTop(.plansDue(s))
+        case .staff(var s):
+            guard let rows = try? staffAdmin?.allStaff() else { break }
+            let id = s.selected?.id, top = s.cursor.top
+            s.staff = rows
+            StaffScreen.relayout(&s)
+            s.cursor.restore(selected: rows.firstIndex { $0.id == id } ?? s.cursor.selected, top: top)
+            replaceTop(.staff(s))
         }
         return current != before
     }

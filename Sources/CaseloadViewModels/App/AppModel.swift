@@ -16,6 +16,8 @@ public enum Screen: Hashable, Sendable {
     case reports(ReportsState)
     /// `:plans`: plan reviews due and plans to co-sign (Plans/PlansDueScreen).
     case plansDue(PlansDueState)
+    /// `:staff`: staff accounts for administrators (Admin/StaffScreen).
+    case staff(StaffAdminState)
 
     public var title: String {
         switch self {
@@ -28,6 +30,7 @@ public enum Screen: Hashable, Sendable {
         case .notes(let s): s.title
         case .reports: "Reports"
         case .plansDue: "Plans due"
+        case .staff: "Staff"
         }
     }
 }
@@ -56,6 +59,8 @@ public final class AppModel {
     public let plans: (any PlanRepository)?
     /// Referrals, drug screens, contacts, follow-ups due and reports; nil for a store without them.
     public let caseManagement: (any CaseManagementRepository)?
+    /// Staff accounts for `:staff`; nil where the store offers none.
+    public let staffAdmin: (any StaffAdministration)?
     public let identity: Identity
     public let clock: any Clock
     public let keyMap: KeyMap
@@ -74,10 +79,12 @@ public final class AppModel {
 
     public init(repository: any CaseloadRepository, groups: (any GroupRepository)? = nil,
                 notes: (any NoteRepository)? = nil, plans: (any PlanRepository)? = nil,
-                caseManagement: (any CaseManagementRepository)? = nil, identity: Identity,
+                caseManagement: (any CaseManagementRepository)? = nil,
+                staffAdmin: (any StaffAdministration)? = nil, identity: Identity,
                 clock: any Clock, size: Size, keyMap: KeyMap = .standard, themeNames: [String] = []) {
         self.repository = repository; self.groups = groups; self.notes = notes; self.plans = plans
         self.caseManagement = caseManagement
+        self.staffAdmin = staffAdmin
         self.identity = identity; self.clock = clock; self.size = size
         self.keyMap = keyMap; self.themeNames = themeNames
         do {
@@ -182,6 +189,7 @@ public final class AppModel {
             case .notes(var s): s.resize(area); stack[i] = .notes(s)
             case .reports(var s): s.area = area; stack[i] = .reports(s)
             case .plansDue(var s): s.area = area; PlansDueScreen.relayout(&s); stack[i] = .plansDue(s)
+            case .staff(var s): s.area = area; StaffScreen.relayout(&s); stack[i] = .staff(s)
             }
         }
         if var h = help { h.resize(to: size, keyMap: keyMap, scopes: scopes); help = h }
@@ -198,6 +206,7 @@ public final class AppModel {
         case .notes(let s): s.scopes
         case .reports: ReportsScreen.scopes
         case .plansDue: PlansDueScreen.scopes
+        case .staff: StaffScreen.scopes
         }
     }
 
@@ -252,6 +261,12 @@ public final class AppModel {
             message = nil
             let r = GroupScreen.reduce(&s, .promptKey(key))
             replaceTop(.group(s))
+            return perform(r)
+        }
+        if case .staff(var s) = current, s.pending != nil {
+            message = nil
+            let r = StaffScreen.pendingKey(&s, key)
+            replaceTop(.staff(s))
             return perform(r)
         }
         if case .groups(var s) = current, s.prompt != nil {
@@ -311,6 +326,8 @@ public final class AppModel {
             request = ReportsScreen.reduce(&s, command); replaceTop(.reports(s))
         case .plansDue(var s):
             request = PlansDueScreen.reduce(&s, command); replaceTop(.plansDue(s))
+        case .staff(var s):
+            request = StaffScreen.reduce(&s, command); replaceTop(.staff(s))
         }
         return perform(request)
     }
@@ -343,6 +360,10 @@ public final class AppModel {
             }
         case .openChart(let clientID):
             openChart(clientID)
+        case .openStaff:
+            openStaff()
+        case .changeStaff(let username, let change):
+            changeStaff(username, change)
         case .loadChartTab(let tab):
             loadTab(tab)
         case .loadMoreNotes(let offset):
@@ -542,6 +563,8 @@ public final class AppModel {
             return perform(.caseManagement(.openReports))
         case .plans:
             return perform(.plans(.openDue))
+        case .staff:
+            return perform(.openStaff)
         case .home:
             stack.removeSubrange(1...)
             refreshTop()
@@ -588,6 +611,7 @@ public final class AppModel {
         case .notes(let s): NotesScreens.render(s, into: &buffer)
         case .reports(let s): ReportsScreen.render(s, into: &buffer)
         case .plansDue(let s): PlansDueScreen.render(s, into: &buffer)
+        case .staff(let s): StaffScreen.render(s, into: &buffer)
         }
         let messageRow = size.height - 2
         var hints = keyMap.hints(for: scopes)

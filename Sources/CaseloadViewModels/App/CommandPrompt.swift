@@ -19,6 +19,7 @@ public enum ParsedCommand: Hashable, Sendable {
     case cosign
     case reports
     case plans
+    case staff
     case empty
     case unknown(String)
 }
@@ -36,6 +37,7 @@ public enum CommandPrompt {
         CommandSpec(name: "cosign", aliases: [], usage: ":cosign", summary: "notes waiting for my co-signature (supervisors)"),
         CommandSpec(name: "reports", aliases: [], usage: ":reports", summary: "caseload, overdue items and productivity figures"),
         CommandSpec(name: "plans", aliases: [], usage: ":plans", summary: "treatment plans due for review (and plans to co-sign)"),
+        CommandSpec(name: "staff", aliases: [], usage: ":staff", summary: "staff accounts: role, supervisor, deactivate (administrators)"),
     ]
 
     public static func parse(_ line: String) -> ParsedCommand {
@@ -55,6 +57,7 @@ public enum CommandPrompt {
         case "cosign": return .cosign
         case "reports": return .reports
         case "plans": return .plans
+        case "staff": return .staff
         default: return .home
         }
     }

@@ -8,6 +8,9 @@ public enum Request: Hashable, Sendable {
     case back
     case openChart(clientID: RowID)
     case openCaseload
+    /// `:staff`: the staff accounts (administrators).
+    case openStaff
+    case changeStaff(username: String, StaffChange)
     case loadCaseload(CaseloadScope)
     case loadChartTab(ChartTab)
     case loadMoreNotes(offset: Int)

@@ -20,6 +20,7 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case newGroup = "new-group"
     case newNote = "new-note", editNote = "edit-note", signNote = "sign-note", addAddendum = "add-addendum"
     case cosignNote = "cosign-note", discardNote = "discard-note"
+    case setRole = "set-role", setSupervisor = "set-supervisor", toggleActive = "toggle-active"
     case addRecord = "add-record", editRecord = "edit-record"
     case deleteNode = "delete-node", moveNodeUp = "move-node-up", moveNodeDown = "move-node-down"
     case toggleNode = "toggle-node", expandNode = "expand-node", collapseNode = "collapse-node"
@@ -35,6 +36,7 @@ public enum KeyScope: String, CaseIterable, Sendable, Hashable {
     case caseTab = "case-tab", reports
     case summaryTab = "summary-tab"
     case plan, plansDue = "plans-due"
+    case staffAdmin = "staff-admin"
 
     public var title: String {
         switch self {
@@ -56,6 +58,7 @@ public enum KeyScope: String, CaseIterable, Sendable, Hashable {
         case .reports: "Reports"
         case .plan: "Chart: Plan tab"
         case .plansDue: "Plans due"
+        case .staffAdmin: "Staff accounts (administrators)"
         }
     }
 }
@@ -184,6 +187,10 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.printPlan, [.char("P")], "print the plan to a file", scope: .plan),
 
         KeyBinding(.open, [.enter], "open the chart on the Plan tab", scope: .plansDue, hint: true),
+
+        KeyBinding(.setRole, [.char("r")], "change the selected account's role", scope: .staffAdmin, hint: true),
+        KeyBinding(.setSupervisor, [.char("s")], "change who supervises the selected account", scope: .staffAdmin, hint: true),
+        KeyBinding(.toggleActive, [.char("d")], "deactivate / reactivate the selected account (asks first)", scope: .staffAdmin, hint: true),
         KeyBinding(.cycleScope, [.char("v")], "view: mine / team / all (supervisors)", scope: .plansDue, hint: true),
 
         KeyBinding(.open, [.enter], "run the report", scope: .reports, hint: true),
@@ -271,6 +278,9 @@ public struct KeyMap: Hashable, Sendable {
         case .addAddendum: "addendum"
         case .cosignNote: "co-sign"
         case .discardNote: "discard"
+        case .setRole: "role"
+        case .setSupervisor: "supervisor"
+        case .toggleActive: "(de)activate"
         case .addRecord: "add"
         case .deleteNode: "delete"
         case .moveNodeUp: "up"

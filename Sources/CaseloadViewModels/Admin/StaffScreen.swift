@@ -1,0 +1,144 @@
+// `:staff` for administrators: every staff account, and the changes an administrator makes to one: role (r),
+// supervisor (s), deactivate / reactivate (d). A choice or a question opens on the screen's last row.
+import CaseloadCore
+
+public struct StaffAdminState: Hashable, Sendable {
+    public enum Pending: Hashable, Sendable {
+        case role(options: [StaffRole], selected: Int)
+        /// Usernames of the active supervisors and administrators, nil for none.
+        case supervisor(options: [String?], selected: Int)
+        case active(Bool)
+    }
+    public var staff: [Staff]
+    public var cursor = ListCursor()
+    public var area: Rect
+    public var pending: Pending?
+
+    public init(staff: [Staff], area: Rect) {
+        self.staff = staff; self.area = area
+        StaffScreen.relayout(&self)
+    }
+
+    var selected: Staff? { staff[safe: cursor.selected] }
+}
+
+public enum StaffScreen {
+    public static let scopes: [KeyScope] = [.staffAdmin, .list, .global]
+
+    static func relayout(_ s: inout StaffAdminState) {
+        s.cursor.setPageSize(max(1, s.area.height - 3))
+        s.cursor.setCount(s.staff.count)
+    }
+
+    static func reduce(_ s: inout StaffAdminState, _ command: Command) -> Request {
+        switch command {
+        case .moveDown: s.cursor.move(by: 1)
+        case .moveUp: s.cursor.move(by: -1)
+        case .pageDown: s.cursor.pageDown()
+        case .pageUp: s.cursor.pageUp()
+        case .first: s.cursor.first()
+        case .last: s.cursor.last()
+        case .setRole:
+            guard let who = s.selected else { return .none }
+            let roles = StaffRole.allCases
+            s.pending = .role(options: roles, selected: roles.firstIndex(of: who.role) ?? 0)
+        case .setSupervisor:
+            guard let who = s.selected else { return .none }
+            let bosses: [String?] = [nil] + s.staff.filter { ($0.role == .supervisor || $0.role == .admin) && $0.active && $0.id != who.id }
+                .map(\.username)
+            let current = s.staff.first { $0.id == who.supervisorID }?.username
+            s.pending = .supervisor(options: bosses, selected: bosses.firstIndex(of: current) ?? 0)
+        case .toggleActive:
+            guard let who = s.selected else { return .none }
+            s.pending = .active(!who.active)
+        case .back: return .back
+        default: break
+        }
+        return .none
+    }
+
+    /// A key while a choice or a question is open.
+    static func pendingKey(_ s: inout StaffAdminState, _ key: Key) -> Request {
+        guard let pending = s.pending, let who = s.selected else { s.pending = nil; return .none }
+        func cycle(_ i: Int, _ n: Int, _ by: Int) -> Int { (i + by + n) % n }
+        switch pending {
+        case .role(let options, let i):
+            switch key {
+            case .right, .char(" "), .down: s.pending = .role(options: options, selected: cycle(i, options.count, 1))
+            case .left, .up: s.pending = .role(options: options, selected: cycle(i, options.count, -1))
+            case .enter: s.pending = nil; return .changeStaff(username: who.username, .role(options[i]))
+            case .escape: s.pending = nil; return .message("No change.", .info)
+            default: break
+            }
+        case .supervisor(let options, let i):
+            switch key {
+            case .right, .char(" "), .down: s.pending = .supervisor(options: options, selected: cycle(i, options.count, 1))
+            case .left, .up: s.pending = .supervisor(options: options, selected: cycle(i, options.count, -1))
+            case .enter: s.pending = nil; return .changeStaff(username: who.username, .supervisor(username: options[i]))
+            case .escape: s.pending = nil; return .message("No change.", .info)
+            default: break
+            }
+        case .active(let active):
+            switch key {
+            case .char("y"), .char("Y"): s.pending = nil; return .changeStaff(username: who.username, .active(active))
+            case .char("n"), .char("N"), .escape: s.pending = nil; return .message("No change.", .info)
+            default: break
+            }
+        }
+        return .none
+    }
+
+    static func questionLine(_ s: StaffAdminState) -> String? {
+        guard let pending = s.pending, let who = s.selected else { return nil }
+        switch pending {
+        case .role(let options, let i):
+            return "Role of \(who.username): ‹ \(options[i].label) ›  (←→ choose, Enter save, Esc cancel)"
+        case .supervisor(let options, let i):
+            return "Supervisor of \(who.username): ‹ \(options[i] ?? "none") ›  (←→ choose, Enter save, Esc cancel)"
+        case .active(true):
+            return "Reactivate \(who.username)? They can open Caseload again. (y/n)"
+        case .active(false):
+            return "Deactivate \(who.username)? They can no longer open Caseload; their records stay. (y/n)"
+        }
+    }
+
+    public static func render(_ s: StaffAdminState, into buffer: inout ScreenBuffer) {
+        let a = s.area, x = a.x + 1, width = a.width - 2
+        let active = s.staff.filter(\.active).count
+        buffer.put("Staff accounts · \(active) active of \(s.staff.count)", x: x, y: a.y, role: .header, maxWidth: width)
+        let byID = Dictionary(s.staff.compactMap { m in m.id.map { ($0, m.username) } }, uniquingKeysWith: { a, _ in a })
+        // 78 columns: username 11, name 18, role 20, supervisor 11, co-sign 8, then active / inactive.
+        let nameWidth = width >= 76 ? 18 : 13
+        func line(_ m: Staff) -> StyledLine {
+            StyledLine([Span(DisplayWidth.pad(DisplayWidth.truncate(m.username, to: 10), to: 11)),
+                        Span(DisplayWidth.pad(DisplayWidth.truncate(m.displayName, to: nameWidth - 1), to: nameWidth)),
+                        Span(DisplayWidth.pad(m.role.label, to: 20), .dim),
+                        Span(DisplayWidth.pad(DisplayWidth.truncate(m.supervisorID.flatMap { byID[$0] } ?? "", to: 10), to: 11), .dim),
+                        Span(m.needsCosign ? "co-sign " : "        ", .dim),
+                        m.active ? Span("active") : Span("inactive", .warning)])
+        }
+        buffer.put(DisplayWidth.pad("Username", to: 11) + DisplayWidth.pad("Name", to: nameWidth)
+                   + DisplayWidth.pad("Role", to: 20) + DisplayWidth.pad("Supervisor", to: 11) + "Co-sign Account",
+                   x: x, y: a.y + 1, role: .dim, maxWidth: width)
+        buffer.cursor = Point(x: a.x, y: a.y + 2)
+        let listRows = a.height - 3
+        for (row, i) in s.cursor.visible.enumerated() where row < listRows {
+            let y = a.y + 2 + row
+            let l = line(s.staff[i])
+            if i == s.cursor.selected {
+                buffer.put(">", x: a.x, y: y, role: .selection)
+                buffer.put(DisplayWidth.truncate(s.staff[i].username, to: 10), x: x, y: y, role: .selection, maxWidth: 10)
+                StyledLine(Array(l.spans.dropFirst())).truncated(to: width - 11).draw(into: &buffer, x: x + 11, y: y, width: width - 11)
+                buffer.cursor = Point(x: a.x, y: y)
+            } else {
+                l.truncated(to: width).draw(into: &buffer, x: x, y: y, width: width)
+            }
+        }
+        if let q = questionLine(s) {
+            let y = a.y + a.height - 1
+            buffer.fill(x: a.x, y: y, width: a.width, height: 1, role: .warning)
+            let w = buffer.put(q, x: x, y: y, role: .warning, maxWidth: width)
+            buffer.cursor = Point(x: min(a.x + a.width - 1, x + w), y: y)
+        }
+    }
+}
