@@ -31,13 +31,8 @@ public enum StaffScreen {
     }
 
     static func reduce(_ s: inout StaffAdminState, _ command: Command) -> Request {
+        if s.cursor.applyMove(command) { return .none }
         switch command {
-        case .moveDown: s.cursor.move(by: 1)
-        case .moveUp: s.cursor.move(by: -1)
-        case .pageDown: s.cursor.pageDown()
-        case .pageUp: s.cursor.pageUp()
-        case .first: s.cursor.first()
-        case .last: s.cursor.last()
         case .setRole:
             guard let who = s.selected else { return .none }
             let roles = StaffRole.allCases

@@ -32,13 +32,8 @@ public enum PlansDueScreen {
     }
 
     static func reduce(_ s: inout PlansDueState, _ command: Command) -> Request {
+        if s.cursor.applyMove(command) { return .none }
         switch command {
-        case .moveDown: s.cursor.move(by: 1)
-        case .moveUp: s.cursor.move(by: -1)
-        case .pageDown: s.cursor.pageDown()
-        case .pageUp: s.cursor.pageUp()
-        case .first: s.cursor.first()
-        case .last: s.cursor.last()
         case .open:
             guard let row = s.entries[safe: s.cursor.selected] else { return .message("No plans are due.", .info) }
             return .plans(.openChartOnPlan(clientID: row.clientID))
