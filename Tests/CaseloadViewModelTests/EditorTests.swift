@@ -31,6 +31,23 @@ final class EditorTests: XCTestCase {
         XCTAssertEqual(a.handle(.ctrl("y")), .refused("Nothing to redo."))
     }
 
+    func testUndoAfterAResizeWrapsAtTheNewWidth() {
+        // Typed at 40 columns, the terminal narrowed to 20, then undo: the text must wrap at 20, as a fresh
+        // field with the same text does (the undo step remembered rows made for 40 columns).
+        var a = TextArea(width: 40, height: 10)
+        // A first line that wraps alike at both widths, a second that does not.
+        typed("Short.\nZoë Ñúñez 李 reports steady mornings since the dose change and", into: &a)
+        typed(" sleeps", into: &a)
+        a.resize(width: 20, height: 10)
+        XCTAssertEqual(a.undo(), .edited)
+        let fresh = TextArea(text: a.text, width: 20, height: 10)
+        var got = ScreenBuffer(size: Size(width: 20, height: 10)), want = got
+        a.render(into: &got, x: 0, y: 0, width: 20, height: 10)
+        fresh.render(into: &want, x: 0, y: 0, width: 20, height: 10)
+        XCTAssertEqual(got.text, want.text)
+        XCTAssertTrue(got.text.split(separator: "\n").count > 2, "the text takes several rows at 20 columns")
+    }
+
     func testUndoRestoresPastesLineJoinsAndTheCursor() {
         var a = TextArea(text: "one\ntwo", width: 40)
         _ = a.handle(.paste("Zoë Ñúñez 李\r\nsecond line"))

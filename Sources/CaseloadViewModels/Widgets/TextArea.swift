@@ -33,6 +33,8 @@ public struct TextArea: Hashable, Sendable {
         var wrapped: [[Range<Int>]]
         var line: Int
         var column: Int
+        /// The width `wrapped` was made for: after a resize the rows are made again.
+        var width: Int
     }
 
     private enum EditKind: Hashable, Sendable { case typing, deleting, other }
@@ -192,13 +194,11 @@ public struct TextArea: Hashable, Sendable {
         if undoStack.count > TextArea.undoDepth { undoStack.removeFirst(undoStack.count - TextArea.undoDepth) }
     }
 
-    private var snapshot: Snapshot { Snapshot(lines: lines, wrapped: wrapped, line: line, column: column) }
+    private var snapshot: Snapshot { Snapshot(lines: lines, wrapped: wrapped, line: line, column: column, width: viewWidth) }
 
     private mutating func restore(_ s: Snapshot) {
         lines = s.lines; line = s.line; column = s.column
-        let sameWidth = s.wrapped.count == s.lines.count
-            && s.wrapped.first.map { $0 == TextArea.rows(of: s.lines[0], width: viewWidth) } ?? false
-        if sameWidth { wrapped = s.wrapped } else { rewrapAll() }
+        if s.width == viewWidth && s.wrapped.count == s.lines.count { wrapped = s.wrapped } else { rewrapAll() }
     }
 
     public mutating func undo() -> Outcome {
