@@ -4,6 +4,7 @@
 import ArgumentParser
 import CaseloadCore
 import CaseloadStore
+import CaseloadViewModels
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -114,9 +115,9 @@ struct DisclosuresCommand: ParsableCommand {
             [f.string(from: d.disclosedAt), d.recipient, d.purpose, d.categories.map(\.rawValue).joined(separator: ","),
              "\(d.consentID)", d.staffName]
         }
-        let widths = header.indices.map { i in ([header] + body).map { $0[i].count }.max() ?? 0 }
+        let widths = header.indices.map { i in ([header] + body).map { DisplayWidth.of($0[i]) }.max() ?? 0 }
         for r in [header] + body {
-            out.append(r.enumerated().map { i, v in i == r.count - 1 ? v : v.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            out.append(r.enumerated().map { i, v in i == r.count - 1 ? v : DisplayWidth.pad(v, to: widths[i]) }
                 .joined(separator: "  "))
         }
         return out.joined(separator: "\n")
