@@ -213,6 +213,8 @@ public enum CaseTabs {
             .area("Right to revoke", c.revocationStatement.isEmpty ? PartTwo.rightToRevoke : c.revocationStatement,
                   limit: 2000),
         ]
+        // The statement reads from its start (a new note's cursor would sit at its end).
+        _ = fields[fields.count - 1].area?.handle(.ctrlHome)
         return CaseForm(title: title, subject: .consent(c), fields: fields)
     }
 
