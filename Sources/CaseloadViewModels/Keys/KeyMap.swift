@@ -292,6 +292,7 @@ public struct KeyMap: Hashable, Sendable {
         case .printPlan: "print"
         case .goPlansDue: "plans due"
         case .editRecord: "edit"
+        case .revokeRecord: "revoke"
         default: b.label
         }
     }
