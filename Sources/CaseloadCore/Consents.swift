@@ -157,11 +157,13 @@ public struct Disclosure: Codable, Hashable, Sendable, Identifiable {
     public var recipient: String
     public var purpose: String
     public var categories: [DisclosureCategory]
+    /// The information disclosed in words (what a disclosure recorded before categories existed says).
+    public var information: String
     public init(id: RowID?, clientID: RowID, consentID: RowID, staffID: RowID, staffName: String, disclosedAt: Date,
-                recipient: String, purpose: String, categories: [DisclosureCategory]) {
+                recipient: String, purpose: String, categories: [DisclosureCategory], information: String = "") {
         self.id = id; self.clientID = clientID; self.consentID = consentID; self.staffID = staffID
         self.staffName = staffName; self.disclosedAt = disclosedAt; self.recipient = recipient; self.purpose = purpose
-        self.categories = categories
+        self.categories = categories; self.information = information
     }
 }
 

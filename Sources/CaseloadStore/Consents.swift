@@ -142,7 +142,7 @@ extension SQLiteStore: ConsentRepository {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT d.id, d.client_id, d.consent_id, d.staff_id, s.display_name, d.disclosed_at, d.recipient,
-                       d.purpose, d.categories, k.purpose
+                       d.purpose, d.categories, k.purpose, d.information
                 FROM disclosures d JOIN staff s ON s.id = d.staff_id LEFT JOIN consents k ON k.id = d.consent_id
                 WHERE d.client_id = ? ORDER BY d.disclosed_at, d.id
                 """, arguments: [clientID]).map { r in
@@ -150,7 +150,7 @@ extension SQLiteStore: ConsentRepository {
                 return Disclosure(id: r[0], clientID: r[1], consentID: r[2], staffID: r[3], staffName: r[4],
                                   disclosedAt: try Col.date(r, 5, "disclosures.disclosed_at"), recipient: r[6],
                                   purpose: purpose.isEmpty ? ((r[9] as String?) ?? "") : purpose,
-                                  categories: try Col.categories(r, 8, "disclosures.categories"))
+                                  categories: try Col.categories(r, 8, "disclosures.categories"), information: r[10])
             }
         }
     }
@@ -193,7 +193,7 @@ extension SQLiteStore: ConsentRepository {
             try deliver(text)
             return Disclosure(id: id, clientID: clientID, consentID: consentID, staffID: staff.id ?? 0,
                               staffName: staff.displayName, disclosedAt: now, recipient: fresh.recipient,
-                              purpose: fresh.purpose, categories: fresh.categories)
+                              purpose: fresh.purpose, categories: fresh.categories, information: fresh.informationCovered)
         }
     }
 

@@ -112,7 +112,7 @@ struct DisclosuresCommand: ParsableCommand {
         f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone.current
         f.dateFormat = "yyyy-MM-dd HH:mm"
         let body = rows.map { d in
-            [f.string(from: d.disclosedAt), d.recipient, d.purpose, d.categories.map(\.rawValue).joined(separator: ","),
+            [f.string(from: d.disclosedAt), d.recipient, d.purpose, d.categories.isEmpty ? d.information : d.categories.map(\.rawValue).joined(separator: ","),
              "\(d.consentID)", d.staffName]
         }
         let widths = header.indices.map { i in ([header] + body).map { DisplayWidth.of($0[i]) }.max() ?? 0 }
