@@ -47,7 +47,7 @@ let package = Package(
                     dependencies: ["CaseloadCore", "CaseloadStore", "CaseloadViewModels"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "CaseloadTUITests", dependencies: ["CaseloadTUI", "CaseloadViewModels"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["caseload"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["caseload", "CaseloadCore", "CaseloadStore"]),
         // Many processes on one store: SIGKILL crash test, 60-process load test, backup under load.
         .testTarget(name: "ReliabilityTests",
                     dependencies: ["caseload", "caseload-stress", "CaseloadCore", "CaseloadStore"]),

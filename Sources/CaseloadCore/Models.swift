@@ -368,13 +368,21 @@ public struct Consent: Codable, Hashable, Sendable, Identifiable {
     public var signedOn: Day
     public var revokedOn: Day?
     public var revision: Int
+    /// What information, specifically (§ 2.31(a)(3)): the parts of the chart a disclosure may write.
+    public var categories: [DisclosureCategory]
+    /// The right to revoke and how, as shown to the patient (§ 2.31(a)(6)).
+    public var revocationStatement: String
+    /// How the patient revoked it (in writing, by telling whom), once revoked.
+    public var revocationNote: String?
     public init(id: RowID? = nil, clientID: RowID, discloser: String, recipient: String, purpose: String,
                 informationCovered: String, expiresOn: Day?, expirationEvent: String? = nil, signedOn: Day,
-                revokedOn: Day? = nil, revision: Int = 1) {
+                revokedOn: Day? = nil, revision: Int = 1, categories: [DisclosureCategory] = [],
+                revocationStatement: String = PartTwo.rightToRevoke, revocationNote: String? = nil) {
         self.id = id; self.clientID = clientID; self.discloser = discloser; self.recipient = recipient
         self.purpose = purpose; self.informationCovered = informationCovered; self.expiresOn = expiresOn
         self.expirationEvent = expirationEvent; self.signedOn = signedOn; self.revokedOn = revokedOn
-        self.revision = revision
+        self.revision = revision; self.categories = categories; self.revocationStatement = revocationStatement
+        self.revocationNote = revocationNote
     }
     public func isActive(on day: Day) -> Bool {
         if let r = revokedOn, r <= day { return false }

@@ -752,7 +752,8 @@ private struct DemoBuild {
             let id = nextConsentID; nextConsentID += 1
             try ConsentTable.insert(Consent(id: id, clientID: c.id!, discloser: programName, recipient: recipient,
                                             purpose: purpose, informationCovered: info, expiresOn: dates.expires,
-                                            expirationEvent: event, signedOn: dates.signed, revokedOn: dates.revoked), db)
+                                            expirationEvent: event, signedOn: dates.signed, revokedOn: dates.revoked,
+                                            categories: DemoText.consentCategories(info)), db)
             if dates.revoked == nil && dates.signed < today { activeConsents.append((id, recipient, info, dates.signed)) }
         }
 
@@ -778,7 +779,8 @@ private struct DemoBuild {
                                                 recipient: "\(name) (\(relationship.lowercased()))",
                                                 purpose: collateral ? "Coordination of care" : "Family involvement in treatment",
                                                 informationCovered: "Attendance and general progress in treatment",
-                                                expiresOn: dates.expires, signedOn: dates.signed, revokedOn: dates.revoked), db)
+                                                expiresOn: dates.expires, signedOn: dates.signed, revokedOn: dates.revoked,
+                                                categories: [.attendance, .progressSummaries]), db)
             }
             try ContactTable.insert(Contact(id: nextContactID, clientID: c.id!, name: name, relationship: relationship,
                                             phone: phone(&r), involvement: involvement, consentID: consentID), db)

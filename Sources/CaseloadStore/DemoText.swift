@@ -376,14 +376,17 @@ enum DemoText {
         ("Harbor Light Housing Coalition", "Housing application", "Enrollment in treatment and attendance"),
         ("Blue River Health Plan", "Treatment, payment and health-care operations", "Claims information and treatment summaries"),
     ]
-    static let disclosureNotice = """
-        This record, which has been disclosed to you, is protected by federal confidentiality rules (42 CFR part 2). \
-        These rules prohibit you from using or disclosing this record, or testimony that describes the information \
-        contained in this record, in any civil, criminal, administrative, or legislative proceedings by any Federal, \
-        State, or local authority, against the patient, unless authorized by the consent of the patient, except as \
-        provided at 42 CFR 2.12(c)(5) or as authorized by a court in accordance with 42 CFR 2.64 or 2.65. In addition, \
-        the Federal rules prohibit you from making any other use or disclosure of this record unless at least one of \
-        the following applies: further use or disclosure is expressly permitted by the written consent of the \
-        individual whose information is being disclosed in this record or as otherwise permitted by 42 CFR part 2.
-        """
+    static let disclosureNotice = PartTwo.notice
+    /// The categories a demo consent's "information covered" text names.
+    static func consentCategories(_ info: String) -> [DisclosureCategory] {
+        let t = info.lowercased()
+        var out: [DisclosureCategory] = []
+        if t.contains("attendance") || t.contains("enrollment") { out.append(.attendance) }
+        if t.contains("drug screen") { out.append(.drugScreens) }
+        if t.contains("diagnosis") || t.contains("assessment") { out.append(.problemList) }
+        if t.contains("treatment plan") { out.append(.treatmentPlan) }
+        if t.contains("summar") || t.contains("status") || t.contains("medication") { out.append(.progressSummaries) }
+        if t.contains("enrollment") || t.contains("claims") { out.append(.demographics) }
+        return DisclosureCategory.ordered(out)
+    }
 }

@@ -419,16 +419,35 @@ enum ContactTable: TableMapping {
 enum ConsentTable: TableMapping {
     static let table = "consents"
     static let columns = ["id", "client_id", "discloser", "recipient", "purpose", "information_covered", "expires_on",
-                          "expiration_event", "signed_on", "revoked_on", "revision"]
+                          "expiration_event", "signed_on", "revoked_on", "revision", "categories",
+                          "revocation_statement", "revocation_note"]
     static func values(_ c: Consent) -> [(any DatabaseValueConvertible)?] {
         [c.id, c.clientID, c.discloser, c.recipient, c.purpose, c.informationCovered, c.expiresOn?.sqlText,
-         c.expirationEvent, c.signedOn.sqlText, c.revokedOn?.sqlText, c.revision]
+         c.expirationEvent, c.signedOn.sqlText, c.revokedOn?.sqlText, c.revision, Col.categories(c.categories),
+         c.revocationStatement, c.revocationNote]
     }
     static func decode(_ r: Row, at o: Int) throws -> Consent {
         Consent(id: r[o], clientID: r[o + 1], discloser: r[o + 2], recipient: r[o + 3], purpose: r[o + 4],
                 informationCovered: r[o + 5], expiresOn: try Col.optionalDay(r, o + 6, "consents.expires_on"),
                 expirationEvent: r[o + 7], signedOn: try Col.day(r, o + 8, "consents.signed_on"),
-                revokedOn: try Col.optionalDay(r, o + 9, "consents.revoked_on"), revision: r[o + 10])
+                revokedOn: try Col.optionalDay(r, o + 9, "consents.revoked_on"), revision: r[o + 10],
+                categories: try Col.categories(r, o + 11, "consents.categories"),
+                revocationStatement: r[o + 12], revocationNote: r[o + 13])
+    }
+}
+
+extension Col {
+    /// Disclosure categories are a JSON array of their raw values.
+    static func categories(_ c: [DisclosureCategory]) -> String { json(c.map(\.rawValue)) }
+    static func categories(_ row: Row, _ i: Int, _ name: String) throws -> [DisclosureCategory] {
+        let s: String = row[i] ?? "[]"
+        guard let raw = try? JSONDecoder().decode([String].self, from: Data(s.utf8)) else {
+            throw BadStoredValue(column: name, value: s)
+        }
+        return try raw.map { v in
+            guard let c = DisclosureCategory(rawValue: v) else { throw BadStoredValue(column: name, value: s) }
+            return c
+        }
     }
 }
 

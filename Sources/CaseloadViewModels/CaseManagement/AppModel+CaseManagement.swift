@@ -20,6 +20,14 @@ extension AppModel {
             save(what: "Drug screen", tab: .screens) { _ = try repo.recordScreen(s, by: identity.staff) }
         case .saveContact(let c):
             save(what: "Contact", tab: .contacts) { _ = try repo.saveContact(c, by: identity.staff) }
+        case .saveConsent(let c):
+            guard let consents = repo as? any ConsentRepository else { return }
+            save(what: "Consent", tab: .consents) { _ = try consents.saveConsent(c, by: identity.staff) }
+        case let .revokeConsent(id, revision, day, note):
+            guard let consents = repo as? any ConsentRepository else { return }
+            save(what: "Revocation of consent \(id)", tab: .consents) {
+                _ = try consents.revokeConsent(id: id, revision: revision, on: day, note: note, by: identity.staff)
+            }
         case .openReports:
             let mine = identity.staff.role == .counselor || identity.staff.role == .facilitator
             var state = ReportsState(today: clock.today(), staffName: mine ? identity.staff.displayName : nil,
@@ -44,6 +52,12 @@ extension AppModel {
                 [Span("Follow-ups due: "), Span(due > 0 ? "! \(due)" : "0", due > 0 ? .overdue : .normal)],
                 [Span("Random screens due: "), Span(screens > 0 ? "! \(screens)" : "0", screens > 0 ? .overdue : .normal)],
             ]
+            // Part 2 consents of my clients that end within 30 days: renew them before a disclosure is refused.
+            if let consents = repo as? any ConsentRepository {
+                let ending = try consents.consentsExpiring(counselorID: identity.staffID, on: today, within: 30).count
+                home.caseCounts.append([Span("Consents expiring (30 days): "),
+                                        Span(ending > 0 ? "! \(ending)" : "0", ending > 0 ? .overdue : .normal)])
+            }
         } catch {
             home.caseCounts = []
             message = Message("Could not count follow-ups and screens due: \(describe(error))", .error)
@@ -111,6 +125,7 @@ extension AppModel {
                 return
             case .screens: data = .screens(try repo.screenHistory(clientID: s.clientID, limit: 200))
             case .referrals: data = .referrals(try repo.referralList(clientID: s.clientID))
+            case .consents: data = .consents(try repository.consents(clientID: s.clientID))
             default: data = .contacts(try repository.contacts(clientID: s.clientID))
             }
             _ = ChartScreen.reduce(&s, .tabLoaded(data))
@@ -129,6 +144,10 @@ extension AppModel {
         switch (form.subject, s.data[s.tab]) {
         case (.referral(var r), .referrals(let list)?):
             if let stored = list.first(where: { $0.id == r.id }) { r.revision = stored.revision; form.subject = .referral(r) }
+        case (.consent(var c), .consents(let list)?):
+            if let stored = list.first(where: { $0.id == c.id }) { c.revision = stored.revision; form.subject = .consent(c) }
+        case (.revoke(var c), .consents(let list)?):
+            if let stored = list.first(where: { $0.id == c.id }) { c.revision = stored.revision; form.subject = .revoke(c) }
         case (.contact(var c, let ids), .contacts(let list)?):
             if let stored = list.first(where: { $0.id == c.id }) { c.revision = stored.revision; form.subject = .contact(c, consentIDs: ids) }
         default:

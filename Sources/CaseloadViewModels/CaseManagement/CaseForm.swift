@@ -45,6 +45,10 @@ public struct CaseForm: Hashable, Sendable {
         case contact(Contact, consentIDs: [RowID?])
         /// The Summary tab's counselor-kept details (the version goes back with the save).
         case clientDetails(Client)
+        /// A Part 2 consent (42 CFR 2.31); the revision goes back with the save.
+        case consent(Consent)
+        /// The question before revoking a consent: the date and how it was revoked.
+        case revoke(Consent)
     }
     public var title: String
     public var subject: Subject

@@ -17,12 +17,16 @@ public enum CaseRequest: Hashable, Sendable {
     case saveReferral(Referral)
     case recordScreen(DrugScreen)
     case saveContact(Contact)
+    /// Records or changes a Part 2 consent (the revision goes back with it).
+    case saveConsent(Consent)
+    /// Revokes a consent for good.
+    case revokeConsent(id: RowID, revision: Int, on: Day, note: String)
     case openReports
     case runReport(ReportKind, from: Day, to: Day)
 }
 
 public enum CaseTabs {
-    static let tabs: Set<ChartTab> = [.screens, .referrals, .contacts]
+    static let tabs: Set<ChartTab> = [.screens, .referrals, .contacts, .consents]
     static let screenOptions = ["· not tested", "- negative", "+ positive"]
     static let screenResults: [ScreenResult] = [.notTested, .negative, .positive]
 
@@ -65,6 +69,7 @@ public enum CaseTabs {
         case .screens(let s)?: s.count
         case .referrals(let r)?: r.count
         case .contacts(let c)?: c.count
+        case .consents(let c)?: c.count
         default: 0
         }
     }
@@ -100,11 +105,24 @@ public enum CaseTabs {
                 state.caseTab.form = referralForm(r[i], title: "Edit referral")
             case .contacts(let c)? where !c.isEmpty:
                 state.caseTab.form = contactForm(c[i], consents: activeConsents(state), title: "Edit contact")
+            case .consents(let c)? where !c.isEmpty:
+                if let r = c[i].revokedOn {
+                    return .message("Consent \(c[i].id ?? 0) was revoked on \(r) and cannot be changed; press a to record a new one.", .info)
+                }
+                state.caseTab.form = consentForm(c[i], title: "Edit consent \(c[i].id ?? 0)")
             case .screens:
                 return .message("A recorded screen is not changed; record a new collection with a.", .info)
             default:
                 return .message("Nothing to edit yet: press a to add one.", .info)
             }
+            return Request.none
+        case .revokeRecord:
+            guard case .consents(let c)? = state.data[.consents], state.tab == .consents else { return nil }
+            guard let consent = c[safe: i] else { return .message("No consent to revoke.", .info) }
+            if let r = consent.revokedOn {
+                return .message("Consent \(consent.id ?? 0) was already revoked on \(r); a revocation cannot be undone.", .info)
+            }
+            state.caseTab.form = revokeForm(consent, today: state.today)
             return Request.none
         default:
             return nil
@@ -126,6 +144,10 @@ public enum CaseTabs {
         case .contacts:
             return contactForm(Contact(clientID: state.clientID, name: "", relationship: "", phone: "", involvement: ""),
                                consents: activeConsents(state), title: "New contact")
+        case .consents:
+            return consentForm(Consent(clientID: state.clientID, discloser: state.settings.programName, recipient: "",
+                                       purpose: "", informationCovered: "", expiresOn: nil, signedOn: state.today),
+                               title: "New consent to disclose (42 CFR 2.31)")
         case .screens:
             var fields: [FormField] = [.text("Collected on", state.today.description, limit: 10),
                                        .choice("Observed", ["yes", "no"]), .choice("Random", ["yes", "no"])]
@@ -167,6 +189,53 @@ public enum CaseTabs {
             .choice("Consent", labels, ids.firstIndex(of: c.consentID) ?? 0),
             .area("Involvement", c.involvement, limit: 2000),
         ])
+    }
+
+    /// The form's rows: who may disclose, recipient, purpose, one yes / no per category, the expiry date and
+    /// event, the signature date, and the right to revoke last (a long text).
+    static let consentYesNo = ["no", "yes"]
+    static let consentCategoryStart = 3
+    static var consentExpiresField: Int { consentCategoryStart + DisclosureCategory.allCases.count }
+
+    static func consentForm(_ c: Consent, title: String) -> CaseForm {
+        var fields: [FormField] = [
+            .text("Who may disclose", c.discloser, limit: Consent.maxText),
+            .text("Recipient", c.recipient, limit: Consent.maxText),
+            .text("Purpose", c.purpose, limit: Consent.maxText),
+        ]
+        for category in DisclosureCategory.allCases {
+            fields.append(.choice(category.shortLabel, consentYesNo, c.categories.contains(category) ? 1 : 0))
+        }
+        fields += [
+            .text("Expires on", c.expiresOn?.description ?? "", limit: 10),
+            .text("or at the event", c.expirationEvent ?? "", limit: Consent.maxText),
+            .text("Signed on", c.signedOn.description, limit: 10),
+            .area("Right to revoke", c.revocationStatement.isEmpty ? PartTwo.rightToRevoke : c.revocationStatement,
+                  limit: 2000),
+        ]
+        // The statement reads from its start (a new note's cursor would sit at its end).
+        _ = fields[fields.count - 1].area?.handle(.ctrlHome)
+        return CaseForm(title: title, subject: .consent(c), fields: fields)
+    }
+
+    static func revokeForm(_ c: Consent, today: Day) -> CaseForm {
+        CaseForm(title: "Revoke consent \(c.id ?? 0) to \(c.recipient)? For good. Ctrl-S revokes, Esc keeps it",
+                 subject: .revoke(c), fields: [
+            .text("Revoked on", today.description, limit: 10),
+            .area("How revoked", "", limit: Consent.maxText),
+        ])
+    }
+
+    static func consentFieldIndex(_ field: Consent.Field) -> Int {
+        switch field {
+        case .discloser: 0
+        case .recipient: 1
+        case .purpose: 2
+        case .categories: consentCategoryStart
+        case .expiresOn: consentExpiresField
+        case .expirationEvent: consentExpiresField + 1
+        case .signedOn: consentExpiresField + 2
+        }
     }
 
     /// Field order follows ClientDetails.Field, so a validation problem points at its field.
@@ -246,6 +315,31 @@ public enum CaseTabs {
             c.consentID = ids[f[3].choice]
             c.involvement = f[4].value
             return .success(.saveContact(c))
+        case .consent(var c):
+            let e = consentExpiresField
+            c.discloser = f[0].text; c.recipient = f[1].text; c.purpose = f[2].text
+            c.categories = DisclosureCategory.allCases.enumerated().filter { f[consentCategoryStart + $0.offset].choice == 1 }.map(\.element)
+            switch date(e, "expiration date", optional: true) { case .success(let d): c.expiresOn = d; case .failure(let p): return .failure(p) }
+            c.expirationEvent = f[e + 1].text.isEmpty ? nil : f[e + 1].text
+            switch date(e + 2, "signature date") { case .success(let d): c.signedOn = d!; case .failure(let p): return .failure(p) }
+            c.revocationStatement = f[e + 3].value.trimmingCharacters(in: .whitespacesAndNewlines)
+            switch c.validated(today: today) {
+            case .success(let v): return .success(.saveConsent(v))
+            case .failure(let bad): return .failure(Problem(sentence: bad.sentence, field: consentFieldIndex(bad.field)))
+            }
+        case .revoke(let c):
+            guard let day = Day.typed(f[0].text) else {
+                return .failure(Problem(sentence: "The revocation date must be a date like \(today) (year-month-day).", field: 0))
+            }
+            if day > today { return .failure(Problem(sentence: "The revocation date (\(day)) is in the future.", field: 0)) }
+            if day < c.signedOn {
+                return .failure(Problem(sentence: "The revocation date (\(day)) is before the consent was signed (\(c.signedOn)).", field: 0))
+            }
+            let how = f[1].value.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !how.isEmpty else {
+                return .failure(Problem(sentence: "Say how the patient revoked the consent (in writing, or told whom).", field: 1))
+            }
+            return .success(.revokeConsent(id: c.id!, revision: c.revision, on: day, note: how))
         }
     }
 
@@ -294,6 +388,17 @@ public enum CaseTabs {
                 let consent = activeConsent(c, consents: consents, today: state.today)
                 let about = (consent.map { "Consent " + consentLabel($0) } ?? "No consent in force: do not disclose")
                     + (c.involvement.isEmpty ? "" : " · " + c.involvement.split(whereSeparator: \.isNewline).joined(separator: " "))
+                detail = TextWrap.wrap(about, width: width, prefix: "", role: .dim, prefixRole: .dim)
+            }
+            listStart = lines.count
+        case .consents(let consents):
+            lines = [StyledLine("Consents to disclose (42 CFR Part 2), newest first", .header)]
+            rows = consents.map { consentRow($0, today: state.today) }
+            if consents.isEmpty { lines.append(StyledLine("  no consents on file: press a to record one", .dim)) }
+            if let c = consents[safe: sel] {
+                var about = "Purpose: \(c.purpose) · Covers: "
+                    + (c.categories.isEmpty ? c.informationCovered : c.categories.map(\.label).joined(separator: "; "))
+                if let r = c.revokedOn { about += " · Revoked \(r)" + (c.revocationNote.map { ": \($0)" } ?? "") }
                 detail = TextWrap.wrap(about, width: width, prefix: "", role: .dim, prefixRole: .dim)
             }
             listStart = lines.count
@@ -365,6 +470,21 @@ public enum CaseTabs {
             return StyledLine(spans)
         }
         return (out, rows)
+    }
+
+    static func consentStatus(_ c: Consent, today: Day) -> (String, Role) {
+        if let r = c.revokedOn, r <= today { return ("revoked", .warning) }
+        if let e = c.expiresOn, e < today { return ("expired", .dim) }
+        if c.signedOn > today { return ("not yet", .dim) }
+        if let e = c.expiresOn, e <= today.adding(days: 30) { return ("! ends", .overdue) }
+        return ("active", .ok)
+    }
+
+    static func consentRow(_ c: Consent, today: Day) -> StyledLine {
+        let (status, role) = consentStatus(c, today: today)
+        let ends = c.expiresOn.map { "until \($0)" } ?? "until event"
+        return StyledLine([Span(DisplayWidth.pad("#\(c.id ?? 0)", to: 5), .dim), Span(DisplayWidth.pad(status, to: 8), role),
+                           Span("\(c.signedOn)  ", .dim), Span(DisplayWidth.pad(ends, to: 17), .dim), Span("to \(c.recipient)")])
     }
 
     static func referralRow(_ r: Referral, today: Day, width: Int) -> StyledLine {

@@ -133,6 +133,7 @@ public enum ChartScreen {
     public static func scopes(_ state: ChartState) -> [KeyScope] {
         state.openNote != nil ? [.note, .chart, .list, .global]
             : state.tab == .notes ? [.notesTab, .chart, .list, .global]
+            : state.tab == .consents ? [.consentsTab, .chart, .list, .global]
             : CaseTabs.tabs.contains(state.tab) ? [.caseTab, .chart, .list, .global]
             : state.tab == .plan ? [.plan, .chart, .list, .global]
             : state.tab == .summary ? [.summaryTab, .chart, .list, .global] : [.chart, .list, .global]

@@ -21,7 +21,7 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case newNote = "new-note", editNote = "edit-note", signNote = "sign-note", addAddendum = "add-addendum"
     case cosignNote = "cosign-note", discardNote = "discard-note"
     case setRole = "set-role", setSupervisor = "set-supervisor", toggleActive = "toggle-active"
-    case addRecord = "add-record", editRecord = "edit-record"
+    case addRecord = "add-record", editRecord = "edit-record", revokeRecord = "revoke-record"
     case deleteNode = "delete-node", moveNodeUp = "move-node-up", moveNodeDown = "move-node-down"
     case toggleNode = "toggle-node", expandNode = "expand-node", collapseNode = "collapse-node"
     case startPlan = "start-plan", discardPlan = "discard-plan", signPlan = "sign-plan", reviewPlan = "review-plan", addSignature = "add-signature"
@@ -34,7 +34,7 @@ public enum KeyScope: String, CaseIterable, Sendable, Hashable {
     case global, list, home, caseload, chart, note, groups, group, sheet, help
     case notesTab = "notes-tab", noteSearch = "note-search", cosign
     case caseTab = "case-tab", reports
-    case summaryTab = "summary-tab"
+    case summaryTab = "summary-tab", consentsTab = "consents-tab"
     case plan, plansDue = "plans-due"
     case staffAdmin = "staff-admin"
 
@@ -55,6 +55,7 @@ public enum KeyScope: String, CaseIterable, Sendable, Hashable {
         case .cosign: "Co-signature queue"
         case .caseTab: "Chart: Screens, Referrals, Contacts"
         case .summaryTab: "Chart: Summary tab"
+        case .consentsTab: "Chart: Consents tab"
         case .reports: "Reports"
         case .plan: "Chart: Plan tab"
         case .plansDue: "Plans due"
@@ -169,6 +170,10 @@ public struct KeyMap: Hashable, Sendable {
 
         KeyBinding(.addRecord, [.char("a")], "add (record a screen, a referral, a contact)", scope: .caseTab, hint: true),
         KeyBinding(.editRecord, [.char("e"), .enter], "edit the selected referral or contact", scope: .caseTab, hint: true),
+
+        KeyBinding(.addRecord, [.char("a")], "record a consent (every 42 CFR 2.31 element)", scope: .consentsTab, hint: true),
+        KeyBinding(.editRecord, [.char("e"), .enter], "edit the selected consent (not once revoked)", scope: .consentsTab, hint: true),
+        KeyBinding(.revokeRecord, [.char("r")], "revoke the selected consent (asks first; for good)", scope: .consentsTab, hint: true),
 
         KeyBinding(.editRecord, [.char("e"), .enter], "edit the selected line (plan, problem, goal, objective, intervention)", scope: .plan, hint: true),
         KeyBinding(.addRecord, [.char("a")], "add under the selected line (a problem from the plan line)", scope: .plan, hint: true),
@@ -297,6 +302,7 @@ public struct KeyMap: Hashable, Sendable {
         case .printPlan: "print"
         case .goPlansDue: "plans due"
         case .editRecord: "edit"
+        case .revokeRecord: "revoke"
         default: b.label
         }
     }
