@@ -19,6 +19,8 @@ public enum ParsedCommand: Hashable, Sendable {
     case cosign
     case reports
     case plans
+    /// `:lock`: the lock screen at once.
+    case lock
     case empty
     case unknown(String)
 }
@@ -36,6 +38,7 @@ public enum CommandPrompt {
         CommandSpec(name: "cosign", aliases: [], usage: ":cosign", summary: "notes waiting for my co-signature (supervisors)"),
         CommandSpec(name: "reports", aliases: [], usage: ":reports", summary: "caseload, overdue items and productivity figures"),
         CommandSpec(name: "plans", aliases: [], usage: ":plans", summary: "treatment plans due for review (and plans to co-sign)"),
+        CommandSpec(name: "lock", aliases: [], usage: ":lock", summary: "lock the screen now; your passphrase opens it again"),
     ]
 
     public static func parse(_ line: String) -> ParsedCommand {
@@ -55,6 +58,7 @@ public enum CommandPrompt {
         case "cosign": return .cosign
         case "reports": return .reports
         case "plans": return .plans
+        case "lock": return .lock
         default: return .home
         }
     }
