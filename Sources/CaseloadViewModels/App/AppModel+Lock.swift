@@ -108,7 +108,7 @@ extension AppModel {
         }
         if right {
             audit(.unlock, state.failures == 0 ? "unlocked with the passphrase"
-                  : "unlocked with the passphrase after \(Format.plural(state.failures, "wrong try"))")
+                  : "unlocked with the passphrase after \(Format.plural(state.failures, "wrong try", "wrong tries"))")
             lock = nil
             lastKeyAt = clock.now()
             return .fullRedraw
@@ -159,7 +159,7 @@ extension AppModel {
         let fieldWidth = max(1, min(30, w - DisplayWidth.of(label) - 4))
         let fieldX = max(0, (w - DisplayWidth.of(label) - fieldWidth) / 2)
         let fieldY = min(h - 1, top + 6)
-        let x = buffer.put(label, x: fieldX, y: fieldY, role: .normal)
+        let x = fieldX + buffer.put(label, x: fieldX, y: fieldY, role: .normal)
         buffer.fill(x: x, y: fieldY, width: min(fieldWidth, max(0, w - x)), height: 1, role: .commandLine)
         // Bullets, not the text; past the field's width only the last ones show (the count is no secret kept).
         let shown = min(state.typed.count, fieldWidth - 1)
