@@ -38,7 +38,7 @@ public enum CommandPrompt {
         CommandSpec(name: "cosign", aliases: [], usage: ":cosign", summary: "notes waiting for my co-signature (supervisors)"),
         CommandSpec(name: "reports", aliases: [], usage: ":reports", summary: "caseload, overdue items and productivity figures"),
         CommandSpec(name: "plans", aliases: [], usage: ":plans", summary: "treatment plans due for review (and plans to co-sign)"),
-        CommandSpec(name: "lock", aliases: [], usage: ":lock", summary: "lock the screen now; your passphrase opens it again"),
+        CommandSpec(name: "lock", aliases: [], usage: ":lock", summary: "lock the screen; your passphrase unlocks it"),
     ]
 
     public static func parse(_ line: String) -> ParsedCommand {
