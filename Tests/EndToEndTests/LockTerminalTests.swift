@@ -49,6 +49,7 @@ final class LockTerminalTests: XCTestCase {
             throw HarnessError("tmux is required for the end-to-end terminal tests: install it (apt-get install tmux).")
         }
         let db = try demo("lock")
+        let baseline = try sql(db, "SELECT coalesce(max(id), 0) FROM audit_events").trimmingCharacters(in: .whitespacesAndNewlines)
         let set = try passphrase(db, [Self.passphrase, Self.passphrase])
         XCTAssertEqual(set.status, 0, set.stderr)
         XCTAssertEqual(set.stdout, "Passphrase set for \(osLogin()). It unlocks the screen when Caseload locks itself.\n")
@@ -84,7 +85,7 @@ final class LockTerminalTests: XCTestCase {
         try s.press("Q")
         s.waitFor("exit status 0")
 
-        let audit = try sql(db, "SELECT action FROM audit_events WHERE subject IN ('session', 'passphrase') ORDER BY id")
+        let audit = try sql(db, "SELECT action FROM audit_events WHERE id > \(baseline) AND subject IN ('session', 'passphrase') ORDER BY id")
         XCTAssertEqual(audit, "update\nlogin\nlock\nfailed_login\nunlock\nlogout\n")
         let stored = try sql(db, "SELECT kdf, length(salt), length(hash), cost, block_size, parallelism FROM staff_passphrases")
         XCTAssertEqual(stored, "scrypt|16|32|32768|8|1\n")
