@@ -99,6 +99,10 @@ final class LockTests: XCTestCase {
         let narrow = app.render().text
         XCTAssertEqual(words.filter { narrow.contains($0) }, [])
         assertGolden(frameText(app.render()), "lock-idle-60x20")
+        _ = app.handle(.resize(Size(width: 20, height: 5)))   // smaller than the app's minimum: still locked
+        XCTAssertTrue(app.isLocked)
+        XCTAssertFalse(app.render().text.contains("R1000"))
+        XCTAssertTrue(app.render().text.contains("Locked"))
         _ = app.handle(.resize(.design))
         XCTAssertEqual(try sessionAudit(store, after: since), ["lock: Locked after 10 minutes without a key"])
     }
