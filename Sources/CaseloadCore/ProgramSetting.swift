@@ -13,6 +13,7 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
     case phases = "phases"
     case consecutiveAbsencesAlert = "consecutive_absences_alert"
     case supervisorCosignPlans = "supervisor_cosign_plans"
+    case idleLockMinutes = "idle_lock_minutes"
 
     public var key: String { rawValue }
 
@@ -29,6 +30,7 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
         case .phases: "the program's phases of treatment, separated by commas"
         case .consecutiveAbsencesAlert: "consecutive group absences that alert the counselor (1-20)"
         case .supervisorCosignPlans: "whether signed plans wait for a supervisor's co-signature (yes/no)"
+        case .idleLockMinutes: "minutes without a key before the screen locks (1-120)"
         }
     }
 
@@ -44,6 +46,7 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
         case .phases: settings.phases.joined(separator: ", ")
         case .consecutiveAbsencesAlert: String(settings.consecutiveAbsencesAlert)
         case .supervisorCosignPlans: settings.supervisorCosignPlans ? "yes" : "no"
+        case .idleLockMinutes: String(settings.idleLockMinutes)
         }
     }
 
@@ -93,6 +96,7 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
             }
             settings.phases = phases
         case .consecutiveAbsencesAlert: settings.consecutiveAbsencesAlert = try number(1...20)
+        case .idleLockMinutes: settings.idleLockMinutes = try number(1...120)
         case .supervisorCosignPlans:
             switch text.lowercased() {
             case "yes", "true", "on", "1": settings.supervisorCosignPlans = true

@@ -30,6 +30,12 @@ public protocol TUIModel: AnyObject {
     func themeApplied(name: String, error: String?)
     var hasUnsavedChanges: Bool { get }
     func saveDrafts()
+    /// Why the model ended the session (a lock-out), printed once the terminal is restored; exit status 1.
+    var exitMessage: String? { get }
+}
+
+extension TUIModel {
+    public var exitMessage: String? { nil }
 }
 
 extension AppModel: TUIModel {}
@@ -52,11 +58,13 @@ public enum TUI {
         let environment = currentEnvironment()
         let terminal = try Terminal(environment: environment)
         Signals.install()
+        var ending: String?
         defer {
             terminal.close()
             Signals.uninstall()
             // The message line is gone with the screen; say it again where the person will still see it.
             if let notice = terminal.notice { writeToStandardError("caseload: \(notice)\n") }
+            if let ending { writeToStandardError("caseload: \(ending)\n") }
         }
 
         let requested = options.themeName ?? "default"
@@ -79,7 +87,8 @@ public enum TUI {
 
         var loop = Loop(terminal: terminal, model: model, options: options)
         loop.run()
-        return 0
+        ending = model.exitMessage
+        return ending == nil ? 0 : 1
     }
 
     /// An SSH session without LANG runs in the C locale, where curses cannot show "Zoë" or "李" at all.

@@ -24,7 +24,7 @@ struct CaseloadCommand: ParsableCommand {
         NO_COLOR (monochrome), CASELOAD_TRACE_FILE (per-key timings for the benchmark).
         """,
         version: CaseloadVersion.current,
-        subcommands: [DemoCommand.self, InitCommand.self, StaffCommand.self, ExportCommand.self, DiscloseCommand.self, DisclosuresCommand.self, ReportCommand.self, ImportCommand.self, PlanCommand.self, SettingsCommand.self, BackupCommand.self, RestoreCommand.self, CheckCommand.self, ThemesCommand.self]
+        subcommands: [DemoCommand.self, InitCommand.self, StaffCommand.self, ExportCommand.self, DiscloseCommand.self, DisclosuresCommand.self, ReportCommand.self, ImportCommand.self, PlanCommand.self, SettingsCommand.self, BackupCommand.self, RestoreCommand.self, CheckCommand.self, ThemesCommand.self, PassphraseCommand.self]
     )
 
     @OptionGroup var store: StoreOptions
@@ -40,6 +40,7 @@ struct CaseloadCommand: ParsableCommand {
         let identity = try SignIn.identify(in: repository, switchingTo: identity.asUser)
 
         let environment = Environment.current
+        let idleOverride = try Self.idleLockOverride(environment, repository)
         let themeDir = Environment.userThemeDirectory(environment)
         let themeNames = Theme.availableNames(userDir: themeDir)
         if let theme, !themeNames.contains(theme) {
@@ -56,14 +57,29 @@ struct CaseloadCommand: ParsableCommand {
         let options = TUIOptions(themeName: theme, userThemeDir: themeDir,
                                  traceFile: environment["CASELOAD_TRACE_FILE"].flatMap { $0.isEmpty ? nil : $0 })
         let status = try TUI.run(options: options) { size in
-            AppModel(repository: repository, groups: repository, notes: repository, plans: repository,
-                     caseManagement: repository, staffAdmin: repository,
-                     identity: identity, clock: SystemClock(), size: size, keyMap: .standard, themeNames: themeNames)
+            let model = AppModel(repository: repository, groups: repository, notes: repository, plans: repository,
+                                 caseManagement: repository, staffAdmin: repository, authenticator: repository,
+                                 identity: identity, clock: SystemClock(), size: size, keyMap: .standard, themeNames: themeNames)
+            model.idleLockOverrideSeconds = idleOverride
+            return model
         }
         // After a hang-up the store is still there; a failed logout record must not turn a clean exit into an error.
         try? repository.record(.logout, by: identity.staff, clientID: nil, subject: "session",
                                detail: SignIn.auditDetail(identity, what: "left the workspace"))
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// CASELOAD_IDLE_LOCK_SECONDS, deliberately undocumented: the end-to-end tests cannot wait a minute for
+    /// the lock. A real store refuses it, so nobody can stretch or shorten the program's idle lock.
+    static func idleLockOverride(_ environment: [String: String], _ store: SQLiteStore) throws -> Int? {
+        guard let raw = environment["CASELOAD_IDLE_LOCK_SECONDS"], !raw.isEmpty else { return nil }
+        guard try store.settings().isDemo else {
+            throw CaseloadError.refused("CASELOAD_IDLE_LOCK_SECONDS only works on a demo store made by 'caseload demo'; the program's idle_lock_minutes setting applies here.")
+        }
+        guard let seconds = Int(raw), (1...7200).contains(seconds) else {
+            throw CaseloadError.invalidInput("CASELOAD_IDLE_LOCK_SECONDS takes a whole number of seconds from 1 to 7200; '\(raw)' is not one.")
+        }
+        return seconds
     }
 
     /// Errors a person can meet become one sentence on stderr and a non-zero exit, never a Swift dump.

@@ -61,6 +61,8 @@ public final class AppModel {
     public let caseManagement: (any CaseManagementRepository)?
     /// Staff accounts for `:staff`; nil where the store offers none.
     public let staffAdmin: (any StaffAdministration)?
+    /// Checks the passphrase at the lock screen; nil: nobody can unlock, so the lock ends the session.
+    public let authenticator: (any StaffAuthenticator)?
     public let identity: Identity
     public let clock: any Clock
     public let keyMap: KeyMap
@@ -76,14 +78,22 @@ public final class AppModel {
     var lastChangeToken: Int?
     /// Stack positions reloaded when they are on top again: another session changed the store meanwhile.
     var staleScreens: Set<Int> = []
+    /// The lock screen, while locked (AppModel+Lock).
+    public internal(set) var lock: LockState?
+    /// When the last key came: the idle lock counts from here.
+    var lastKeyAt = Date.distantPast
+    /// Seconds before the idle lock instead of the program setting (tests; demo stores only from the CLI).
+    public var idleLockOverrideSeconds: Int?
+    /// Why the session ended, when the model ended it (lock-out, no passphrase): the front end prints it.
+    public internal(set) var exitMessage: String?
 
     public init(repository: any CaseloadRepository, groups: (any GroupRepository)? = nil,
                 notes: (any NoteRepository)? = nil, plans: (any PlanRepository)? = nil,
                 caseManagement: (any CaseManagementRepository)? = nil,
-                staffAdmin: (any StaffAdministration)? = nil, identity: Identity,
-                clock: any Clock, size: Size, keyMap: KeyMap = .standard, themeNames: [String] = []) {
+                staffAdmin: (any StaffAdministration)? = nil, authenticator: (any StaffAuthenticator)? = nil,
+                identity: Identity, clock: any Clock, size: Size, keyMap: KeyMap = .standard, themeNames: [String] = []) {
         self.repository = repository; self.groups = groups; self.notes = notes; self.plans = plans
-        self.caseManagement = caseManagement
+        self.caseManagement = caseManagement; self.authenticator = authenticator
         self.staffAdmin = staffAdmin
         self.identity = identity; self.clock = clock; self.size = size
         self.keyMap = keyMap; self.themeNames = themeNames
@@ -104,6 +114,7 @@ public final class AppModel {
         }
         stack = [.home(home)]
         lastChangeToken = try? repository.changeToken()
+        lastKeyAt = clock.now()
     }
 
     /// A group note or a progress note being written and not yet saved.
@@ -158,8 +169,10 @@ public final class AppModel {
     // MARK: - Events
 
     public func handle(_ event: InputEvent) -> Effect {
+        if let effect = handleWhileLocked(event) { return effect }
         switch event {
         case .tick:
+            if let effect = lockIfIdle() { return effect }
             let saved = autosaveNotes()
             return refreshIfChanged() == .redraw ? .redraw : saved
         case .hangup:
@@ -169,6 +182,7 @@ public final class AppModel {
             resize(newSize)
             return .fullRedraw
         case .key(let key):
+            lastKeyAt = clock.now()
             let effect = handleKey(key)
             if !staleScreens.isEmpty { refreshStaleTop() }
             return effect
@@ -565,6 +579,8 @@ public final class AppModel {
             return perform(.plans(.openDue))
         case .staff:
             return perform(.openStaff)
+        case .lock:
+            return lockNow(.command)
         case .home:
             stack.removeSubrange(1...)
             refreshTop()
@@ -594,6 +610,7 @@ public final class AppModel {
     // MARK: - Rendering
 
     public func render() -> ScreenBuffer {
+        if let lock { return renderLock(lock) }
         var buffer = ScreenBuffer(size: size)
         if isTooSmall {
             TooSmall.render(into: &buffer, minimum: Self.minimumSize)

@@ -20,6 +20,8 @@ public enum ParsedCommand: Hashable, Sendable {
     case reports
     case plans
     case staff
+    /// `:lock`: the lock screen at once.
+    case lock
     case empty
     case unknown(String)
 }
@@ -38,6 +40,7 @@ public enum CommandPrompt {
         CommandSpec(name: "reports", aliases: [], usage: ":reports", summary: "caseload, overdue items and productivity figures"),
         CommandSpec(name: "plans", aliases: [], usage: ":plans", summary: "treatment plans due for review (and plans to co-sign)"),
         CommandSpec(name: "staff", aliases: [], usage: ":staff", summary: "staff accounts: role, supervisor, deactivate (administrators)"),
+        CommandSpec(name: "lock", aliases: [], usage: ":lock", summary: "lock the screen; your passphrase unlocks it"),
     ]
 
     public static func parse(_ line: String) -> ParsedCommand {
@@ -58,6 +61,7 @@ public enum CommandPrompt {
         case "reports": return .reports
         case "plans": return .plans
         case "staff": return .staff
+        case "lock": return .lock
         default: return .home
         }
     }
