@@ -244,12 +244,14 @@ final class TerminalTests: XCTestCase {
         let s = try startApp()
         waitForHome(s)
         try s.press("c")
-        let top = s.waitUntil("the Caseload table") { $0.contains(Screen.caseloadTitle) }
+        // The selected row, by its marker: a capture may catch a frame half drawn, so compare rows, not screens.
+        func selected(_ screen: String) -> String? { screen.split(separator: "\n").first { $0.hasPrefix(">") }.map(String.init) }
+        let top = s.waitUntil("the Caseload table") { $0.contains(Screen.caseloadTitle) && selected($0) != nil }
+        let first = try XCTUnwrap(selected(top))
         try s.press("G")
-        // The frame may be caught half drawn: wait for the selected row's marker rather than any change.
-        s.waitUntil("the end of the table with the selection still on screen") { $0 != top && $0.contains(">") }
+        s.waitUntil("the end of the table with the selection still on screen") { selected($0).map { $0 != first } ?? false }
         try s.press("g")
-        s.waitUntil("the top again") { $0 == top }
+        s.waitUntil("the top again") { selected($0) == first }
     }
 
     func testAsActsAsAnotherStaffMemberOnADemoStore() throws {
