@@ -47,7 +47,8 @@ let package = Package(
                     dependencies: ["CaseloadCore", "CaseloadStore", "CaseloadViewModels"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "CaseloadTUITests", dependencies: ["CaseloadTUI", "CaseloadViewModels"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["caseload"]),
+        // GRDB only to tamper with a store from outside Caseload, as someone with sqlite3 would (audit trail tests).
+        .testTarget(name: "EndToEndTests", dependencies: ["caseload", .product(name: "GRDB", package: "GRDB.swift")]),
         // Many processes on one store: SIGKILL crash test, 60-process load test, backup under load.
         .testTarget(name: "ReliabilityTests",
                     dependencies: ["caseload", "caseload-stress", "CaseloadCore", "CaseloadStore"]),
