@@ -30,6 +30,15 @@ extension SQLiteStore {
     /// Records the read (action `view`, subject `audit`, `detail` saying what was asked) before reading,
     /// so the listing shows its own view. Anyone else is refused with a sentence and the refusal is recorded.
     public func auditTrail(_ query: AuditQuery, by viewer: Staff, detail: String) throws -> [AuditTrailRow] {
+        var result: [AuditTrailRow] = []
+        try auditTrail(query, by: viewer, detail: detail) { _, row in result.append(row) }
+        return result
+    }
+
+    /// The same, streamed: `body` gets each row in turn, `passes` times over one snapshot (a text listing
+    /// measures its columns in a first pass), so a trail of hundreds of thousands of events is never all in memory.
+    public func auditTrail(_ query: AuditQuery, by viewer: Staff, detail: String, passes: Int = 1,
+                           _ body: (_ pass: Int, _ row: AuditTrailRow) throws -> Void) throws {
         guard viewer.role == .admin || viewer.role == .supervisor else {
             try record(.refused, by: viewer, clientID: nil, subject: "audit", detail: detail)
             throw CaseloadError.refused(
@@ -44,16 +53,17 @@ extension SQLiteStore {
         if let b = query.before { clauses.append("a.at < ?"); arguments.append(b) }
         if let a = query.action { clauses.append("a.action = ?"); arguments.append(a.rawValue) }
         let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        return try read { db in
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT \(AuditTable.select("a")), c.mrn FROM audit_events a LEFT JOIN clients c ON c.id = a.client_id
-                \(whereSQL) ORDER BY a.at, a.id
-                """, arguments: StatementArguments(arguments))
-            var result: [AuditTrailRow] = []
-            while let r = try rows.next() {
-                result.append(AuditTrailRow(event: try AuditTable.decode(r), mrn: r[AuditTable.columns.count]))
+        let sql = """
+            SELECT \(AuditTable.select("a")), c.mrn FROM audit_events a LEFT JOIN clients c ON c.id = a.client_id
+            \(whereSQL) ORDER BY a.at, a.id
+            """
+        try read { db in
+            for pass in 0..<max(1, passes) {
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+                while let r = try rows.next() {
+                    try body(pass, AuditTrailRow(event: try AuditTable.decode(r), mrn: r[AuditTable.columns.count]))
+                }
             }
-            return result
         }
     }
 }

@@ -100,23 +100,39 @@ struct AuditListCommand: ParsableCommand {
         if let toDay { asked.append("to \(toDay)") }
         if let actionFilter { asked.append("action \(actionFilter.rawValue)") }
         let what = "audit trail listing" + (asked.isEmpty ? "" : " (\(asked.joined(separator: ", ")))")
-        let rows = try repository.auditTrail(query, by: me.staff, detail: SignIn.auditDetail(me, what: what))
-
+        let detail = SignIn.auditDetail(me, what: what)
         let output = BufferedOutput(fd: 1)
+        var count = 0
         switch format {
         case .text:
-            var table = [["TIME", "STAFF", "ACTION", "MRN", "SUBJECT", "DETAIL"]]
-            for r in rows {
-                let e = r.event
-                table.append([Format.timestamp(e.at, utcOffset: offset), e.username, e.action.rawValue, r.mrn ?? "",
-                              StaffValidation.printable(e.subject), StaffValidation.printable(e.detail)])
+            // Two passes over one snapshot: the widths of the columns, then the lines (as TextTable aligns them).
+            let header = ["TIME", "STAFF", "ACTION", "MRN", "SUBJECT", "DETAIL"]
+            var widths = header.map(DisplayWidth.of)
+            func cells(_ r: AuditTrailRow) -> [String] {
+                [Format.timestamp(r.event.at, utcOffset: offset), r.event.username, r.event.action.rawValue, r.mrn ?? "",
+                 StaffValidation.printable(r.event.subject), StaffValidation.printable(r.event.detail)]
             }
-            for line in TextTable.lines(table) { try output.write(line + "\n") }
-            try output.write("\(Format.plural(rows.count, "event"))\n")
+            func line(_ cells: [String]) -> String {
+                cells.enumerated().map { i, cell in
+                    i == cells.count - 1 ? cell : DisplayWidth.pad(cell, to: widths[i])
+                }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+            }
+            try repository.auditTrail(query, by: me.staff, detail: detail, passes: 2) { pass, r in
+                let c = cells(r)
+                if pass == 0 {
+                    for i in 0..<c.count - 1 { widths[i] = max(widths[i], DisplayWidth.of(c[i])) }
+                } else {
+                    if count == 0 { try output.write(line(header)) }
+                    try output.write(line(c))
+                    count += 1
+                }
+            }
+            if count == 0 { try output.write(line(header)) }
+            try output.write("\(Format.plural(count, "event"))\n")
         case .csv:
             try output.write("id,at_utc,username,action,mrn,subject,detail,hash\r\n")
             let iso = ISO8601DateFormatter()
-            for r in rows {
+            try repository.auditTrail(query, by: me.staff, detail: detail) { _, r in
                 let e = r.event
                 let fields = [e.id.map { String($0) } ?? "", iso.string(from: e.at), e.username, e.action.rawValue,
                               r.mrn ?? "", e.subject, e.detail, e.hash]
