@@ -47,7 +47,10 @@ let package = Package(
                     dependencies: ["CaseloadCore", "CaseloadStore", "CaseloadViewModels"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "CaseloadTUITests", dependencies: ["CaseloadTUI", "CaseloadViewModels"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["caseload", "CaseloadCore", "CaseloadStore"]),
+        // GRDB only to tamper with a store from outside Caseload, as someone with sqlite3 would (audit trail tests);
+        // the store to record consents for the disclosure tests.
+        .testTarget(name: "EndToEndTests", dependencies: ["caseload", "CaseloadCore", "CaseloadStore",
+                                                         .product(name: "GRDB", package: "GRDB.swift")]),
         // Many processes on one store: SIGKILL crash test, 60-process load test, backup under load.
         .testTarget(name: "ReliabilityTests",
                     dependencies: ["caseload", "caseload-stress", "CaseloadCore", "CaseloadStore"]),

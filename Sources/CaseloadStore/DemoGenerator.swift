@@ -941,25 +941,27 @@ private struct DemoBuild {
     mutating func writeActivity() throws {
         var r = rng(8, 0)
         let me = staff[Int(osUserID) - 1].staff
+        // One read of the chain's end, then each row's hash is computed from the last one in memory.
+        var chain = try AuditChain.Appender(db)
         for back in stride(from: 14, through: 1, by: -1) {
             let day = today.adding(days: -back)
             if day.weekday >= 5 { continue }
-            try AuditTable.insert(AuditEvent(at: Date(), staffID: me.id, username: me.username, action: .login, clientID: nil,
-                                             subject: "session", detail: "ssh"), db, at: stamp(day, 8 * 60 + r.int(15...45)))
+            try chain.append(AuditEvent(at: Date(), staffID: me.id, username: me.username, action: .login, clientID: nil,
+                                        subject: "session", detail: "ssh"), atText: stamp(day, 8 * 60 + r.int(15...45)))
         }
         for i in clientsByCounselor[osUserID] ?? [] {
             for _ in 0..<r.int(1...3) {
                 let day = today.adding(days: -r.int(1...14))
-                try AuditTable.insert(AuditEvent(at: Date(), staffID: me.id, username: me.username, action: .view,
-                                                 clientID: RowID(i + 1), subject: "chart", detail: "Summary"),
-                                      db, at: stamp(day, 9 * 60 + r.int(0...480)))
+                try chain.append(AuditEvent(at: Date(), staffID: me.id, username: me.username, action: .view,
+                                            clientID: RowID(i + 1), subject: "chart", detail: "Summary"),
+                                 atText: stamp(day, 9 * 60 + r.int(0...480)))
             }
         }
         let sup = staff[Int(supervisors[0]) - 1].staff
         for i in (clientsByCounselor[osUserID] ?? []).prefix(5) {
-            try AuditTable.insert(AuditEvent(at: Date(), staffID: sup.id, username: sup.username, action: .view,
-                                             clientID: RowID(i + 1), subject: "chart", detail: "Plan"),
-                                  db, at: stamp(today.adding(days: -r.int(1...7)), 14 * 60 + r.int(0...120)))
+            try chain.append(AuditEvent(at: Date(), staffID: sup.id, username: sup.username, action: .view,
+                                        clientID: RowID(i + 1), subject: "chart", detail: "Plan"),
+                             atText: stamp(today.adding(days: -r.int(1...7)), 14 * 60 + r.int(0...120)))
         }
     }
 }
@@ -987,12 +989,6 @@ extension TableMapping {
 extension SignatureTable {
     fileprivate static func insert(_ s: PlanSignature, _ db: Database, signedAt: String) throws {
         try insert(s, db, stampColumn: "signed_at", signedAt)
-    }
-}
-
-extension AuditTable {
-    fileprivate static func insert(_ e: AuditEvent, _ db: Database, at: String) throws {
-        try insert(e, db, stampColumn: "at", at)
     }
 }
 

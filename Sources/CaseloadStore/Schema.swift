@@ -17,6 +17,7 @@ enum Schema {
         migrator.registerMigration("v4") { db in try v4Plans(db) }   // Schema+Plans.swift
         migrator.registerMigration("v5") { db in try v5CaseManagement(db) }   // Schema+CaseManagement.swift
         migrator.registerMigration("v6") { db in try v6Versioning(db) }   // Schema+Versioning.swift
+        migrator.registerMigration("v7") { db in try v7AuditChain(db) }   // Schema+Audit.swift
         migrator.registerMigration("v8") { db in try v8Passphrases(db) }   // Schema+Passphrase.swift
         migrator.registerMigration("v9") { db in try v9Consents(db) }   // Schema+Consents.swift (issue 6)
         return migrator

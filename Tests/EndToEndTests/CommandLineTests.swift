@@ -18,7 +18,7 @@ final class CommandLineTests: XCTestCase {
                       "version: \(version.stdout)")
         let help = try Run.caseload(["--help"])
         XCTAssertEqual(help.status, 0)
-        for command in ["demo", "init", "staff", "export", "themes", "--db", "--theme", "--as"] {
+        for command in ["demo", "init", "staff", "export", "audit", "themes", "--db", "--theme", "--as"] {
             XCTAssertTrue(help.stdout.contains(command), "--help should mention \(command):\n\(help.stdout)")
         }
     }
