@@ -13,16 +13,10 @@ final class ClientDetailsTests: XCTestCase {
     private var client: Client!
 
     override func setUpWithError() throws {
-        let dir = try TestDirs.make(self)
-        path = dir.appendingPathComponent("store.sqlite").path
-        store = try SQLiteStore.open(path: path, create: true, clock: fixtureClock)
-        sup = try store.addStaff(Staff(username: "sup", displayName: "Sam Okafor", role: .supervisor))
-        ana = try store.addStaff(Staff(username: "ana", displayName: "Ana Pérez", role: .counselor, supervisorID: sup.id))
-        ben = try store.addStaff(Staff(username: "ben", displayName: "Ben Kim", role: .counselor, supervisorID: sup.id))
-        client = try store.insert(Client(mrn: "A-001", legalFirstName: "Zoë", legalLastName: "Ñúñez", preferredName: nil,
-                                         pronouns: nil, dateOfBirth: Day("1988-07-14")!, phone: "555-0100",
-                                         admissionDate: Day("2024-06-01")!, status: .active, phase: "Stabilization",
-                                         medication: .methadone, doseMg: 80, takeHomeLevel: 2, primaryCounselorID: ana.id))
+        let program = try TwoCounselorProgram(self)
+        path = program.path; store = program.store
+        ana = program.ana; ben = program.ben; sup = program.sup
+        client = program.client
     }
 
     private let details = ClientDetails(preferredName: " Zo ", pronouns: "she/her", phone: "555-0142",

@@ -65,3 +65,24 @@ func exportJSON(_ store: SQLiteStore, mrn: String? = nil) throws -> [String: Any
     let text = try exportText(store, mrn: mrn)
     return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
 }
+
+/// A supervisor, two counselors she supervises, and Ana's client Zoë Ñúñez, on a new store.
+struct TwoCounselorProgram {
+    let path: String
+    let store: SQLiteStore
+    let ana: Staff, ben: Staff, sup: Staff
+    let client: Client
+
+    init(_ test: XCTestCase) throws {
+        let dir = try TestDirs.make(test)
+        path = dir.appendingPathComponent("store.sqlite").path
+        store = try SQLiteStore.open(path: path, create: true, clock: fixtureClock)
+        sup = try store.addStaff(Staff(username: "sup", displayName: "Sam Okafor", role: .supervisor))
+        ana = try store.addStaff(Staff(username: "ana", displayName: "Ana Pérez", role: .counselor, supervisorID: sup.id))
+        ben = try store.addStaff(Staff(username: "ben", displayName: "Ben Kim", role: .counselor, supervisorID: sup.id))
+        client = try store.insert(Client(mrn: "A-001", legalFirstName: "Zoë", legalLastName: "Ñúñez", preferredName: nil,
+                                         pronouns: nil, dateOfBirth: Day("1988-07-14")!, phone: "555-0100",
+                                         admissionDate: Day("2024-06-01")!, status: .active, phase: "Stabilization",
+                                         medication: .methadone, doseMg: 80, takeHomeLevel: 2, primaryCounselorID: ana.id))
+    }
+}
