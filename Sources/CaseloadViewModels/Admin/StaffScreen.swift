@@ -31,7 +31,7 @@ public enum StaffScreen {
     }
 
     static func reduce(_ s: inout StaffAdminState, _ command: Command) -> Request {
-        if s.cursor.applyMove(command) { return .none }
+        if s.cursor.apply(command) { return .none }
         switch command {
         case .setRole:
             guard let who = s.selected else { return .none }

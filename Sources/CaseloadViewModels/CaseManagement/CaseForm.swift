@@ -24,9 +24,33 @@ public struct FormField: Hashable, Sendable {
     }
 
     /// A multi-line field; kept last in a form, where it takes the rows left under its label.
-    public static func area(_ label: String, _ value: String = "", limit: Int = 2000) -> FormField {
+    public static func area(_ label: String, _ value: String = "", limit: Int = 2000, height: Int = 3) -> FormField {
         FormField(label: label, kind: .area, editor: LineEditor(), choice: 0,
-                  area: TextArea(text: value, limit: limit, width: 50, height: 3))
+                  area: TextArea(text: value, limit: limit, width: 50, height: height))
+    }
+
+    /// A key for a focused `.area` field: Enter starts a line and ↑↓ move between lines there; Ctrl-S, Esc, Tab
+    /// and Shift-Tab stay the form's (false). `problem` gets the field's refusal, if any.
+    mutating func takeAreaKey(_ key: Key, problem: inout String?) -> Bool {
+        guard var editor = area else { return false }
+        switch key {
+        case .ctrl("s"), .escape, .tab, .backTab: return false
+        default:
+            if case .refused(let why) = editor.handle(key) { problem = why } else { problem = nil }
+            area = editor
+            return true
+        }
+    }
+
+    /// Draws an `.area` field in the rows left under its label; an unfocused empty one shows "—".
+    func drawArea(into buffer: inout ScreenBuffer, x: Int, y: Int, width: Int, height: Int, focused: Bool) {
+        guard let area else { return }
+        let saved = buffer.cursor
+        area.render(into: &buffer, x: x, y: y, width: width, height: height, role: focused ? .commandLine : .normal)
+        if !focused {
+            buffer.cursor = saved
+            if area.text.isEmpty { buffer.put("—", x: x, y: y, role: .dim) }
+        }
     }
 
     /// What was typed, as typed (a note keeps its line breaks and spacing).
@@ -68,16 +92,7 @@ public struct CaseForm: Hashable, Sendable {
     public enum Outcome: Equatable { case pending, save, cancel }
 
     public mutating func handle(_ key: Key) -> Outcome {
-        // In a note Enter starts a new line and ↑↓ move between its lines; Tab and Shift-Tab leave it.
-        if var area = fields[focus].area {
-            switch key {
-            case .ctrl("s"), .escape, .tab, .backTab: break
-            default:
-                if case .refused(let why) = area.handle(key) { problem = why } else { problem = nil }
-                fields[focus].area = area
-                return .pending
-            }
-        }
+        if fields[focus].takeAreaKey(key, problem: &problem) { return .pending }
         switch key {
         case .ctrl("s"): return .save
         case .escape: return .cancel
@@ -132,14 +147,8 @@ public struct CaseForm: Hashable, Sendable {
             let label = (focused ? "> " : "  ") + DisplayWidth.pad(f.label, to: Self.labelWidth - 2)
             let lw = buffer.put(label, x: area.x + 1, y: y, role: focused ? .header : .dim, maxWidth: area.width - 2)
             let x = area.x + 1 + lw, width = max(1, area.width - 2 - lw)
-            if let area = f.area {
-                let saved = buffer.cursor
-                area.render(into: &buffer, x: x + 2, y: y, width: max(1, width - 2), height: max(1, rows - row),
-                            role: focused ? .commandLine : .normal)
-                if !focused {
-                    buffer.cursor = saved
-                    if area.text.isEmpty { buffer.put("—", x: x + 2, y: y, role: .dim) }
-                }
+            if f.area != nil {
+                f.drawArea(into: &buffer, x: x + 2, y: y, width: max(1, width - 2), height: max(1, rows - row), focused: focused)
                 continue
             }
             switch f.kind {

@@ -18,10 +18,10 @@ public struct PlanForm: Hashable, Sendable {
     public var focus = 0
     /// Why the last save was refused, shown under the form.
     public var problem: String?
-    /// The client's words: a multi-line field with word wrap, always the last field (its FormField only
-    /// carries the label).
-    public var words: TextArea?
-    var wordsIndex: Int? { words == nil ? nil : fields.count - 1 }
+    /// The client's words (an `.area` field, always the last): its text, or "" for a form without them.
+    var words: String { fields.last?.area?.text ?? "" }
+    /// The multi-line field has the keyboard (Enter starts a line there, Alt+key moves by words).
+    var areaFocused: Bool { fields[focus].area != nil }
 
     /// The fields and the client's words as first shown, to tell whether closing throws anything away.
     private var original: [String] = []
@@ -30,7 +30,7 @@ public struct PlanForm: Hashable, Sendable {
         self.title = title; self.target = target; self.fields = fields
     }
 
-    private var snapshot: [String] { fields.map { "\($0.editor.text)\u{0}\($0.choice)" } + [words?.text ?? ""] }
+    private var snapshot: [String] { fields.map { "\($0.value)\u{0}\($0.choice)" } }
     public var isChanged: Bool { snapshot != original }
     /// Called once the form is built, so `isChanged` compares against what was shown.
     mutating func markShown() { original = snapshot }
@@ -39,15 +39,7 @@ public struct PlanForm: Hashable, Sendable {
 
     public mutating func handle(_ key: Key) -> Outcome {
         // In the client's words Enter starts a new line and ↑↓ move between lines; Tab leaves.
-        if focus == wordsIndex, var area = words {
-            switch key {
-            case .ctrl("s"), .escape, .tab, .backTab: break
-            default:
-                if case .refused(let why) = area.handle(key) { problem = why } else { problem = nil }
-                words = area
-                return .pending
-            }
-        }
+        if fields[focus].takeAreaKey(key, problem: &problem) { return .pending }
         switch key {
         case .ctrl("s"): return .save
         case .escape: return .cancel
@@ -98,16 +90,8 @@ public struct PlanForm: Hashable, Sendable {
             let label = (focused ? "> " : "  ") + DisplayWidth.pad(DisplayWidth.truncate(f.label, to: labelWidth - 3), to: labelWidth - 2)
             let lw = buffer.put(label, x: area.x + 1, y: y, role: focused ? .header : .dim, maxWidth: area.width - 2)
             let x = area.x + 1 + lw, width = max(1, area.width - 2 - lw)
-            if i == wordsIndex, let words {
-                // The area takes the rows left under its label.
-                let height = max(1, rows - row)
-                let saved = buffer.cursor
-                words.render(into: &buffer, x: x + 2, y: y, width: max(1, width - 2), height: height,
-                             role: focused ? .commandLine : .normal)
-                if !focused {
-                    buffer.cursor = saved
-                    if words.text.isEmpty { buffer.put("—", x: x + 2, y: y, role: .dim) }
-                }
+            if f.area != nil {
+                f.drawArea(into: &buffer, x: x + 2, y: y, width: max(1, width - 2), height: max(1, rows - row), focused: focused)
                 continue
             }
             switch f.kind {
@@ -140,21 +124,17 @@ public struct PlanForm: Hashable, Sendable {
     static let periods = FrequencyPeriod.allCases
 
     static func header(_ p: TreatmentPlan) -> PlanForm {
-        var form = PlanForm(title: "Plan version \(p.version): effective date and the client's words", target: .header(p), fields: [
+        PlanForm(title: "Plan version \(p.version): effective date and the client's words", target: .header(p), fields: [
             .text("Effective date", p.effectiveDate.description, limit: 10),
-            .text("Client's words"),
+            .area("Client's words", p.clientWords, limit: 2000, height: 4),
         ])
-        form.words = TextArea(text: p.clientWords, limit: 2000, width: 50, height: 4)
-        return form
     }
 
     static func problem(_ p: Problem, isNew: Bool) -> PlanForm {
-        var form = PlanForm(title: isNew ? "New problem" : "Edit problem", target: .problem(p, isNew: isNew), fields: [
+        PlanForm(title: isNew ? "New problem" : "Edit problem", target: .problem(p, isNew: isNew), fields: [
             .text("Statement", p.statement, limit: 2000),
-            .text("Client's words"),
+            .area("Client's words", p.clientWords, limit: 2000, height: 4),
         ])
-        form.words = TextArea(text: p.clientWords, limit: 2000, width: 50, height: 4)
-        return form
     }
 
     static func goal(_ g: Goal, isNew: Bool) -> PlanForm {
@@ -210,10 +190,10 @@ public struct PlanForm: Hashable, Sendable {
             switch target {
             case .header:
                 let day = try date(0, "effective date", optional: false).get()!
-                return .success(.header(effectiveDate: day, clientWords: words?.text ?? ""))
+                return .success(.header(effectiveDate: day, clientWords: words))
             case .problem(var p, let isNew):
                 p.statement = try statement("problem").get()
-                p.clientWords = words?.text ?? ""
+                p.clientWords = words
                 return .success(isNew ? .addProblem(p) : .updateProblem(p))
             case .goal(var g, let isNew):
                 g.statement = try statement("goal").get()

@@ -76,7 +76,7 @@ public enum PlanTab {
         guard isPlanTab(state) else { return false }
         switch state.planTab.mode {
         case .review: return true
-        case .form(let f): return f.focus == f.wordsIndex
+        case .form(let f): return f.areaFocused
         default: return false
         }
     }

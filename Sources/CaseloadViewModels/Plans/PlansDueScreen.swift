@@ -32,7 +32,7 @@ public enum PlansDueScreen {
     }
 
     static func reduce(_ s: inout PlansDueState, _ command: Command) -> Request {
-        if s.cursor.applyMove(command) { return .none }
+        if s.cursor.apply(command) { return .none }
         switch command {
         case .open:
             guard let row = s.entries[safe: s.cursor.selected] else { return .message("No plans are due.", .info) }

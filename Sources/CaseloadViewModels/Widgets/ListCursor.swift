@@ -47,19 +47,3 @@ public struct ListCursor: Hashable, Sendable {
         top = max(0, min(top, max(0, count - pageSize)))
     }
 }
-
-extension ListCursor {
-    /// The list keys (↓ ↑ PgDn PgUp g G) move the selection; false for any other command.
-    mutating func applyMove(_ command: Command) -> Bool {
-        switch command {
-        case .moveDown: move(by: 1)
-        case .moveUp: move(by: -1)
-        case .pageDown: pageDown()
-        case .pageUp: pageUp()
-        case .first: first()
-        case .last: last()
-        default: return false
-        }
-        return true
-    }
-}
