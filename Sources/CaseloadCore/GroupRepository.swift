@@ -100,6 +100,10 @@ public protocol GroupRepository: AnyObject, Sendable {
     /// throws EditConflict. Returns the saved group (revision bumped).
     func saveGroup(_ group: CounselingGroup, facilitatorIDs: [RowID], by staff: Staff) throws -> CounselingGroup
     func enroll(clientID: RowID, groupID: RowID, on day: Day, by staff: Staff) throws
+    /// Enrolls the client with this chart number (exact, any case) and returns their display name. The
+    /// group's facilitators and their supervisor may enroll anyone by number (the client's counselor refers
+    /// them); an unknown number is `notFound`.
+    func enroll(mrn: String, groupID: RowID, on day: Day, by staff: Staff) throws -> String
     /// Sets leftOn; history stays.
     func discharge(memberID: RowID, on day: Day, by staff: Staff) throws
     /// The group's sessions dated within from…to, newest first. Creates the missing `scheduled` session

@@ -248,9 +248,13 @@ public struct ChartSummary: Hashable, Sendable {
     public var counselorName: String?
     public var lastContact: Day?
     public var nextPlanReview: Day?
-    public init(client: Client, counselorName: String?, lastContact: Day?, nextPlanReview: Day?) {
+    /// What of this chart the person sees; with `.groupPart` the store leaves out the phone, date of birth,
+    /// medication, flags and emergency contact (they belong to the client's counselor and supervisor).
+    public var access: ClientAccess
+    public init(client: Client, counselorName: String?, lastContact: Day?, nextPlanReview: Day?,
+                access: ClientAccess = .full(.ownCaseload)) {
         self.client = client; self.counselorName = counselorName; self.lastContact = lastContact
-        self.nextPlanReview = nextPlanReview
+        self.nextPlanReview = nextPlanReview; self.access = access
     }
 }
 
@@ -283,6 +287,13 @@ public protocol CaseloadRepository: AnyObject, Sendable {
     func consents(clientID: RowID) throws -> [Consent]
     /// Newest first.
     func activity(clientID: RowID, limit: Int) throws -> [ActivityRow]
+
+    /// What of this client's chart the person the store acts for may see (no audit event: a question, not a view).
+    func clientAccess(clientID: RowID) throws -> ClientAccess
+    /// Emergency ("break-glass") access to the chart with this number, for the rest of the session: needs a
+    /// reason (EmergencyReason), is recorded as an audit event, and returns the client's id. Refused with a
+    /// sentence for a deactivated account or an unknown chart number.
+    func breakGlass(mrn: String, reason: String, by staff: Staff) throws -> RowID
 
     /// Records an audit event (chart views and the like).
     func record(_ action: AuditAction, by staff: Staff, clientID: RowID?, subject: String, detail: String) throws

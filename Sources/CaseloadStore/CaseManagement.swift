@@ -54,12 +54,9 @@ extension SQLiteStore: CaseManagementRepository {
         case .failure(let bad): throw CaseloadError.invalidInput(bad.sentence)
         }
         let now = clock.now()
+        try authorize(clientID: clientID, .full, what: "client's details", by: staff)
         return try write { db in
             let old = try Self.requireClient(clientID, db)
-            guard staff.role == .admin || staff.role == .supervisor || (staff.id != nil && old.primaryCounselorID == staff.id) else {
-                throw CaseloadError.refused(
-                    "Only the client's primary counselor, a clinical supervisor or an administrator can change the client's details.")
-            }
             if let expected = expectedVersion, expected != old.version {
                 let (by, at) = try Self.editor("clients", clientID, db)
                 throw EditConflict(what: "The client record of \(old.displayName)", changedBy: by, changedAt: at)
@@ -100,6 +97,7 @@ extension SQLiteStore: CaseManagementRepository {
             throw CaseloadError.invalidInput("The follow-up date (\(f)) is before the referral date (\(r.referredOn)).")
         }
         let now = clock.now()
+        try authorize(clientID: r.clientID, .full, what: "referrals", by: staff)
         return try write { db in
             let client = try Self.requireClient(r.clientID, db)
             if let id = r.id {
@@ -146,6 +144,7 @@ extension SQLiteStore: CaseManagementRepository {
         guard screen.results.values.contains(where: { $0 != .notTested }) else {
             throw CaseloadError.invalidInput("Give at least one result: every substance is marked not tested.")
         }
+        try authorize(clientID: screen.clientID, .full, what: "drug screens", by: staff)
         return try write { db in
             let client = try Self.requireClient(screen.clientID, db)
             var s = screen
@@ -173,7 +172,8 @@ extension SQLiteStore: CaseManagementRepository {
     }
 
     public func contactRows(clientID: RowID, on day: Day) throws -> [ContactRow] {
-        try read { db in
+        try authorize(clientID: clientID, .full, what: "contacts")
+        return try read { db in
             let contacts = try ContactTable.fetchAll(db, where: "client_id = ?", [clientID], orderBy: "name, id")
             let consents = try ConsentTable.fetchAll(db, where: "client_id = ?", [clientID])
             let byID = Dictionary(uniqueKeysWithValues: consents.map { ($0.id!, $0) })
@@ -232,7 +232,8 @@ extension SQLiteStore: CaseManagementRepository {
     // MARK: Home
 
     public func followUpsDue(counselorID: RowID, on day: Day) throws -> [FollowUpDue] {
-        try read { db in try Self.followUps(counselorID: counselorID, on: day, db) }
+        try authorizeStaffView(counselorID, what: "referral follow-ups")
+        return try read { db in try Self.followUps(counselorID: counselorID, on: day, db) }
     }
 
     private static func followUps(counselorID: RowID?, on day: Day, _ db: Database) throws -> [FollowUpDue] {
@@ -251,7 +252,8 @@ extension SQLiteStore: CaseManagementRepository {
     }
 
     public func screensDue(counselorID: RowID, on day: Day) throws -> [ScreensDue] {
-        try read { db in try Self.screensDue(counselorID: counselorID, on: day, db).map(\.due) }
+        try authorizeStaffView(counselorID, what: "drug screens due")
+        return try read { db in try Self.screensDue(counselorID: counselorID, on: day, db).map(\.due) }
     }
 
     private static func screensDue(counselorID: RowID?, on day: Day, _ db: Database)
@@ -357,7 +359,9 @@ extension SQLiteStore: CaseManagementRepository {
     // MARK: Reports
 
     public func caseloadReport(staffID: RowID?, from: Day, to: Day) throws -> [CaseloadReportRow] {
-        try read { db in
+        if let staffID { try authorizeStaffView(staffID, what: "caseload report") }
+        else { _ = try reportTeam(what: "caseload report", listsClients: false) }
+        return try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT s.display_name, s.username,
                        count(*) FILTER (WHERE c.status = 'active'),
@@ -382,6 +386,12 @@ extension SQLiteStore: CaseManagementRepository {
     }
 
     public func overdueReport(staffID: RowID?, on day: Day) throws -> [OverdueItem] {
+        if let staffID {
+            try authorizeStaffView(staffID, what: "overdue report")
+        } else if let team = try reportTeam(what: "overdue report", listsClients: true) {
+            // A supervisor's program-wide view is their team's: each member's items, in the team's order.
+            return try team.flatMap { try overdueReport(staffID: $0, on: day) }
+        }
         let now = clock.now()
         return try read { db in
             let settings = try SettingsCodec.read(db)
@@ -446,7 +456,9 @@ extension SQLiteStore: CaseManagementRepository {
     }
 
     public func productivityReport(staffID: RowID?, from: Day, to: Day) throws -> [ProductivityRow] {
-        try read { db in
+        if let staffID { try authorizeStaffView(staffID, what: "productivity report") }
+        else { _ = try reportTeam(what: "productivity report", listsClients: false) }
+        return try read { db in
             let unit = max(1, try SettingsCodec.read(db).minutesPerBillingUnit)
             // Progress notes by their author, plus held group sessions by each facilitator: a session run by two
             // facilitators counts for both. A group session's units are its attendees' (present, late or left
@@ -479,6 +491,27 @@ extension SQLiteStore: CaseManagementRepository {
                 ProductivityRow(staffName: r[0], modality: r[1], sessions: r[2], minutes: r[3], billingUnits: r[4],
                                 noShows: r[5])
             }
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// A program-wide report asked for by the viewer. Counts (`listsClients: false`) are for supervisors and
+    /// administrators. A report that names clients is, for a supervisor, their team's (returned: their own id
+    /// and their team's, by name); administrators and counselors are refused. nil: the whole program.
+    func reportTeam(what: String, listsClients: Bool) throws -> [RowID]? {
+        guard let v = viewer, let vid = v.id else { return nil }
+        let role = try staff(id: vid)?.role ?? v.role
+        if !listsClients, role == .supervisor || role == .admin { return nil }
+        guard role == .supervisor else {
+            throw try refusal(by: v, clientID: nil, what: what, sentence: role == .admin
+                ? "The \(what) names clients, and administrators do not see clients: a clinical supervisor runs it for their team."
+                : "Counselors see the \(what) of their own caseload: give --staff with your own username, or leave it out.")
+        }
+        return try read { db in
+            try RowID.fetchAll(db, sql: """
+                SELECT id FROM staff WHERE id = :me OR id IN (\(Self.teamSQL)) ORDER BY display_name, id
+                """, arguments: ["me": vid])
         }
     }
 }

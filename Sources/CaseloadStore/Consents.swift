@@ -6,14 +6,6 @@ import Foundation
 import GRDB
 
 extension SQLiteStore: ConsentRepository {
-    /// Who may record, revoke and disclose under a client's consents.
-    private static func checkConsentRole(_ staff: Staff, _ client: Client, doing: String) throws {
-        guard staff.role == .admin || staff.role == .supervisor || (staff.id != nil && client.primaryCounselorID == staff.id) else {
-            throw CaseloadError.refused(
-                "Only the client's primary counselor, a clinical supervisor or an administrator can \(doing).")
-        }
-    }
-
     private static func client(_ id: RowID, _ db: Database) throws -> Client {
         guard let row = try Row.fetchOne(db, sql: "SELECT \(ClientTable.select()) FROM clients WHERE id = ?", arguments: [id]) else {
             throw CaseloadError.notFound(what: "The client")
@@ -45,9 +37,10 @@ extension SQLiteStore: ConsentRepository {
         case .failure(let bad): throw CaseloadError.invalidInput(bad.sentence)
         }
         let now = clock.now()
+        // Who may record, revoke and disclose: whoever sees the whole chart (Access.swift).
+        try authorize(clientID: c.clientID, .full, what: "consents", by: staff)
         return try write { db in
             let client = try Self.client(c.clientID, db)
-            try Self.checkConsentRole(staff, client, doing: "record or change the client's consents")
             let scope = c.categories.map(\.rawValue).joined(separator: ", ")
             if let id = c.id {
                 guard let old = try Self.consent(id, db), old.clientID == c.clientID else {
@@ -97,10 +90,9 @@ extension SQLiteStore: ConsentRepository {
             throw CaseloadError.invalidInput("The revocation date (\(day)) is in the future.")
         }
         let now = clock.now()
+        try authorize(recordSQL: "SELECT client_id FROM consents WHERE id = ?", id: id, .full, what: "consent", by: staff)
         return try write { db in
             guard var c = try Self.consent(id, db) else { throw CaseloadError.notFound(what: "The consent") }
-            let client = try Self.client(c.clientID, db)
-            try Self.checkConsentRole(staff, client, doing: "revoke the client's consents")
             if let r = c.revokedOn {
                 throw CaseloadError.refused("Consent \(id) was already revoked on \(r); a revocation cannot be undone or changed.")
             }
@@ -123,7 +115,8 @@ extension SQLiteStore: ConsentRepository {
     }
 
     public func consentsExpiring(counselorID: RowID, on day: Day, within days: Int) throws -> [ConsentExpiring] {
-        try read { db in
+        try authorizeStaffView(counselorID, what: "consents ending soon")
+        return try read { db in
             let n = ConsentTable.columns.count
             return try Row.fetchAll(db, sql: """
                 SELECT \(ConsentTable.select("k")), c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn
@@ -139,7 +132,8 @@ extension SQLiteStore: ConsentRepository {
     }
 
     public func disclosures(clientID: RowID) throws -> [Disclosure] {
-        try read { db in
+        try authorize(clientID: clientID, .full, what: "accounting of disclosures")
+        return try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT d.id, d.client_id, d.consent_id, d.staff_id, s.display_name, d.disclosed_at, d.recipient,
                        d.purpose, d.categories, k.purpose, d.information
@@ -165,9 +159,9 @@ extension SQLiteStore: ConsentRepository {
                          deliver: (String) throws -> Void) throws -> Disclosure {
         let today = clock.today()
         let now = clock.now()
+        try authorize(clientID: clientID, .full, what: "disclosure of records", by: staff)
         let summary = try chartSummary(clientID: clientID)
         let client = summary.client
-        try Self.checkConsentRole(staff, client, doing: "disclose the client's records")
         guard let consent = try read({ db in try Self.consent(consentID, db) }), consent.clientID == clientID else {
             throw CaseloadError.refused("Consent \(consentID) is not one of the consents of \(client.displayName) (MRN \(client.mrn)).")
         }

@@ -15,7 +15,19 @@ public enum Exporter {
     /// Streams JSON (never builds the whole store in memory: 2.5 M notes must export in bounded memory).
     /// With `clientMRN`, only that client's records and the staff, modalities and groups they
     /// reference (a group's roster then lists only that client). Unknown MRN → `CaseloadError.notFound`.
+    /// For a handle bound to a person, one client's export needs their whole chart (Access.swift) and the
+    /// whole store's is an administrator's (like a backup); refusals are recorded.
     public static func export(_ store: SQLiteStore, clientMRN: String?, write: (String) throws -> Void) throws {
+        if let viewer = store.viewer {
+            if let mrn = clientMRN {
+                if let id = try store.read({ db in try RowID.fetchOne(db, sql: "SELECT id FROM clients WHERE mrn = ?", arguments: [mrn]) }) {
+                    try store.authorize(clientID: id, .full, what: "export")
+                }
+            } else if try store.staff(id: viewer.id!)?.role != .admin {
+                throw try store.refusal(by: viewer, clientID: nil, what: "export of the store", sentence:
+                    "Only an administrator exports the whole store; give --client MRN to export one client of your caseload.")
+            }
+        }
         try store.read { db in
             var scope: Scope = .all
             if let mrn = clientMRN {

@@ -51,6 +51,7 @@ extension SQLiteStore: GroupRepository {
     public func roster(groupID: RowID) throws -> [RosterMember] {
         let today = clock.today()
         return try read { db in
+            if let v = viewer { try Self.requireGroupAccess(v, groupID: groupID, db, to: "see this group's members") }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT gm.id, c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, gm.joined_on,
                        gm.left_on, c.status, \(Self.onRoster("gm", "c", day: today)) AS current
@@ -95,7 +96,7 @@ extension SQLiteStore: GroupRepository {
         let now = clock.now()
         return try write { db in
             if let id = g.id {
-                try Self.requireGroupEditor(staff, groupID: id, db, to: "change this group")
+                try Self.requireGroupAccess(staff, groupID: id, db, to: "change this group", settings: true)
             } else if !(staff.role == .admin || staff.role == .supervisor || facilitators.contains(staff.id ?? -1)) {
                 throw CaseloadError.refused(
                     "Only an administrator, a clinical supervisor or one of the group's facilitators can create a group.")
@@ -137,7 +138,7 @@ extension SQLiteStore: GroupRepository {
 
     public func enroll(clientID: RowID, groupID: RowID, on day: Day, by staff: Staff) throws {
         try write { db in
-            try Self.requireGroupEditor(staff, groupID: groupID, db, to: "enroll members in this group")
+            try Self.requireGroupAccess(staff, groupID: groupID, db, to: "enroll members in this group")
             let group = try Self.group(groupID, db)
             guard let c = try Row.fetchOne(db, sql: """
                 SELECT legal_first_name, legal_last_name, preferred_name, status FROM clients WHERE id = ?
@@ -164,12 +165,26 @@ extension SQLiteStore: GroupRepository {
         }
     }
 
+    public func enroll(mrn: String, groupID: RowID, on day: Day, by staff: Staff) throws -> String {
+        let number = mrn.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let r = try read({ db in
+            try Row.fetchOne(db, sql: """
+                SELECT id, legal_first_name, legal_last_name, preferred_name FROM clients WHERE mrn = ? COLLATE NOCASE
+                """, arguments: [number])
+        }) else {
+            let printable = String(number.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.prefix(40))
+            throw CaseloadError.notFound(what: "A client with the chart number “\(printable)”")
+        }
+        try enroll(clientID: r[0], groupID: groupID, on: day, by: staff)
+        return clientDisplayName(first: r[1], last: r[2], preferred: r[3])
+    }
+
     public func discharge(memberID: RowID, on day: Day, by staff: Staff) throws {
         try write { db in
             guard let member = try MemberTable.fetchAll(db, where: "id = ?", [memberID]).first else {
                 throw CaseloadError.notFound(what: "The group membership")
             }
-            try Self.requireGroupEditor(staff, groupID: member.groupID, db, to: "discharge members from this group")
+            try Self.requireGroupAccess(staff, groupID: member.groupID, db, to: "discharge members from this group")
             let group = try Self.group(member.groupID, db)
             if let left = member.leftOn, left <= clock.today() {
                 throw CaseloadError.invalidInput("This member already left \(group.name) on \(left).")
@@ -213,7 +228,7 @@ extension SQLiteStore: GroupRepository {
         }
         guard minutes > 0 else { throw CaseloadError.invalidInput("A group session must last at least one minute.") }
         return try write { db in
-            try Self.requireGroupEditor(staff, groupID: groupID, db, to: "add a session to this group")
+            try Self.requireGroupAccess(staff, groupID: groupID, db, to: "add a session to this group")
             let group = try Self.group(groupID, db)
             var session = GroupSession(groupID: groupID, date: date, startMinute: startMinute, minutes: minutes, status: .scheduled)
             session.id = try GroupSessionTable.insert(session, db)
@@ -226,6 +241,7 @@ extension SQLiteStore: GroupRepository {
     public func attendanceSheet(sessionID: RowID) throws -> AttendanceSheet {
         try read { db in
             let (session, changedBy, changedAt) = try Self.sessionWithEditor(sessionID, db)
+            if let v = viewer { try Self.requireGroupAccess(v, groupID: session.groupID, db, to: "see this group's attendance") }
             let group = try Self.group(session.groupID, db)
             let facilitatorIDs = try RowID.fetchAll(db, sql: "SELECT staff_id FROM group_facilitators WHERE group_id = ? ORDER BY staff_id",
                                                     arguments: [session.groupID])
@@ -260,7 +276,7 @@ extension SQLiteStore: GroupRepository {
         // someone else at the same time waits a moment and keeps their mark.
         return try write { db in
             let session = try Self.session(sessionID, db)
-            try Self.requireGroupEditor(staff, groupID: session.groupID, db, to: "take attendance for this group")
+            try Self.requireGroupAccess(staff, groupID: session.groupID, db, to: "take attendance for this group")
             if session.signedAt != nil {
                 throw CaseloadError.refused("The attendance of a signed group session cannot be changed.")
             }
@@ -313,7 +329,7 @@ extension SQLiteStore: GroupRepository {
         let now = clock.now()
         return try write { db in
             let session = try Self.session(sessionID, db)
-            try Self.requireGroupEditor(staff, groupID: session.groupID, db, to: "write this group's notes")
+            try Self.requireGroupAccess(staff, groupID: session.groupID, db, to: "write this group's notes")
             if session.signedAt != nil { throw CaseloadError.refused("This group session is signed and cannot be changed.") }
             try db.execute(sql: """
                 UPDATE group_sessions SET topic = ?, note = ?, revision = revision + 1, updated_by_id = ?, updated_at = ?
@@ -331,7 +347,7 @@ extension SQLiteStore: GroupRepository {
         let now = clock.now()
         try write { db in
             let session = try Self.session(sessionID, db)
-            try Self.requireGroupEditor(staff, groupID: session.groupID, db, to: "sign this group's sessions")
+            try Self.requireGroupAccess(staff, groupID: session.groupID, db, to: "sign this group's sessions")
             if session.signedAt != nil { throw CaseloadError.refused("This group session is already signed.") }
             guard session.status == .held else {
                 throw CaseloadError.invalidInput("Take attendance before signing: nobody is marked on this session yet.")
@@ -347,6 +363,7 @@ extension SQLiteStore: GroupRepository {
     // MARK: Alerts and report
 
     public func absenceAlerts(counselorID: RowID) throws -> [RowID: Int] {
+        try authorizeStaffView(counselorID, what: "absence alerts")
         let today = clock.today()
         return try read { db in
             let threshold = max(1, try SettingsCodec.read(db).consecutiveAbsencesAlert)
@@ -378,8 +395,14 @@ extension SQLiteStore: GroupRepository {
             throw CaseloadError.invalidInput("An attendance report is for one group or for one client.")
         }
         guard from <= to else { throw CaseloadError.invalidInput("The report's start date \(from) is after its end date \(to).") }
+        // A client's report shows the groups of their chart the person sees (all of them, or their own groups).
+        var only = ""
+        if let clientID, let ids = try authorize(clientID: clientID, .groupPart, what: "group attendance").groupIDs {
+            only = " AND gm.group_id IN (\(ids.map(String.init).joined(separator: ",")))"
+        }
         return try read { db in
-            let filter = groupID != nil ? "gm.group_id = :id" : "gm.client_id = :id"
+            if let groupID, let v = viewer { try Self.requireGroupAccess(v, groupID: groupID, db, to: "report on this group's attendance") }
+            let filter = (groupID != nil ? "gm.group_id = :id" : "gm.client_id = :id") + only
             // Each stint of membership counts the held sessions inside the range and the stint; a
             // discharged client's stint ends at discharge even when nobody set the leave date.
             let rows = try Row.fetchAll(db, sql: """
@@ -423,14 +446,6 @@ extension SQLiteStore: GroupRepository {
     }
 
     // MARK: Helpers
-
-    private static func requireGroupEditor(_ staff: Staff, groupID: RowID, _ db: Database, to action: String) throws {
-        if staff.role == .admin || staff.role == .supervisor { return }
-        if let id = staff.id, try Bool.fetchOne(db, sql: "SELECT 1 FROM group_facilitators WHERE group_id = ? AND staff_id = ?",
-                                                arguments: [groupID, id]) == true { return }
-        throw CaseloadError.refused(
-            "Only an administrator, a clinical supervisor or one of the group's facilitators can \(action).")
-    }
 
     private static func group(_ id: RowID, _ db: Database) throws -> CounselingGroup {
         guard let g = try GroupTable.fetchAll(db, where: "id = ?", [id]).first else { throw CaseloadError.notFound(what: "The group") }

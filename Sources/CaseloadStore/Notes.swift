@@ -10,7 +10,8 @@ extension SQLiteStore: NoteRepository {
     }
 
     public func noteForEditing(id: RowID) throws -> (note: ProgressNote, links: [NoteLink]) {
-        try read { db in
+        try authorize(recordSQL: "SELECT client_id FROM progress_notes WHERE id = ?", id: id, .full, what: "note \(id)")
+        return try read { db in
             let note = try Self.progressNote(id, db)
             let links = try Row.fetchAll(db, sql: "SELECT goal_id, objective_id FROM note_goal_links WHERE note_id = ? ORDER BY id",
                                          arguments: [id]).map { NoteLink(goalID: $0[0], objectiveID: $0[1]) }
@@ -26,6 +27,7 @@ extension SQLiteStore: NoteRepository {
         if note.date > clock.today() {
             throw CaseloadError.invalidInput("A note cannot be dated in the future (\(note.date)). Write it on or after the day of the session.")
         }
+        try authorize(clientID: note.clientID, .full, what: "progress notes", by: staff)
         return try write { db in
             let settings = try SettingsCodec.read(db)
             let units = note.format == .noShow ? 0 : settings.billingUnits(forMinutes: note.minutes)
@@ -148,7 +150,7 @@ extension SQLiteStore: NoteRepository {
             }
             guard needsCosign else { throw CaseloadError.refused("\(authorName)'s notes do not need a co-signature.") }
             guard authorID != staffID else { throw CaseloadError.refused("A note cannot be co-signed by the person who wrote it.") }
-            guard supervisorID == staffID || staff.role == .admin else {
+            guard supervisorID == staffID else {
                 throw CaseloadError.refused("Only \(authorName)'s clinical supervisor (or an administrator) can co-sign this note.")
             }
             try db.execute(sql: """
@@ -165,6 +167,8 @@ extension SQLiteStore: NoteRepository {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw CaseloadError.invalidInput("An addendum needs some text.")
         }
+        try authorize(recordSQL: "SELECT client_id FROM progress_notes WHERE id = ?", id: noteID, .full,
+                      what: "note \(noteID)", by: staff)
         let now = clock.now()
         return try write { db in
             let current = try Self.noteState(noteID, db)
@@ -199,7 +203,8 @@ extension SQLiteStore: NoteRepository {
     }
 
     public func drafts(staffID: RowID, now: Date) throws -> [DraftRow] {
-        try read { db in
+        try authorizeStaffView(staffID, what: "draft notes")
+        return try read { db in
             let hours = try SettingsCodec.read(db).unsignedNoteHours
             let cutoff = now.addingTimeInterval(-Double(hours) * 3600)
             let rows = try Row.fetchAll(db, sql: """
@@ -221,7 +226,8 @@ extension SQLiteStore: NoteRepository {
     }
 
     public func cosignQueue(supervisorID: RowID) throws -> [CosignRow] {
-        try read { db in
+        try authorizeStaffView(supervisorID, what: "co-sign queue")
+        return try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT n.id, n.client_id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, s.display_name,
                        n.date, n.format, n.signed_at
@@ -263,22 +269,26 @@ extension SQLiteStore: NoteRepository {
         var scopeMatch = ""
         // The clients whose notes a narrowed search covers (besides the notes I wrote).
         var scopeClients: String?
+        // Results never name a client the person may not see (Access.swift): one chart they see in full, their
+        // own caseload, or a supervisor's team; nobody searches the whole program.
         if let clientID = query.clientID {
+            try authorize(clientID: clientID, .full, what: "progress notes", by: staff)
             scopeMatch = " AND scope : \"c\(clientID)\""
         } else {
             switch query.scope {
             case .mine:
-                filter = "AND (c.primary_counselor_id = :me OR n.staff_id = :me)"
+                try refuseWideSearch(staff, unless: staff.role != .admin, what: "progress notes")
+                filter = "AND c.primary_counselor_id = :me"
                 scopeClients = "SELECT id FROM clients WHERE primary_counselor_id = :me"
             case .team:
-                try Self.requireWideSearch(staff)
-                let team = "SELECT id FROM staff WHERE supervisor_id = :me"
+                try refuseWideSearch(staff, unless: try self.staff(id: staffID)?.role == .supervisor, what: "team's notes")
+                let team = Self.teamSQL
                 filter = """
-                    AND (c.primary_counselor_id = :me OR n.staff_id = :me OR c.primary_counselor_id IN (\(team)))
+                    AND (c.primary_counselor_id = :me OR c.primary_counselor_id IN (\(team)))
                     """
                 scopeClients = "SELECT id FROM clients WHERE primary_counselor_id = :me OR primary_counselor_id IN (\(team))"
             case .all:
-                try Self.requireWideSearch(staff)
+                try refuseWideSearch(staff, unless: false, what: "program's notes")
             }
         }
         var range = ""
@@ -394,10 +404,11 @@ extension SQLiteStore: NoteRepository {
         return "(" + expansions.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined(separator: " OR ") + ")"
     }
 
-    private static func requireWideSearch(_ staff: Staff) throws {
-        guard staff.role == .supervisor || staff.role == .admin else {
-            throw CaseloadError.refused("Only clinical supervisors and administrators can search notes beyond their own clients.")
-        }
+    private func refuseWideSearch(_ staff: Staff, unless allowed: Bool, what: String) throws {
+        if allowed { return }
+        throw try refusal(by: staff, clientID: nil, what: "search of the \(what)", sentence: staff.role == .admin
+            ? "Administrators do not see clients' notes. In an emergency, open the chart with :breakglass MRN (recorded)."
+            : "You can search your own caseload's notes, and a clinical supervisor their team's; nobody searches the whole program's.")
     }
 
     // MARK: Helpers

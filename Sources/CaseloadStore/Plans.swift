@@ -29,12 +29,14 @@ extension SQLiteStore: PlanRepository {
     }
 
     public func plan(id: RowID) throws -> PlanTree {
-        try read { db in try Self.planTree(try Self.planRecord(id, db).plan, db) }
+        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: id, .full, what: "treatment plan")
+        return try read { db in try Self.planTree(try Self.planRecord(id, db).plan, db) }
     }
 
     // MARK: Starting a plan
 
     public func startPlan(clientID: RowID, from start: PlanStart, effectiveDate: Day, by staff: Staff) throws -> PlanTree {
+        try authorize(clientID: clientID, .full, what: "treatment plan", by: staff)
         let now = clock.now()
         return try write { db in
             try Self.requirePlanWriter(staff)
@@ -89,6 +91,7 @@ extension SQLiteStore: PlanRepository {
     // MARK: Editing a draft
 
     public func apply(_ edit: PlanEdit, planID: RowID, expectedRevision: Int?, by staff: Staff) throws -> PlanTree {
+        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: planID, .full, what: "treatment plan", by: staff)
         let now = clock.now()
         return try write { db in
             try Self.requirePlanWriter(staff)
@@ -187,6 +190,7 @@ extension SQLiteStore: PlanRepository {
     // MARK: Signing
 
     public func signPlan(planID: RowID, expectedRevision: Int, clientSigned: Bool, by staff: Staff) throws -> PlanTree {
+        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: planID, .full, what: "treatment plan", by: staff)
         let now = clock.now()
         return try write { db in
             try Self.requirePlanWriter(staff)
@@ -219,6 +223,7 @@ extension SQLiteStore: PlanRepository {
     }
 
     public func addPlanSignature(planID: RowID, role: SignatureRole, by staff: Staff) throws -> PlanTree {
+        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: planID, .full, what: "treatment plan", by: staff)
         let now = clock.now()
         return try write { db in
             let plan = try Self.planRecord(planID, db).plan
@@ -251,9 +256,8 @@ extension SQLiteStore: PlanRepository {
                     SELECT supervisor_id FROM staff WHERE supervisor_id IS NOT NULL AND id IN (\(
                         (counselorIDs + [client.primaryCounselorID ?? -1]).map(String.init).joined(separator: ",")))
                     """)
-                guard staff.role == .admin || (staff.id.map(supervisors.contains) ?? false) else {
-                    throw CaseloadError.refused(
-                        "Only the counselor's clinical supervisor or an administrator can co-sign this plan.")
+                guard staff.id.map(supervisors.contains) ?? false else {
+                    throw CaseloadError.refused("Only the counselor's clinical supervisor can co-sign this plan.")
                 }
                 signature = PlanSignature(planID: planID, role: .supervisor, signerName: staff.displayName,
                                           staffID: staff.id, signedAt: now)
@@ -272,6 +276,7 @@ extension SQLiteStore: PlanRepository {
     // MARK: Review and discard
 
     public func reviewPlan(planID: RowID, reviewNote: String, on day: Day, by staff: Staff) throws -> PlanTree {
+        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: planID, .full, what: "treatment plan", by: staff)
         let now = clock.now()
         let note = Self.trimmed(reviewNote)
         return try write { db in
@@ -304,6 +309,7 @@ extension SQLiteStore: PlanRepository {
     }
 
     public func discardPlanDraft(planID: RowID, by staff: Staff) throws {
+        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: planID, .full, what: "treatment plan", by: staff)
         try write { db in
             try Self.requirePlanWriter(staff)
             let plan = try Self.planRecord(planID, db).plan
@@ -324,6 +330,7 @@ extension SQLiteStore: PlanRepository {
     // MARK: Planned against delivered
 
     public func delivery(planID: RowID, on day: Day) throws -> [Delivery] {
+        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: planID, .full, what: "treatment plan")
         let from = day.adding(days: -27).sqlText, to = day.sqlText
         return try read { db in
             let plan = try Self.planRecord(planID, db).plan
@@ -355,7 +362,8 @@ extension SQLiteStore: PlanRepository {
     // MARK: Due lists
 
     public func planCosignQueue(supervisorID: RowID) throws -> [PlanDueRow] {
-        try read { db in
+        try authorizeStaffView(supervisorID, what: "plans to co-sign")
+        return try read { db in
             let settings = try SettingsCodec.read(db)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, s.display_name,
@@ -374,13 +382,14 @@ extension SQLiteStore: PlanRepository {
     }
 
     public func plansDue(for staffID: RowID, scope: CaseloadScope, on day: Day) throws -> [PlanDueRow] {
+        try authorizeScope(scope, staffID: staffID)
         let filter: String
         var arguments: StatementArguments
         switch scope {
         case .mine:
             filter = "c.primary_counselor_id = ?"; arguments = [staffID]
         case .team:
-            filter = "(c.primary_counselor_id = ? OR c.primary_counselor_id IN (SELECT id FROM staff WHERE supervisor_id = ?))"
+            filter = "(c.primary_counselor_id = ? OR c.primary_counselor_id IN (\(Self.teamSQL.replacingOccurrences(of: ":me", with: "?"))))"
             arguments = [staffID, staffID]
         case .all:
             filter = "1"; arguments = []

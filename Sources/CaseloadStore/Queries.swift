@@ -28,7 +28,8 @@ extension SQLiteStore {
     ///   `noContactWarningDays` before `day`;
     /// - unsigned notes: their drafts created more than `unsignedNoteHours` before the store clock's now.
     public func homeSummary(for staffID: RowID, on day: Day) throws -> HomeSummary {
-        try read { db in
+        try authorizeStaffView(staffID, what: "Home")
+        return try read { db in
             let settings = try SettingsCodec.read(db)
             let soon = day.adding(days: settings.planDueWarningDays).sqlText
             let noContactBefore = day.adding(days: -settings.noContactWarningDays).sqlText
@@ -90,18 +91,38 @@ extension SQLiteStore {
 
     // MARK: Caseload
 
+    /// Whose caseload a person may list: their own; a supervisor their team's; the whole program only the
+    /// program itself (a handle with no viewer).
+    func authorizeScope(_ scope: CaseloadScope, staffID: RowID) throws {
+        guard let v = viewer else { return }
+        switch scope {
+        case .mine:
+            try authorizeStaffView(staffID, what: "caseload")
+        case .team:
+            let role = try staff(id: v.id!)?.role
+            guard staffID == v.id, role == .supervisor else {
+                throw try refusal(by: v, clientID: nil, what: "team caseload",
+                                  sentence: "Only a clinical supervisor sees a team's caseload, and only their own team's.")
+            }
+        case .all:
+            throw try refusal(by: v, clientID: nil, what: "program caseload", sentence:
+                "Nobody lists every client of the program: counselors see their caseload, supervisors their team's.")
+        }
+    }
+
     /// Every client in scope, whatever their status (the screen filters and sorts), by id.
     public func caseloadRows(for staffID: RowID, scope: CaseloadScope, on day: Day) throws -> [CaseloadRow] {
+        try authorizeScope(scope, staffID: staffID)
         let filter: String
         let arguments: StatementArguments
         switch scope {
         case .mine:
-            filter = "c.primary_counselor_id = ?"; arguments = [staffID]
+            filter = "c.primary_counselor_id = :me"; arguments = ["me": staffID]
         case .team:
-            filter = "(c.primary_counselor_id = ? OR c.primary_counselor_id IN (SELECT id FROM staff WHERE supervisor_id = ?))"
-            arguments = [staffID, staffID]
+            filter = "(c.primary_counselor_id = :me OR c.primary_counselor_id IN (\(Self.teamSQL)))"
+            arguments = ["me": staffID]
         case .all:
-            filter = "1"; arguments = []
+            filter = "1"; arguments = [:]
         }
         return try read { db in
             let rows = try Row.fetchCursor(db, sql: """
@@ -129,20 +150,24 @@ extension SQLiteStore {
     // MARK: Chart
 
     public func chartSummary(clientID: RowID) throws -> ChartSummary {
-        try read { db in
+        let access = try authorize(clientID: clientID, .groupPart, what: "chart")
+        return try read { db in
             guard let r = try Row.fetchOne(db, sql: """
                 SELECT \(ClientTable.select("c")), s.display_name, c.last_contact, c.next_plan_review
                 FROM clients c LEFT JOIN staff s ON s.id = c.primary_counselor_id WHERE c.id = ?
                 """, arguments: [clientID]) else { throw CaseloadError.notFound(what: "Client \(clientID)") }
             let n = ClientTable.columns.count
-            return ChartSummary(client: try ClientTable.decode(r), counselorName: r[n],
+            let client = try ClientTable.decode(r)
+            return ChartSummary(client: access.isFull ? client : Self.groupPartOnly(client), counselorName: r[n],
                                 lastContact: try Col.optionalDay(r, n + 1, "progress_notes.date"),
-                                nextPlanReview: try Col.optionalDay(r, n + 2, "treatment_plans.next_review_date"))
+                                nextPlanReview: try Col.optionalDay(r, n + 2, "treatment_plans.next_review_date"),
+                                access: access)
         }
     }
 
     public func currentPlan(clientID: RowID) throws -> PlanTree? {
-        try read { db in
+        try authorize(clientID: clientID, .full, what: "treatment plan")
+        return try read { db in
             guard let plan = try PlanTable.fetchAll(
                 db, where: "client_id = ? AND status IN ('signed', 'draft')", [clientID],
                 orderBy: "status = 'signed' DESC, version DESC LIMIT 1").first else { return nil }
@@ -192,11 +217,13 @@ extension SQLiteStore {
 
     /// Newest version first.
     public func planVersions(clientID: RowID) throws -> [TreatmentPlan] {
-        try read { db in try PlanTable.fetchAll(db, where: "client_id = ?", [clientID], orderBy: "version DESC") }
+        try authorize(clientID: clientID, .full, what: "treatment plan")
+        return try read { db in try PlanTable.fetchAll(db, where: "client_id = ?", [clientID], orderBy: "version DESC") }
     }
 
     public func notes(clientID: RowID, limit: Int, offset: Int) throws -> [NoteListItem] {
-        try read { db in
+        try authorize(clientID: clientID, .full, what: "progress notes")
+        return try read { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT n.id, n.date, n.start_minute, n.minutes, n.format, n.template, m.name, s.display_name, n.status,
                        CASE WHEN n.section1 <> '' THEN substr(n.section1, 1, 200)
@@ -223,13 +250,15 @@ extension SQLiteStore {
     }
 
     public func noteCount(clientID: RowID) throws -> Int {
-        try read { db in
+        try authorize(clientID: clientID, .full, what: "progress notes")
+        return try read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM progress_notes WHERE client_id = ?", arguments: [clientID]) ?? 0
         }
     }
 
     public func note(id: RowID) throws -> NoteDetail {
-        try read { db in
+        try authorize(recordSQL: "SELECT client_id FROM progress_notes WHERE id = ?", id: id, .full, what: "note \(id)")
+        return try read { db in
             guard let r = try Row.fetchOne(db, sql: """
                 SELECT \(NoteTable.select("n")), m.name, s.display_name, sb.display_name, cb.display_name
                 FROM progress_notes n JOIN modalities m ON m.id = n.modality_id JOIN staff s ON s.id = n.staff_id
@@ -260,7 +289,8 @@ extension SQLiteStore {
     /// (joined on or after, before the day the member left). The window is written as one
     /// range on date so that both ends bound the index scan.
     public func groupMemberships(clientID: RowID) throws -> [GroupMembershipRow] {
-        try read { db in
+        let only = try authorize(clientID: clientID, .groupPart, what: "group memberships").groupIDs.map(Set.init)
+        return try read { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT gm.group_id, g.name, m.name, g.weekday, g.start_minute, g.minutes, gm.joined_on, gm.left_on,
                        (SELECT count(*) FROM attendance a JOIN group_sessions s ON s.id = a.group_session_id
@@ -275,6 +305,7 @@ extension SQLiteStore {
                 """, arguments: [clientID])
             var result: [GroupMembershipRow] = []
             while let r = try rows.next() {
+                if let only, !only.contains(r[0]) { continue }
                 let weekday: Int = r[3], start: Int = r[4], minutes: Int = r[5]
                 let schedule = "\(Day.weekdayNames[min(max(weekday, 0), 6)]) \(formatClockTime(start)) \(minutes)m"
                 result.append(GroupMembershipRow(
@@ -287,11 +318,13 @@ extension SQLiteStore {
     }
 
     public func attendanceHistory(clientID: RowID, limit: Int) throws -> [AttendanceHistoryRow] {
-        try read { db in
+        let only = try authorize(clientID: clientID, .groupPart, what: "group attendance").groupIDs
+        let groupFilter = only.map { ids in "AND s.group_id IN (\(ids.map(String.init).joined(separator: ",")))" } ?? ""
+        return try read { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT s.id, g.name, s.date, s.topic, a.status, a.minutes, a.line
                 FROM attendance a JOIN group_sessions s ON s.id = a.group_session_id JOIN groups g ON g.id = s.group_id
-                WHERE a.client_id = ? ORDER BY s.date DESC, s.start_minute DESC, s.id DESC LIMIT ?
+                WHERE a.client_id = ? \(groupFilter) ORDER BY s.date DESC, s.start_minute DESC, s.id DESC LIMIT ?
                 """, arguments: [clientID, max(0, limit)])
             var result: [AttendanceHistoryRow] = []
             while let r = try rows.next() {
@@ -306,7 +339,8 @@ extension SQLiteStore {
     // MARK: Other chart tabs
 
     public func drugScreens(clientID: RowID, limit: Int) throws -> [DrugScreen] {
-        try read { db in
+        try authorize(clientID: clientID, .full, what: "drug screens")
+        return try read { db in
             var screens = try DrugScreenTable.fetchAll(db, where: "client_id = ?", [clientID],
                                                        orderBy: "collected_on DESC, id DESC LIMIT \(max(0, limit))")
             try DrugScreenTable.attachResults(&screens, db)
@@ -316,24 +350,28 @@ extension SQLiteStore {
 
     /// Newest first.
     public func referrals(clientID: RowID) throws -> [Referral] {
-        try read { db in
+        try authorize(clientID: clientID, .full, what: "referrals")
+        return try read { db in
             try ReferralTable.fetchAll(db, where: "client_id = ?", [clientID], orderBy: "referred_on DESC, id DESC")
         }
     }
 
     public func contacts(clientID: RowID) throws -> [Contact] {
-        try read { db in try ContactTable.fetchAll(db, where: "client_id = ?", [clientID], orderBy: "name, id") }
+        try authorize(clientID: clientID, .full, what: "contacts")
+        return try read { db in try ContactTable.fetchAll(db, where: "client_id = ?", [clientID], orderBy: "name, id") }
     }
 
     /// Newest first.
     public func consents(clientID: RowID) throws -> [Consent] {
-        try read { db in
+        try authorize(clientID: clientID, .full, what: "consents")
+        return try read { db in
             try ConsentTable.fetchAll(db, where: "client_id = ?", [clientID], orderBy: "signed_on DESC, id DESC")
         }
     }
 
     public func activity(clientID: RowID, limit: Int) throws -> [ActivityRow] {
-        try read { db in
+        try authorize(clientID: clientID, .full, what: "activity")
+        return try read { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT at, username, action, subject, detail FROM audit_events
                 WHERE client_id = ? ORDER BY at DESC, id DESC LIMIT ?
@@ -347,7 +385,7 @@ extension SQLiteStore {
         }
     }
 
-    /// Appends an audit event at the store clock's now. The hash chain comes with a later issue.
+    /// Appends an audit event at the store clock's now (AuditChain.swift chains it).
     public func record(_ action: AuditAction, by staff: Staff, clientID: RowID?, subject: String, detail: String) throws {
         let event = AuditEvent(at: clock.now(), staffID: staff.id, username: staff.username, action: action,
                                clientID: clientID, subject: subject, detail: detail)

@@ -25,6 +25,9 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
     /// store that has no lock file). Restore and upgrades need the exclusive lock, so they can tell.
     private let sessionLock: FileLock?
 
+    /// The person this handle acts for and their emergency grants (Access.swift).
+    let accessGuard = AccessGuard()
+
     /// Where `open` put the verified copy of the store it took before upgrading it (nil: no upgrade).
     public let upgradeBackupPath: String?
 
@@ -411,11 +414,23 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
         }
     }
 
+    /// The id of the client with this chart number, without access check: an id shows nothing of a chart, and
+    /// every read by id is checked (the audit listing filters by it).
+    public func clientID(mrn: String) throws -> RowID? {
+        try read { db in try RowID.fetchOne(db, sql: "SELECT id FROM clients WHERE mrn = ?", arguments: [mrn]) }
+    }
+
+    /// The client with this chart number. For a handle bound to a person (`bind(viewer:)`), a client they may
+    /// not see is refused (and recorded), and one they see only the group part of comes without the details
+    /// that belong to the counselor (see `ChartSummary.access`).
     public func client(mrn: String) throws -> Client? {
-        try read { db in
+        let found = try read { db in
             try Row.fetchOne(db, sql: "SELECT \(Tables.clientColumns) FROM clients WHERE mrn = ?", arguments: [mrn])
                 .map(Tables.client)
         }
+        guard let found, let id = found.id, viewer != nil else { return found }
+        let access = try authorize(clientID: id, .groupPart, what: "chart \(mrn)")
+        return access.isFull ? found : Self.groupPartOnly(found)
     }
 
     // MARK: - Transactions with errors a person understands
@@ -423,6 +438,7 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
     /// A read transaction; SQLite errors become CaseloadErrors.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.read(body) }
+        catch let e as AccessRefused { throw try recorded(e) }
         catch let e as DatabaseError { throw Self.translateWrite(e, path: path) }
         catch let e as BadStoredValue { throw CaseloadError.storeDamaged(path: path, detail: e.description) }
     }
@@ -430,6 +446,7 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
     /// A write transaction; SQLite errors (a trigger refusing, a constraint) become CaseloadErrors.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.write(body) }
+        catch let e as AccessRefused { throw try recorded(e) }
         catch let e as DatabaseError { throw Self.translateWrite(e, path: path) }
         catch let e as BadStoredValue { throw CaseloadError.storeDamaged(path: path, detail: e.description) }
     }

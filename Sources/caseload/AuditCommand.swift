@@ -76,10 +76,10 @@ struct AuditListCommand: ParsableCommand {
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         var query = AuditQuery(action: actionFilter)
         if let client {
-            guard let c = try repository.client(mrn: client) else {
+            guard let id = try repository.clientID(mrn: client) else {
                 throw CaseloadError.notFound(what: "a client with chart number '\(StaffValidation.printable(client))'")
             }
-            query.clientID = c.id
+            query.clientID = id
         }
         if let staff {
             guard let s = try repository.staff(username: staff) else {

@@ -37,6 +37,7 @@ struct DiscloseCommand: ParsableCommand {
     var format: String = "text"
 
     @OptionGroup var identity: IdentityOptions
+    @OptionGroup var emergency: EmergencyOptions
 
     func run() throws {
         guard let format = DisclosureFormat(rawValue: format) else {
@@ -47,6 +48,7 @@ struct DiscloseCommand: ParsableCommand {
         }
         let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
+        try SignIn.emergency(emergency, mrn: client, me, in: repository)
         guard let found = try repository.client(mrn: client), let clientID = found.id else {
             throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(client))'")
         }
@@ -91,10 +93,12 @@ struct DisclosuresCommand: ParsableCommand {
     var client: String
 
     @OptionGroup var identity: IdentityOptions
+    @OptionGroup var emergency: EmergencyOptions
 
     func run() throws {
         let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
+        try SignIn.emergency(emergency, mrn: client, me, in: repository)
         guard let found = try repository.client(mrn: client), let clientID = found.id else {
             throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(client))'")
         }

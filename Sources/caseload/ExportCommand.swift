@@ -15,10 +15,12 @@ struct ExportCommand: ParsableCommand {
     var client: String?
 
     @OptionGroup var identity: IdentityOptions
+    @OptionGroup var emergency: EmergencyOptions
 
     func run() throws {
         let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
+        if let client { try SignIn.emergency(emergency, mrn: client, me, in: repository) }
         var clientID: RowID?
         if let client {
             guard let found = try repository.client(mrn: client) else {

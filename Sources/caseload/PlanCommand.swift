@@ -41,6 +41,7 @@ struct PlanPrintCommand: ParsableCommand {
     var width: Int = 78
 
     @OptionGroup var identity: IdentityOptions
+    @OptionGroup var emergency: EmergencyOptions
 
     func run() throws {
         guard (40...200).contains(width) else {
@@ -48,6 +49,7 @@ struct PlanPrintCommand: ParsableCommand {
         }
         let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
+        try SignIn.emergency(emergency, mrn: client, me, in: repository)
         guard let found = try repository.client(mrn: client), let clientID = found.id else {
             throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(client))'")
         }

@@ -44,6 +44,7 @@ struct AttendanceReportCommand: ParsableCommand {
     var format: ReportFormat = .text
 
     @OptionGroup var identity: IdentityOptions
+    @OptionGroup var emergency: EmergencyOptions
 
     func run() throws {
         guard (group == nil) != (client == nil) else {
@@ -65,6 +66,7 @@ struct AttendanceReportCommand: ParsableCommand {
             subject = .group(name: group)
         } else {
             let mrn = client!
+            try SignIn.emergency(emergency, mrn: mrn, me, in: repository)
             guard let found = try repository.client(mrn: mrn) else {
                 throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(mrn))'")
             }

@@ -21,14 +21,25 @@ enum SignIn {
     }
 
     /// The staff member this run acts as. Throws the sentence a person should read when refused.
+    /// The store handle is bound to that person: from here on it shows and changes only what their role
+    /// allows (CaseloadStore/Access.swift).
     static func identify(in store: SQLiteStore, switchingTo requested: String?) throws -> Identity {
         let login = try osUsername()
         if requested != nil && Deployment.isInstalledForProgram { throw Deployment.refuseSwitchingUser() }
+        var username = login
         if let requested, requested != login {
             guard try store.settings().isDemo else { throw CaseloadError.switchingUserNotAllowed }
-            return Identity(staff: try activeStaff(requested, in: store))
+            username = requested
         }
-        return Identity(staff: try activeStaff(login, in: store))
+        let identity = Identity(staff: try activeStaff(username, in: store))
+        try store.bind(viewer: identity.staff)
+        return identity
+    }
+
+    /// Emergency ("break-glass") access for a sub-command about one client: with a reason, recorded.
+    static func emergency(_ options: EmergencyOptions, mrn: String, _ me: Identity, in store: SQLiteStore) throws {
+        guard let reason = options.breakGlass else { return }
+        _ = try store.breakGlass(mrn: mrn, reason: auditDetail(me, what: reason), by: me.staff)
     }
 
     static func activeStaff(_ username: String, in store: SQLiteStore) throws -> Staff {

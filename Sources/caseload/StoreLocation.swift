@@ -140,3 +140,12 @@ struct IdentityOptions: ParsableArguments {
         "Act as another staff member. Only on a demo store made by 'caseload demo'.", valueName: "username"))
     var asUser: String?
 }
+
+/// `--break-glass REASON` on the sub-commands about one client: emergency access to a chart the person may
+/// not otherwise see (administrators always need it), recorded with the reason in the audit trail.
+struct EmergencyOptions: ParsableArguments {
+    @Option(name: .customLong("break-glass"), help: ArgumentHelp(
+        "Emergency access to a chart you may not otherwise see, with the reason (recorded in the audit trail).",
+        valueName: "reason"))
+    var breakGlass: String?
+}

@@ -84,14 +84,15 @@ extension AppModel {
                 reloadSheet(sessionID, repo)
                 message = Message("Signed. The sheet is now read-only.", .info)
             case let .enroll(groupID, mrn):
-                let rows = try repository.caseloadRows(for: identity.staffID, scope: .all, on: today)
-                guard let client = rows.first(where: { $0.mrn.caseInsensitiveCompare(mrn) == .orderedSame }) else {
+                let name: String
+                do {
+                    name = try repo.enroll(mrn: mrn, groupID: groupID, on: today, by: staff)
+                } catch CaseloadError.notFound {
                     message = Message("No client has the MRN “\(mrn)”.", .error)
                     return
                 }
-                try repo.enroll(clientID: client.id, groupID: groupID, on: today, by: staff)
                 reloadGroup(groupID)
-                message = Message("\(client.name) joined the group today.", .info)
+                message = Message("\(name) joined the group today.", .info)
             case let .discharge(groupID, memberID):
                 try repo.discharge(memberID: memberID, on: today, by: staff)
                 reloadGroup(groupID)
