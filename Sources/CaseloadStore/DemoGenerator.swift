@@ -289,6 +289,9 @@ private struct DemoBuild {
         for _ in 0..<supervisorCount {
             supervisors.append(add(person(.supervisor), template: .dap))
         }
+        // A large program's first supervisor is its clinical director: the other supervisors report to them, so
+        // the director's team (Access.swift) is the whole program.
+        for id in supervisors.dropFirst() { staff[Int(id) - 1].staff.supervisorID = supervisors[0] }
         for i in 0..<counselorCount {
             var s = i == 0 ? person(.counselor, login: spec.osUsername) : person(.counselor)
             s.supervisorID = supervisors[i % supervisors.count]

@@ -151,7 +151,7 @@ extension SQLiteStore: NoteRepository {
             guard needsCosign else { throw CaseloadError.refused("\(authorName)'s notes do not need a co-signature.") }
             guard authorID != staffID else { throw CaseloadError.refused("A note cannot be co-signed by the person who wrote it.") }
             guard supervisorID == staffID else {
-                throw CaseloadError.refused("Only \(authorName)'s clinical supervisor (or an administrator) can co-sign this note.")
+                throw CaseloadError.refused("Only \(authorName)'s clinical supervisor can co-sign this note.")
             }
             try db.execute(sql: """
                 UPDATE progress_notes SET cosigned_at = ?, cosigned_by_id = ? WHERE id = ? AND cosigned_at IS NULL

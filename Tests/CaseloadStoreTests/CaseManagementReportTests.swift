@@ -202,6 +202,11 @@ final class CaseManagementReportTests: XCTestCase {
     // MARK: - Editors
 
     func testReferralEditsUseRevisionsAndNameWhoChangedIt() throws {
+        // Zoë's supervisor edits her client's referral meanwhile (another counselor may not: Access.swift).
+        let sam = try store.addStaff(Staff(username: "sam", displayName: "Sam Reyes", role: .supervisor))
+        try store.write { try $0.execute(sql: "UPDATE staff SET supervisor_id = ? WHERE id = ?", arguments: [sam.id, zoe.id]) }
+        XCTAssertThrowsError(try store.saveReferral(Referral(clientID: c1.id!, type: .housing, agency: "x", referredOn: fixtureToday,
+                                                             status: .made, followUpOn: nil), by: bob))
         let saved = try store.saveReferral(Referral(clientID: c1.id!, type: .mentalHealth, agency: "  Clínica Luz 光 ",
                                                     referredOn: fixtureToday, status: .made, followUpOn: day("2025-03-19")),
                                            by: zoe)
@@ -209,13 +214,13 @@ final class CaseManagementReportTests: XCTestCase {
         XCTAssertEqual(saved.agency, "Clínica Luz 光")
         var mineCopy = saved, theirCopy = saved
         theirCopy.status = .accepted
-        let theirs = try store.saveReferral(theirCopy, by: bob)
+        let theirs = try store.saveReferral(theirCopy, by: sam)
         XCTAssertEqual(theirs.revision, 2)
         mineCopy.note = "called twice"
         XCTAssertThrowsError(try store.saveReferral(mineCopy, by: zoe)) { error in
             let conflict = error as? EditConflict
-            XCTAssertEqual(conflict?.changedBy, "Bob Stone")
-            XCTAssertEqual(conflict?.description, "The referral was changed by Bob Stone while you were editing it.")
+            XCTAssertEqual(conflict?.changedBy, "Sam Reyes")
+            XCTAssertEqual(conflict?.description, "The referral was changed by Sam Reyes while you were editing it.")
         }
         let stored = try store.referralList(clientID: c1.id!).first { $0.id == saved.id }
         XCTAssertEqual(stored?.status, .accepted)

@@ -92,7 +92,7 @@ final class ClientDetailsTests: XCTestCase {
                                               emergencyContact: EmergencyContact(name: "Lucía", relationship: "", phone: ""))),
                        "Give a phone number for the emergency contact Lucía.")
         XCTAssertEqual(sentence(details, by: ben),
-                       "Only the client's primary counselor, a clinical supervisor or an administrator can change the client's details.")
+                       noAccess("A-001"))
         XCTAssertEqual(try store.client(mrn: "A-001")?.version, 1, "nothing refused was written")
         XCTAssertNil(sentence(details, by: sup))
         // Clearing every field of the emergency contact removes it.

@@ -48,7 +48,7 @@ final class ConsentTests: XCTestCase {
         refused(draft { $0.purpose = String(repeating: "p", count: 600) }, "The purpose is too long (600 characters; at most 500).")
         XCTAssertThrowsError(try store.saveConsent(draft(), by: ben)) { error in
             XCTAssertEqual((error as? CaseloadError)?.description,
-                           "Only the client's primary counselor, a clinical supervisor or an administrator can record or change the client's consents.")
+                           noAccess("A-001"))
         }
         XCTAssertEqual(try store.consents(clientID: client.id!), [])
     }
@@ -98,7 +98,7 @@ final class ConsentTests: XCTestCase {
         }
         XCTAssertThrowsError(try store.revokeConsent(id: saved.id!, revision: 1, on: fixtureToday, note: "letter", by: ben)) {
             XCTAssertEqual(($0 as? CaseloadError)?.description,
-                           "Only the client's primary counselor, a clinical supervisor or an administrator can revoke the client's consents.")
+                           noAccess("A-001"))
         }
         let revoked = try store.revokeConsent(id: saved.id!, revision: 1, on: fixtureToday, note: "Letter from the patient, given to Ana", by: ana)
         XCTAssertEqual(revoked.revokedOn, fixtureToday)
@@ -191,7 +191,7 @@ final class ConsentTests: XCTestCase {
         XCTAssertEqual(refusal(otherConsent.id!), "Consent \(otherConsent.id!) is not one of the consents of Ñúñez, Zoë (MRN A-001).")
         let fine = try store.saveConsent(draft(), by: ana)
         XCTAssertEqual(refusal(fine.id!, ben),
-                       "Only the client's primary counselor, a clinical supervisor or an administrator can disclose the client's records.")
+                       noAccess("A-001"))
         XCTAssertEqual(try store.disclosures(clientID: client.id!), [])
         let future = Consent(id: 99, clientID: client.id!, discloser: "P", recipient: "R", purpose: "x", informationCovered: "",
                              expiresOn: nil, expirationEvent: "e", signedOn: fixtureToday.adding(days: 3), categories: [.attendance])

@@ -182,13 +182,14 @@ final class GroupRepositoryTests: XCTestCase {
 
     // MARK: Permissions
 
-    func testOnlyAdministratorsSupervisorsAndTheGroupsFacilitatorsMayChangeIt() throws {
+    func testOnlyTheFacilitatorsAndTheirSupervisorWorkWithMembersAndAdministratorsOnlyWithTheSettings() throws {
         func assertRefused(_ what: String, _ body: () throws -> Void) {
             XCTAssertThrowsError(try body(), what) { error in
                 guard case .refused(let sentence)? = error as? CaseloadError else {
                     return XCTFail("\(what): \(error)")
                 }
-                XCTAssertTrue(sentence.hasPrefix("Only an administrator, a clinical supervisor or one of the group's facilitators"),
+                XCTAssertTrue(sentence.hasPrefix("Only the group's facilitators and their clinical supervisor can")
+                              || sentence.hasPrefix("Only an administrator, one of the group's facilitators or their clinical supervisor"),
                               sentence)
             }
         }
@@ -206,10 +207,19 @@ final class GroupRepositoryTests: XCTestCase {
         // Nothing was written by the refused calls.
         XCTAssertNil(try store.attendanceSheet(sessionID: s5.id!).lines.first { $0.attendance != nil })
 
-        // Administrator and supervisor may, without facilitating.
-        try store.mark(sessionID: s5.id!, clientID: c1.id!, status: .present, minutes: 60, line: nil, by: adm)
+        // An administrator manages the group's settings, but takes no attendance and sees no roster (clients).
+        assertRefused("admin marks") { try store.mark(sessionID: s5.id!, clientID: c1.id!, status: .present, minutes: 60, line: nil, by: adm) }
+        _ = try store.saveGroup(g3, facilitatorIDs: [ana.id!], by: adm)
+        let admins = try SQLiteStore.open(path: path, clock: fixtureClock)
+        try admins.bind(viewer: adm)
+        assertRefused("admin roster") { _ = try admins.roster(groupID: g1.id!) }
+        // The facilitators' supervisor may, without facilitating; every refusal above is in the audit trail.
         try store.mark(sessionID: s5.id!, clientID: c2.id!, status: .present, minutes: 60, line: nil, by: sup)
         _ = try store.addSession(groupID: g3.id!, date: fixtureToday, startMinute: 600, minutes: 60, by: sup)
+        let refused = try store.read { db in
+            try String.fetchAll(db, sql: "SELECT username FROM audit_events WHERE action = 'refused' ORDER BY id")
+        }
+        XCTAssertEqual(refused, ["ben", "ben", "ben", "fay", "ben", "fay", "fay", "adm", "adm"])
     }
 
     // MARK: Marks

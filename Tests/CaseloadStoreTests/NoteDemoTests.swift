@@ -26,14 +26,14 @@ final class NoteDemoTests: XCTestCase {
             let triggers = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%search%' ORDER BY name")
             XCTAssertEqual(triggers, Schema.noteSearchTriggerNames.sorted(), "the demo puts the index triggers back")
         }
-        let common = try store.searchNotes(NoteSearchQuery(text: "client", scope: .all, limit: 50), by: supervisor)
+        let common = try store.searchNotes(NoteSearchQuery(text: "client", scope: .team, limit: 50), by: supervisor)
         XCTAssertEqual(common.count, 50)
         XCTAssertEqual(common.map(\.date), common.map(\.date).sorted(by: >), "newest first")
         XCTAssertTrue(common.allSatisfy { !$0.highlights.isEmpty })
-        let rare = try store.searchNotes(NoteSearchQuery(text: "ukulele apprenticeship passport abscess", scope: .all), by: supervisor)
+        let rare = try store.searchNotes(NoteSearchQuery(text: "ukulele apprenticeship passport abscess", scope: .team), by: supervisor)
         XCTAssertEqual(rare, [], "no note has all four")
         let anyRare = try DemoText.rareDetails.map { detail in
-            try store.searchNotes(NoteSearchQuery(text: String(detail.split(separator: " ")[3]), scope: .all), by: supervisor).count
+            try store.searchNotes(NoteSearchQuery(text: String(detail.split(separator: " ")[3]), scope: .team), by: supervisor).count
         }.reduce(0, +)
         XCTAssertGreaterThan(anyRare, 0, "the rare details are in some older notes")
 

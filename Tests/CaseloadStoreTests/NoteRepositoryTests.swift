@@ -53,6 +53,13 @@ class NoteFixture: XCTestCase {
         try store.saveDraft(note, links: links, appointmentID: appointment, force: force, by: staff)
     }
 
+    /// A note signed by someone covering for the client's counselor, under emergency access (Access.swift).
+    func covering(_ client: Client, by staff: Staff, date: String = "2025-03-12", start: Int = 600,
+                  _ sections: [String]) throws -> ProgressNote {
+        _ = try store.breakGlass(mrn: client.mrn, reason: "covering for the client's counselor today", by: staff)
+        return try signed(client, by: staff, date: date, start: start, sections)
+    }
+
     func signed(_ client: Client, by staff: Staff, date: String = "2025-03-12", start: Int = 600,
                 _ sections: [String]) throws -> ProgressNote {
         let draft = try save(newNote(client, by: staff, date: date, start: start, sections), by: staff)
@@ -125,7 +132,8 @@ final class NoteRepositoryTests: NoteFixture {
         let draft = try save(newNote(zoe, by: ana, ["Ana's words"]), by: ana)
         var bens = draft
         bens.sections = ["Ben's words"]
-        XCTAssertEqual(refusal { try self.save(bens, by: self.ben) }, "Only Ana Pérez, who wrote this note, can edit it.")
+        XCTAssertEqual(refusal { try self.save(bens, by: self.ben) }, noAccess("A-001"), "Ben does not see Ana's client")
+        XCTAssertEqual(refusal { try self.save(bens, by: self.sam) }, "Only Ana Pérez, who wrote this note, can edit it.")
         XCTAssertNotNil(refusal { _ = try self.store.sign(noteID: draft.id!, expectedRevision: 1, by: self.ben) })
         XCTAssertNotNil(refusal { try self.store.discardDraft(noteID: draft.id!, by: self.sam) })
         XCTAssertEqual(try store.noteForEditing(id: draft.id!).note.sections[0], "Ana's words")
@@ -195,7 +203,7 @@ final class NoteRepositoryTests: NoteFixture {
         XCTAssertEqual(try store.cosignQueue(supervisorID: kim.id!), [])
 
         XCTAssertEqual(refusal { try self.store.cosign(noteID: anas.id!, by: self.kim) },
-                       "Only Ana Pérez's clinical supervisor (or an administrator) can co-sign this note.")
+                       "Only Ana Pérez's clinical supervisor can co-sign this note.")
         XCTAssertNotNil(refusal { try self.store.cosign(noteID: anas.id!, by: self.ben) })
         XCTAssertNotNil(refusal { try self.store.cosign(noteID: anas.id!, by: self.ana) })
         XCTAssertEqual(refusal { try self.store.cosign(noteID: bens.id!, by: self.sam) },
@@ -208,10 +216,10 @@ final class NoteRepositoryTests: NoteFixture {
         XCTAssertEqual(detail.cosignedByName, "Sam Okafor")
         XCTAssertEqual(detail.note.cosignedAt, fixtureClock.now())
         XCTAssertNotNil(refusal { try self.store.cosign(noteID: anas.id!, by: self.adm) }, "not twice")
-        // An administrator may co-sign in the supervisor's place.
+        // An administrator does not co-sign (they see no chart): they name another supervisor instead.
         let second = try signed(wang, by: ana, start: 800, ["another"])
-        try store.cosign(noteID: second.id!, by: adm)
-        XCTAssertEqual(try store.note(id: second.id!).cosignedByName, "Ada Admin")
+        XCTAssertEqual(refusal { try self.store.cosign(noteID: second.id!, by: self.adm) },
+                       "Only Ana Pérez's clinical supervisor can co-sign this note.")
     }
 
     func testDraftsListAndOverdueAfterTheProgramsHours() throws {

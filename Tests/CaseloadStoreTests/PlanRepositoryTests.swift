@@ -147,8 +147,9 @@ final class PlanRepositoryTests: XCTestCase {
         assertCaseloadError(try store.startPlan(clientID: c1.id!, from: .blank, effectiveDate: effective, by: ana)) {
             self.refused($0, "Ñúñez, Zoë already has a draft plan (version 1)")
         }
+        // A facilitator who is not the counselor sees no plan; a facilitator never writes one.
         assertCaseloadError(try store.startPlan(clientID: c1.id!, from: .blank, effectiveDate: effective, by: fay)) {
-            self.refused($0, "Only counselors")
+            self.refused($0, "You do not have access to chart A-001")
         }
     }
 
@@ -390,7 +391,7 @@ final class PlanRepositoryTests: XCTestCase {
         XCTAssertEqual(try store.planCosignQueue(supervisorID: ben.id!), [])
 
         assertCaseloadError(try store.addPlanSignature(planID: t.plan.id!, role: .supervisor, by: ben)) {
-            self.refused($0, "Only the counselor's clinical supervisor or an administrator")
+            self.refused($0, "You do not have access to chart A-001")
         }
         t = try store.addPlanSignature(planID: t.plan.id!, role: .client, by: ana)
         assertCaseloadError(try store.addPlanSignature(planID: t.plan.id!, role: .client, by: ana)) {

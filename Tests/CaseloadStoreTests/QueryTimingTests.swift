@@ -110,15 +110,15 @@ final class QueryTimingTests: XCTestCase {
         var medians: [(String, Double)] = []
         for term in [rare, common] {
             let program = try percentiles("'\(term)' whole program (supervisor)", { _ in
-                NoteSearchQuery(text: term, scope: .all) }, by: supervisor)
+                NoteSearchQuery(text: term, scope: .team) }, by: supervisor)
             let client = try percentiles("'\(term)' one client", { i in
-                NoteSearchQuery(text: term, clientID: clients[(i * 7919) % clients.count], scope: .all) }, by: supervisor)
+                NoteSearchQuery(text: term, clientID: clients[(i * 7919) % clients.count], scope: .team) }, by: supervisor)
             let mine = try percentiles("'\(term)' my clients (counselor)", { _ in
                 NoteSearchQuery(text: term, scope: .mine) }, by: counselor)
             let recent = try percentiles("'\(term)' last 90 days (supervisor)", { _ in
-                NoteSearchQuery(text: term, from: today.adding(days: -90), to: today, scope: .all) }, by: supervisor)
+                NoteSearchQuery(text: term, from: today.adding(days: -90), to: today, scope: .team) }, by: supervisor)
             let prefix = try percentiles("'\(term.prefix(3))' prefix, whole program", { _ in
-                NoteSearchQuery(text: String(term.prefix(3)), scope: .all) }, by: supervisor)
+                NoteSearchQuery(text: String(term.prefix(3)), scope: .team) }, by: supervisor)
             medians += [("program \(term)", program.0), ("client \(term)", client.0), ("mine \(term)", mine.0),
                       ("recent \(term)", recent.0), ("prefix \(term)", prefix.0)]
         }

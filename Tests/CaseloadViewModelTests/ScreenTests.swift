@@ -364,6 +364,10 @@ final class FailingRepository: CaseloadRepository, @unchecked Sendable {
     func contacts(clientID: RowID) throws -> [Contact] { try base.contacts(clientID: clientID) }
     func consents(clientID: RowID) throws -> [Consent] { try base.consents(clientID: clientID) }
     func activity(clientID: RowID, limit: Int) throws -> [ActivityRow] { try base.activity(clientID: clientID, limit: limit) }
+    func clientAccess(clientID: RowID) throws -> ClientAccess { try base.clientAccess(clientID: clientID) }
+    func breakGlass(mrn: String, reason: String, by staff: Staff) throws -> RowID {
+        try base.breakGlass(mrn: mrn, reason: reason, by: staff)
+    }
     func record(_ action: AuditAction, by staff: Staff, clientID: RowID?, subject: String, detail: String) throws {
         try base.record(action, by: staff, clientID: clientID, subject: subject, detail: detail)
     }

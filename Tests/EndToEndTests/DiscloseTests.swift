@@ -135,7 +135,7 @@ final class DiscloseTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: existing, encoding: .utf8), "keep me\n")
         // Another counselor of the program, not this client's.
         let other = try XCTUnwrap(try store.planStaff().first { $0.role == .counselor && $0.id != client.primaryCounselorID })
-        try refused(good.id!, "Only the client's primary counselor, a clinical supervisor or an administrator can disclose the client's records.",
+        try refused(good.id!, "You do not have access to chart \(client.mrn): the client is not on your caseload, your team's, or in a group you facilitate. In an emergency, type :breakglass \(client.mrn) and give the reason (it is recorded).",
                     extra: ["--as", other.username])
         XCTAssertEqual(try accountingCount(), before)
         let list = try Run.caseload(["disclosures", "--db", db, "--client", client.mrn])

@@ -45,6 +45,8 @@ public struct Message: Hashable, Sendable {
 public enum Prompt: Hashable, Sendable {
     case command(LineEditor)
     case confirmQuit
+    /// `:breakglass MRN`: the reason for emergency access to that chart.
+    case breakGlass(mrn: String, LineEditor)
 }
 
 public final class AppModel {
@@ -431,15 +433,23 @@ public final class AppModel {
         }
     }
 
+    /// What the store lets each role list (CaseloadStore/Access.swift): a supervisor their team's clients too.
     var allowedScopes: [CaseloadScope] {
         switch identity.staff.role {
-        case .supervisor, .admin: [.mine, .team, .all]
-        case .counselor, .facilitator: [.mine]
+        case .supervisor: [.mine, .team]
+        case .counselor, .facilitator, .admin: [.mine]
         }
     }
 
+    static let adminNoCaseload =
+        "Administrators have no caseload and open a chart only in an emergency: :breakglass MRN asks for the reason and records it."
+
     private func openCaseload() {
         if case .caseload = current { return }
+        if identity.staff.role == .admin {
+            message = Message(Self.adminNoCaseload, .info)
+            return
+        }
         // Coming back to an existing caseload screen keeps its sort, filter and search.
         if let i = stack.lastIndex(where: { if case .caseload = $0 { true } else { false } }) {
             stack.removeSubrange((i + 1)...)
@@ -473,8 +483,31 @@ public final class AppModel {
             let state = ChartState(summary: summary, area: contentArea, today: clock.today(), settings: settings,
                                    utcOffset: Format.utcOffset(of: clock))
             stack.append(.chart(state))
+            if summary.access.groupIDs != nil { message = Message(ChartContent.groupPartSentence, .info) }
+        } catch CaseloadError.refused(let sentence) {
+            message = Message(sentence, .warning)
         } catch {
             message = Message("Could not open the chart: \(describe(error))", .error)
+        }
+    }
+
+    /// `:breakglass MRN` then the reason: emergency access for this session, recorded, and the chart opens.
+    private func breakGlass(mrn: String, reason: String) -> Bool {
+        do {
+            let id = try repository.breakGlass(mrn: mrn, reason: reason, by: identity.staff)
+            openChart(id)
+            if case .chart(let s) = current, s.clientID == id {
+                message = Message(s.summary.access.isEmergency
+                    ? "Emergency access to chart \(s.summary.client.mrn) is recorded in the audit trail with your reason."
+                    : "You already have access to chart \(s.summary.client.mrn); nothing was recorded as emergency access.", .warning)
+            }
+            return true
+        } catch CaseloadError.invalidInput(let sentence) {
+            message = Message(sentence, .error)
+            return false
+        } catch {
+            message = Message(describe(error), .error)
+            return true
         }
     }
 
@@ -531,6 +564,18 @@ public final class AppModel {
             if key == .char("y") || key == .char("Y") { saveDrafts(); return .quit }
             message = Message("Still here. Nothing was lost.", .info)
             return .redraw
+        case .breakGlass(let mrn, var editor):
+            switch editor.handle(key) {
+            case .edited, .moved, .unhandled:
+                prompt = .breakGlass(mrn: mrn, editor)
+            case .cancel:
+                prompt = nil
+                message = Message("No emergency access: nothing was opened or recorded.", .info)
+            case .submit:
+                // A reason too short keeps the line open with the sentence above it.
+                prompt = breakGlass(mrn: mrn, reason: editor.text) ? nil : .breakGlass(mrn: mrn, editor)
+            }
+            return .redraw
         case .command(var editor):
             if key == .tab {
                 let (text, candidates) = CommandPrompt.complete(editor.text, themeNames: themeNames)
@@ -581,6 +626,14 @@ public final class AppModel {
             return perform(.openStaff)
         case .lock:
             return lockNow(.command)
+        case .breakGlass(let mrn):
+            guard let mrn else {
+                message = Message("Give the chart number: :breakglass MRN (then the reason, which is recorded).", .error)
+                return .redraw
+            }
+            message = Message("Emergency access to chart \(mrn): give the reason. It is recorded with your name; Esc cancels.", .warning)
+            prompt = .breakGlass(mrn: mrn, LineEditor())
+            return .redraw
         case .home:
             stack.removeSubrange(1...)
             refreshTop()
@@ -661,6 +714,10 @@ public final class AppModel {
         case .confirmQuit?:
             Chrome.message(into: &buffer, Message("You have unsaved changes. Quit anyway? (y/n)", .warning), y: messageRow)
             buffer.cursor = Point(x: min(size.width - 1, 46), y: messageRow)
+        case .breakGlass(_, let editor)?:
+            if let m = message { Chrome.message(into: &buffer, m, y: messageRow - 1) }
+            editor.draw(into: &buffer, prompt: "Reason: ", x: 0, y: messageRow, width: size.width, role: .commandLine)
+            hints = [("Enter", "open the chart (recorded)"), ("Esc", "cancel")]
         case nil:
             if case .caseload(let s) = current, let editor = s.searchEditor {
                 editor.draw(into: &buffer, prompt: "/", x: 0, y: messageRow, width: size.width, role: .commandLine)

@@ -22,6 +22,8 @@ public enum ParsedCommand: Hashable, Sendable {
     case staff
     /// `:lock`: the lock screen at once.
     case lock
+    /// `:breakglass MRN`: emergency access to a chart, with a reason that is recorded.
+    case breakGlass(String?)
     case empty
     case unknown(String)
 }
@@ -41,6 +43,8 @@ public enum CommandPrompt {
         CommandSpec(name: "plans", aliases: [], usage: ":plans", summary: "treatment plans due for review (and plans to co-sign)"),
         CommandSpec(name: "staff", aliases: [], usage: ":staff", summary: "staff accounts: role, supervisor, deactivate (administrators)"),
         CommandSpec(name: "lock", aliases: [], usage: ":lock", summary: "lock the screen; your passphrase unlocks it"),
+        CommandSpec(name: "breakglass", aliases: [], usage: ":breakglass MRN",
+                    summary: "emergency access to a chart you may not see; asks the reason and records it"),
     ]
 
     public static func parse(_ line: String) -> ParsedCommand {
@@ -62,6 +66,7 @@ public enum CommandPrompt {
         case "plans": return .plans
         case "staff": return .staff
         case "lock": return .lock
+        case "breakglass": return .breakGlass(words.count > 1 ? words[1] : nil)
         default: return .home
         }
     }

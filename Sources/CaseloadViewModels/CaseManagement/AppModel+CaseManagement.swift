@@ -65,7 +65,8 @@ extension AppModel {
         HomeScreen.relayout(&home)
     }
 
-    /// Counselors see their own figures, supervisors and administrators the whole program (as the CLI).
+    /// Counselors see their own figures; supervisors the program's counts and their team's overdue items; administrators
+    /// the counts only (the store decides, Access.swift; as the CLI).
     /// `audit: false` for a live refresh of the report on show (already recorded when it was run).
     func runReport(_ repo: any CaseManagementRepository, _ kind: ReportKind, from: Day, to: Day,
                    audit: Bool = true) -> ReportResult? {

@@ -39,8 +39,33 @@ enum ChartContent {
         }
     }
 
+    static let groupPartSentence =
+        "You see the group part of this chart: you facilitate a group this client attends. The rest belongs to the client's counselor and their supervisor."
+
+    /// A tab of a chart the person sees only the group part of.
+    static func withheldLines(_ tab: ChartTab, width: Int) -> [StyledLine] {
+        var out: [StyledLine] = [heading("\(tab.title): not in your view")]
+        out += TextWrap.wrap(groupPartSentence, width: width, prefix: "  ", role: .dim, prefixRole: .dim)
+        out.append(StyledLine())
+        out += TextWrap.wrap("The Groups tab (4) shows this client's attendance in your groups.", width: width,
+                             prefix: "  ", role: .normal, prefixRole: .normal)
+        return out
+    }
+
     static func summaryLines(_ state: ChartState, width: Int) -> [StyledLine] {
         let c = state.summary.client, today = state.today
+        if !state.summary.access.isFull {
+            var out: [StyledLine] = [heading("Client")]
+            out += labelled("Name", "\(c.legalLastName), \(c.legalFirstName)", width: width)
+            out += labelled("Preferred name", c.preferredName ?? "", width: width)
+            out += labelled("Pronouns", c.pronouns ?? "", width: width)
+            out += labelled("Status", c.status.label, width: width, role: c.status == .active ? .normal : .warning)
+            out += labelled("Counselor", state.summary.counselorName ?? "none assigned", width: width)
+            out.append(StyledLine())
+            out.append(heading("Group part only"))
+            out += TextWrap.wrap(groupPartSentence, width: width, prefix: "  ", role: .dim, prefixRole: .dim)
+            return out
+        }
         var out: [StyledLine] = [heading("Client")]
         out += labelled("Legal name", "\(c.legalLastName), \(c.legalFirstName)", width: width)
         out += labelled("Preferred name", c.preferredName ?? "", width: width)

@@ -97,6 +97,10 @@ public struct ChartState: Hashable, Sendable {
     }
 
     public var clientID: RowID { summary.client.id! }
+    /// A tab the person may not see: with the group part of a chart, all but Summary and Groups.
+    public func isWithheld(_ tab: ChartTab) -> Bool {
+        !summary.access.isFull && tab != .summary && tab != .groups
+    }
     public var notes: [NoteListItem] {
         if case .notes(let n, _)? = data[.notes] { return n }
         return []
@@ -199,6 +203,9 @@ public enum ChartScreen {
     private static func handle(_ state: inout ChartState, _ command: Command, _ key: Key) -> Request {
         if state.tab == .plan, state.openNote == nil, let r = PlanTab.command(&state, command, key) { return r }
         if state.tab == .notes || state.openNote != nil, let r = NotesTab.command(&state, command, key) { return r }
+        if !state.summary.access.isFull, command == .newNote || command == .editRecord || command == .addRecord {
+            return .message(ChartContent.groupPartSentence, .warning)
+        }
         if let r = CaseTabs.command(&state, command, key) { return r }
         switch command {
         case .newNote:
@@ -246,7 +253,7 @@ public enum ChartScreen {
     public static func select(_ state: inout ChartState, _ tab: ChartTab) -> Request {
         state.tab = tab
         relayout(&state)
-        guard tab != .summary, state.data[tab] == nil, !state.loading.contains(tab) else { return .none }
+        guard tab != .summary, !state.isWithheld(tab), state.data[tab] == nil, !state.loading.contains(tab) else { return .none }
         state.loading.insert(tab)
         return .loadChartTab(tab)
     }
@@ -341,6 +348,13 @@ public enum ChartScreen {
             }
             return
         }
+        if state.isWithheld(state.tab) {
+            let lines = ChartContent.withheldLines(state.tab, width: content.width - 2)
+            LinesView(lines: lines, cursor: ListCursor(count: lines.count, pageSize: content.height))
+                .draw(into: &buffer, x: content.x + 1, y: content.y, width: content.width - 2, marker: false)
+            buffer.cursor = Point(x: content.x + 1, y: content.y)
+            return
+        }
         if state.tab != .summary && state.data[state.tab] == nil {
             buffer.put(state.loading.contains(state.tab) ? "Loading…" : "Could not load this tab.",
                        x: content.x + 1, y: content.y, role: .dim)
@@ -389,10 +403,19 @@ public enum ChartScreen {
         let c = state.summary.client
         var first: [Span] = [Span(c.displayName, .header), Span("  MRN \(c.mrn)", .dim)]
         if let p = c.pronouns, !p.isEmpty { first.append(Span(" · \(p)")) }
+        if !state.summary.access.isFull {
+            first.append(Span(" · \(c.phase)"))
+            if c.status != .active { first.append(Span(" · \(c.status.label)", .warning)) }
+            return [StyledLine(first), StyledLine([
+                Span("Group part only", .warning),
+                Span(" · Counselor: \(state.summary.counselorName ?? "none assigned")"),
+            ])]
+        }
         first.append(Span(" · age \(c.dateOfBirth.age(on: state.today))"))
         first.append(Span(" · \(c.phase)"))
         if c.status != .active { first.append(Span(" · \(c.status.label)", .warning)) }
-        var second: [Span] = [
+        var second: [Span] = state.summary.access.isEmergency ? [Span("! Emergency access (recorded)", .overdue), Span(" · ")] : []
+        second += [
             Span("\(c.medication.label) \(Format.dose(c.doseMg)) mg, \(Format.takeHome(c.takeHomeLevel))"),
             Span(" · Counselor: \(state.summary.counselorName ?? "none assigned")"),
         ]
