@@ -137,7 +137,7 @@ final class GroupScreenTests: XCTestCase {
         let other = try SQLiteStore.open(path: store.path, clock: GroupDemo.clock)
         let app = try GroupDemo.app(store)
         let sheet = try GroupDemo.openTodaysSheet(app)
-        let admin = try XCTUnwrap(try other.allStaff().first { $0.role == .admin })
+        let admin = try XCTUnwrap(try other.allStaff().first { $0.role == .supervisor })  // the facilitators' supervisor
         let first = try XCTUnwrap(sheet.sheet.lines.first)
         // The co-facilitator's process marks the first member while this sheet still shows them unmarked.
         try other.mark(sessionID: sheet.sessionID, clientID: first.clientID, status: .absent, minutes: 0, line: nil,

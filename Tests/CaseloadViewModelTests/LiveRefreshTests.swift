@@ -6,13 +6,14 @@ import CaseloadStore
 @testable import CaseloadViewModels
 
 final class LiveRefreshTests: XCTestCase {
-    private struct Pair { var a: SQLiteStore; var b: SQLiteStore; var app: AppModel; var admin: Staff }
+    private struct Pair { var a: SQLiteStore; var b: SQLiteStore; var app: AppModel; var colleague: Staff }
 
     private func pair() throws -> Pair {
         let a = try CaseDemo.fresh()
         let b = try SQLiteStore.open(path: a.path, clock: CaseDemo.clock)
-        let admin = try XCTUnwrap(try b.allStaff().first { $0.role == .admin })
-        return Pair(a: a, b: b, app: try app(a), admin: admin)
+        // The clinical supervisor, in another session: sees the whole team's charts and groups.
+        let colleague = try XCTUnwrap(try b.allStaff().first { $0.role == .supervisor })
+        return Pair(a: a, b: b, app: try app(a), colleague: colleague)
     }
 
     private func app(_ store: SQLiteStore) throws -> AppModel {
@@ -39,7 +40,7 @@ final class LiveRefreshTests: XCTestCase {
 
         // Sorted first by name, so every row under it moves down one place.
         _ = try p.b.importClients([importRow("LR0001", last: "Aaronson", first: "Abe")], source: "test.csv",
-                                  by: p.admin, dryRun: false)
+                                  by: p.colleague, dryRun: false)
         XCTAssertEqual(p.app.handle(.tick), .redraw)
         guard case .caseload(let after) = p.app.current else { return XCTFail("still on the caseload") }
         XCTAssertEqual(after.rows.count, before.rows.count + 1)
@@ -53,10 +54,10 @@ final class LiveRefreshTests: XCTestCase {
         let p = try pair()
         let token = try p.a.changeToken()
         _ = try p.a.importClients([importRow("LR0002", last: "Own", first: "Write")], source: "mine.csv",
-                                  by: p.admin, dryRun: false)
+                                  by: p.colleague, dryRun: false)
         XCTAssertEqual(try p.a.changeToken(), token, "a commit through this handle leaves its token alone")
         _ = try p.b.importClients([importRow("LR0003", last: "Other", first: "Write")], source: "theirs.csv",
-                                  by: p.admin, dryRun: false)
+                                  by: p.colleague, dryRun: false)
         XCTAssertNotEqual(try p.a.changeToken(), token, "a commit through another connection moves it")
     }
 
@@ -67,7 +68,7 @@ final class LiveRefreshTests: XCTestCase {
         let version = s0.summary.client.version
         _ = try p.b.saveClientDetails(clientID: clientID, ClientDetails(preferredName: "Sunny", pronouns: "they/them",
                                                                         phone: "555-0177", emergencyContact: nil),
-                                      expectedVersion: version, by: p.admin)
+                                      expectedVersion: version, by: p.colleague)
         XCTAssertEqual(p.app.handle(.tick), .redraw)
         var text = p.app.render().text
         XCTAssertTrue(text.contains("555-0177"), text)
@@ -79,7 +80,7 @@ final class LiveRefreshTests: XCTestCase {
             return XCTFail("Referrals tab")
         }
         let r = try p.b.saveReferral(Referral(clientID: clientID, type: .housing, agency: "Harbor Light Shelter",
-                                              referredOn: CaseDemo.clock.day, status: .made, followUpOn: nil), by: p.admin)
+                                              referredOn: CaseDemo.clock.day, status: .made, followUpOn: nil), by: p.colleague)
         if list.count > 1 { p.app.press(.down) }
         guard case .chart(let s2) = p.app.current else { return XCTFail("chart") }
         let selectedBefore = list[CaseTabs.selected(s2)].id
@@ -98,7 +99,7 @@ final class LiveRefreshTests: XCTestCase {
         p.app.press(.tab)
         p.app.type("Typed agency")
         _ = try p.b.saveReferral(Referral(clientID: clientID, type: .legal, agency: "County Legal Aid",
-                                          referredOn: CaseDemo.clock.day, status: .made, followUpOn: nil), by: p.admin)
+                                          referredOn: CaseDemo.clock.day, status: .made, followUpOn: nil), by: p.colleague)
         XCTAssertEqual(p.app.handle(.tick), .none, "nothing moves under the form")
         guard case .chart(let s) = p.app.current, let form = s.caseTab.form else { return XCTFail("the form stays open") }
         XCTAssertEqual(form.fields[1].editor.text, "Typed agency")
@@ -116,7 +117,7 @@ final class LiveRefreshTests: XCTestCase {
         guard case .sheet(let before) = p.app.current else { return XCTFail("sheet") }
         let selected = try XCTUnwrap(before.selectedLine?.clientID)
         try p.b.mark(sessionID: sheet.sessionID, clientID: member.clientID, status: .absent, minutes: 0, line: nil,
-                     expectedRevision: 0, by: p.admin)
+                     expectedRevision: 0, by: p.colleague)
         XCTAssertEqual(p.app.handle(.tick), .redraw)
         guard case .sheet(let after) = p.app.current else { return XCTFail("sheet") }
         XCTAssertEqual(after.sheet.lines.first { $0.clientID == member.clientID }?.attendance?.status, .absent)
@@ -130,7 +131,7 @@ final class LiveRefreshTests: XCTestCase {
         guard case .caseload(let before) = p.app.current else { return XCTFail("caseload") }
         p.app.press(.enter)
         guard case .chart = p.app.current else { return XCTFail("chart") }
-        _ = try p.b.importClients([importRow("LR0004", last: "Aaberg", first: "Ada")], source: "x.csv", by: p.admin,
+        _ = try p.b.importClients([importRow("LR0004", last: "Aaberg", first: "Ada")], source: "x.csv", by: p.colleague,
                                   dryRun: false)
         _ = p.app.handle(.tick)
         p.app.press(.escape)
@@ -168,7 +169,7 @@ final class LiveRefreshTests: XCTestCase {
     func testHomeCountsAndThePlanTabRefreshWithoutLosingTheirPlace() throws {
         let p = try pair()
         guard case .home(let h0) = p.app.current, let active = h0.summary?.caseloadActive else { return XCTFail("Home") }
-        _ = try p.b.importClients([importRow("LR0005", last: "Zamora", first: "Iris")], source: "x.csv", by: p.admin,
+        _ = try p.b.importClients([importRow("LR0005", last: "Zamora", first: "Iris")], source: "x.csv", by: p.colleague,
                                   dryRun: false)
         XCTAssertEqual(p.app.handle(.tick), .redraw)
         guard case .home(let h1) = p.app.current else { return XCTFail("Home") }
@@ -178,7 +179,7 @@ final class LiveRefreshTests: XCTestCase {
         _ = try CaseDemo.chart(p.app, p.a, tab: "2")
         p.app.press(.down, .down)
         guard case .chart(let c0) = p.app.current, let row0 = PlanTab.selectedRow(c0) else { return XCTFail("a plan") }
-        _ = try p.b.importClients([importRow("LR0006", last: "Young", first: "Ash")], source: "y.csv", by: p.admin,
+        _ = try p.b.importClients([importRow("LR0006", last: "Young", first: "Ash")], source: "y.csv", by: p.colleague,
                                   dryRun: false)
         _ = p.app.handle(.tick)
         guard case .chart(let c1) = p.app.current else { return XCTFail("chart") }

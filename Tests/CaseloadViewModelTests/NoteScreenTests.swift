@@ -411,7 +411,7 @@ final class NoteScreenTests: XCTestCase {
         XCTAssertTrue(app.render().text.contains("Goals addressed:"))
     }
 
-    func testSupervisorWidensASearchToTheTeamAndTheProgram() throws {
+    func testSupervisorWidensASearchToTheTeamButNotTheProgram() throws {
         let store = try NoteDemo.fresh()
         let sv = try XCTUnwrap(try store.allStaff().first { $0.role == .supervisor && $0.active })
         let app = try NoteDemo.app(store, user: sv.username)
@@ -430,15 +430,15 @@ final class NoteScreenTests: XCTestCase {
         if s2.hits.isEmpty { app.press(.escape) }
         app.type("v")
         guard case .notes(.search(let s3)) = app.current else { return XCTFail() }
-        XCTAssertEqual(s3.scope, .all)
-        XCTAssertGreaterThan(s3.hits.count, 0)
+        XCTAssertEqual(s3.scope, .mine, "v goes back to mine: nobody searches the whole program")
+        XCTAssertEqual(s3.hits.count, s1.hits.count)
         // A counselor cannot widen it.
         let counselor = try NoteDemo.app(store)
         counselor.type("/")
         counselor.type("the")
         counselor.press(.enter)
         counselor.type("v")
-        XCTAssertEqual(counselor.message?.text, "Supervisors can widen a search to their team or the program; yours covers your clients.")
+        XCTAssertEqual(counselor.message?.text, "Supervisors can widen a search to their team; yours covers your clients.")
     }
 
     func testSomeoneElsesDraftOpensForReadingNotEditing() throws {
@@ -469,7 +469,9 @@ final class NoteScreenTests: XCTestCase {
         // A new counselor whose notes need a co-signature signs two notes.
         let trainee = try store.addStaff(Staff(username: "trainee", displayName: "Tomás Trainee", role: .counselor,
                                                supervisorID: sv.id, needsCosign: true))
-        let clientID = try XCTUnwrap(try store.caseloadRows(for: sv.id!, scope: .all, on: NoteDemo.clock.day).first?.id)
+        let clientID = try XCTUnwrap(try store.caseloadRows(for: sv.id!, scope: .team, on: NoteDemo.clock.day).first?.id)
+        // The trainee takes over that client (a counselor writes notes for their own caseload).
+        try store.write { try $0.execute(sql: "UPDATE clients SET primary_counselor_id = ? WHERE id = ?", arguments: [trainee.id, clientID]) }
         let modality = try XCTUnwrap(try store.noteModalities().first?.id)
         for (day, text) in [("2026-02-26", "Zoë Ñúñez 李 first session."), ("2026-02-27", "Second session.")] {
             let note = ProgressNote(clientID: clientID, staffID: trainee.id!, date: Day(day)!, startMinute: 600,

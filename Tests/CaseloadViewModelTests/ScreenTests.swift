@@ -109,7 +109,7 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(app.render().line(22).contains("Esc clears"))
     }
 
-    func testSupervisorCanWidenTheScopeAndCounselorCannot() throws {
+    func testSupervisorCanWidenTheScopeToTheTeamAndCounselorCannot() throws {
         let counselor = try DemoStore.app()
         counselor.type("cv")
         XCTAssertEqual(counselor.message?.text, "Your role sees only your own caseload.")
@@ -121,12 +121,18 @@ final class ScreenTests: XCTestCase {
         app.type("v")
         guard case .caseload(let team) = app.current else { return XCTFail() }
         XCTAssertEqual(team.scope, .team)
-        app.type("v")
-        guard case .caseload(let all) = app.current else { return XCTFail() }
-        XCTAssertEqual(all.scope, .all)
-        XCTAssertEqual(all.rows.count, 60)
+        XCTAssertEqual(team.rows.count, 60, "the demo's supervisor supervises every counselor of this small program")
         XCTAssertGreaterThanOrEqual(team.rows.count, mine.rows.count)
-        XCTAssertTrue(app.render().line(1).contains("All clients"))
+        app.type("v")
+        guard case .caseload(let back) = app.current else { return XCTFail() }
+        XCTAssertEqual(back.scope, .mine, "no scope lists the whole program")
+        // An administrator has no caseload: the table does not open, and says how to open a chart in an emergency.
+        let admin = try XCTUnwrap(try store.allStaff().first { $0.role == .admin })
+        let adminApp = try DemoStore.app(user: admin.username)
+        adminApp.type("c")
+        guard case .home = adminApp.current else { return XCTFail("the caseload does not open for an administrator") }
+        XCTAssertEqual(adminApp.message?.text,
+                       "Administrators have no caseload and open a chart only in an emergency: :breakglass MRN asks for the reason and records it.")
     }
 
     // MARK: Chart

@@ -136,7 +136,7 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.sortReverse, [.char("r")], "reverse the sort", scope: .caseload, hint: true),
         KeyBinding(.filterStatus, [.char("f")], "status: active / on hold / discharged / all", scope: .caseload,
                    hint: true),
-        KeyBinding(.cycleScope, [.char("v")], "view: mine / team / all (supervisors)", scope: .caseload),
+        KeyBinding(.cycleScope, [.char("v")], "view: mine / team (supervisors)", scope: .caseload),
 
         KeyBinding(.open, [.enter], "read the note", scope: .chart),
         KeyBinding(.nextTab, [.tab, .right, .char("l")], "next tab", scope: .chart, hint: true),
@@ -160,7 +160,7 @@ public struct KeyMap: Hashable, Sendable {
 
         KeyBinding(.open, [.enter], "read the note", scope: .noteSearch, hint: true),
         KeyBinding(.search, [.char("/")], "edit the search", scope: .noteSearch, hint: true),
-        KeyBinding(.cycleScope, [.char("v")], "scope: mine / team / all (supervisors)", scope: .noteSearch),
+        KeyBinding(.cycleScope, [.char("v")], "scope: mine / team (supervisors)", scope: .noteSearch),
 
         KeyBinding(.open, [.enter], "read the note", scope: .cosign, hint: true),
         KeyBinding(.cosignNote, [.char("c")], "co-sign the note", scope: .cosign, hint: true),
@@ -196,7 +196,7 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.setRole, [.char("r")], "change the selected account's role", scope: .staffAdmin, hint: true),
         KeyBinding(.setSupervisor, [.char("s")], "change who supervises the selected account", scope: .staffAdmin, hint: true),
         KeyBinding(.toggleActive, [.char("d")], "deactivate / reactivate the selected account (asks first)", scope: .staffAdmin, hint: true),
-        KeyBinding(.cycleScope, [.char("v")], "view: mine / team / all (supervisors)", scope: .plansDue, hint: true),
+        KeyBinding(.cycleScope, [.char("v")], "view: mine / team (supervisors)", scope: .plansDue, hint: true),
 
         KeyBinding(.open, [.enter], "run the report", scope: .reports, hint: true),
         KeyBinding(.nextTab, [.tab, .right, .char("l")], "next report", scope: .reports, hint: true),

@@ -100,7 +100,7 @@ public enum NoteSearch {
         case .cycleScope:
             guard s.clientID == nil else { return .message("This search is over one client's notes.", .info) }
             guard s.allowedScopes.count > 1 else {
-                return .message("Supervisors can widen a search to their team or the program; yours covers your clients.", .info)
+                return .message("Supervisors can widen a search to their team; yours covers your clients.", .info)
             }
             let i = s.allowedScopes.firstIndex(of: s.scope) ?? 0
             s.scope = s.allowedScopes[(i + 1) % s.allowedScopes.count]
@@ -143,7 +143,9 @@ public enum NoteSearch {
                      role: s.editing ? .commandLine : .normal)
         var info = scopeLabel(s)
         if s.searched { info += " · " + Format.plural(s.hits.count, "note") + (s.hits.isEmpty ? "" : ", newest first") }
-        if s.clientID == nil, s.allowedScopes.count > 1 { info += " · v: mine / team / all" }
+        if s.clientID == nil, s.allowedScopes.count > 1 {
+            info += " · v: " + s.allowedScopes.map { $0 == .mine ? "mine" : $0 == .team ? "team" : "all" }.joined(separator: " / ")
+        }
         buffer.put(info, x: a.x + 1, y: a.y + 1, role: .dim, maxWidth: w)
         let cursorAtQuery = buffer.cursor
         if s.hits.isEmpty {
