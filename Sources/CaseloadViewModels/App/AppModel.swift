@@ -631,7 +631,7 @@ public final class AppModel {
                 message = Message("Give the chart number: :breakglass MRN (then the reason, which is recorded).", .error)
                 return .redraw
             }
-            message = Message("Emergency access to chart \(mrn): give the reason. It is recorded with your name; Esc cancels.", .warning)
+            message = Message("Emergency access to chart \(mrn): type the reason (recorded). Esc cancels.", .warning)
             prompt = .breakGlass(mrn: mrn, LineEditor())
             return .redraw
         case .home:
