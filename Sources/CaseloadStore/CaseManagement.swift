@@ -359,8 +359,7 @@ extension SQLiteStore: CaseManagementRepository {
     // MARK: Reports
 
     public func caseloadReport(staffID: RowID?, from: Day, to: Day) throws -> [CaseloadReportRow] {
-        if let staffID { try authorizeStaffView(staffID, what: "caseload report") }
-        else { _ = try reportTeam(what: "caseload report", listsClients: false) }
+        try authorizeCounts(staffID, what: "caseload report")
         return try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT s.display_name, s.username,
@@ -456,8 +455,7 @@ extension SQLiteStore: CaseManagementRepository {
     }
 
     public func productivityReport(staffID: RowID?, from: Day, to: Day) throws -> [ProductivityRow] {
-        if let staffID { try authorizeStaffView(staffID, what: "productivity report") }
-        else { _ = try reportTeam(what: "productivity report", listsClients: false) }
+        try authorizeCounts(staffID, what: "productivity report")
         return try read { db in
             let unit = max(1, try SettingsCodec.read(db).minutesPerBillingUnit)
             // Progress notes by their author, plus held group sessions by each facilitator: a session run by two
@@ -496,6 +494,16 @@ extension SQLiteStore: CaseManagementRepository {
 }
 
 extension SQLiteStore {
+    /// A report of counts per staff member (no client named): anyone's own; any staff member's, or the whole
+    /// program's, for supervisors and administrators.
+    func authorizeCounts(_ staffID: RowID?, what: String) throws {
+        guard let v = viewer, let vid = v.id, staffID != vid else { return }
+        let role = try staff(id: vid)?.role ?? v.role
+        if role == .supervisor || role == .admin { return }
+        throw try refusal(by: v, clientID: nil, what: what, sentence:
+            "Counselors see the \(what) of their own caseload: give --staff with your own username, or leave it out.")
+    }
+
     /// A program-wide report asked for by the viewer. Counts (`listsClients: false`) are for supervisors and
     /// administrators. A report that names clients is, for a supervisor, their team's (returned: their own id
     /// and their team's, by name); administrators and counselors are refused. nil: the whole program.

@@ -319,6 +319,12 @@ extension SQLiteStore: GroupRepository {
                                                            [sessionID, clientID]).first else {
                 throw CaseloadError.notFound(what: "The attendance mark")
             }
+            // The mark is a line of the member's chart: recorded like any other change to it.
+            let group = try Self.group(session.groupID, db)
+            try audit(db, saved.revision == 1 ? .create : .update, staff, clientID: clientID,
+                      subject: "attendance:\(sessionID)",
+                      detail: "marked \(status.label.lowercased()) (\(minutes) min) in '\(group.name)' on \(session.date)"
+                        + (line.map { $0.isEmpty ? "" : ", with a line" } ?? ""))
             return saved
         }
     }
@@ -339,6 +345,9 @@ extension SQLiteStore: GroupRepository {
                 let (_, by, at) = try Self.sessionWithEditor(sessionID, db)
                 throw EditConflict(what: "The group note", changedBy: by ?? "someone else", changedAt: at)
             }
+            let group = try Self.group(session.groupID, db)
+            try audit(db, .update, staff, clientID: nil, subject: "group_session:\(sessionID)",
+                      detail: "wrote the group note of '\(group.name)' on \(session.date)")
             return try Self.session(sessionID, db)
         }
     }

@@ -385,6 +385,15 @@ extension SQLiteStore {
         }
     }
 
+    /// A sign-in refused: an OS login that is no staff account, a deactivated account, or `--as` on a real store.
+    /// Recorded under the login tried (the staff id when there is one), with no client.
+    public func recordFailedLogin(username: String, detail: String) throws {
+        let who = try staff(username: username)
+        let event = AuditEvent(at: clock.now(), staffID: who?.id, username: String(username.prefix(64)), action: .failedLogin,
+                               clientID: nil, subject: "session", detail: detail)
+        try write { db in _ = try AuditTable.insert(event, db) }
+    }
+
     /// Appends an audit event at the store clock's now (AuditChain.swift chains it).
     public func record(_ action: AuditAction, by staff: Staff, clientID: RowID?, subject: String, detail: String) throws {
         let event = AuditEvent(at: clock.now(), staffID: staff.id, username: staff.username, action: action,

@@ -6,9 +6,42 @@ import Foundation
 import GRDB
 
 extension SQLiteStore: StaffAdministration {
+    public func addStaff(_ new: NewStaff, by admin: Staff, detail: String? = nil) throws -> Staff {
+        let username = try StaffValidation.username(new.username)
+        let displayName = try StaffValidation.displayName(new.displayName)
+        let credentials = try StaffValidation.credentials(new.credentials)
+        guard let current = try admin.id.flatMap({ try staff(id: $0) }), current.role == .admin, current.active else {
+            throw try refusal(by: admin, clientID: nil, what: "staff account \(username)", sentence:
+                "Only an administrator can add staff accounts; '\(admin.username)' is a \(admin.role.label.lowercased()).")
+        }
+        var supervisorID: RowID?
+        if let supervisor = new.supervisor {
+            guard let boss = try staff(username: supervisor), boss.active else {
+                throw CaseloadError.invalidInput(
+                    "There is no active staff account '\(StaffValidation.printable(supervisor))' to be the supervisor.")
+            }
+            guard boss.role == .supervisor || boss.role == .admin else {
+                throw CaseloadError.invalidInput(
+                    "'\(boss.username)' is a \(boss.role.label.lowercased()), not a clinical supervisor; choose a supervisor.")
+            }
+            supervisorID = boss.id
+        }
+        if new.needsCosign && supervisorID == nil {
+            throw CaseloadError.invalidInput("Co-signed notes need a supervisor to co-sign them: choose the supervisor first.")
+        }
+        if try staff(username: username) != nil {
+            throw CaseloadError.invalidInput("There is already a staff account '\(username)'.")
+        }
+        let added = try addStaff(Staff(username: username, displayName: displayName, credentials: credentials, role: new.role,
+                                       supervisorID: supervisorID, needsCosign: new.needsCosign))
+        try record(.create, by: current, clientID: nil, subject: "staff:\(added.username)",
+                   detail: detail ?? "added \(new.role.rawValue) \(added.displayName)" + (new.needsCosign ? ", notes co-signed" : ""))
+        return added
+    }
+
     public func changeStaff(username: String, _ change: StaffChange, by admin: Staff) throws -> StaffChangeResult {
         guard admin.role == .admin, admin.active else {
-            throw CaseloadError.refused(
+            throw try refusal(by: admin, clientID: nil, what: "staff account \(username)", sentence:
                 "Only an administrator can change staff accounts; '\(admin.username)' is a \(admin.role.label.lowercased()).")
         }
         return try write { db in

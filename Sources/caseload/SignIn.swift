@@ -27,9 +27,17 @@ enum SignIn {
         let login = try osUsername()
         if requested != nil && Deployment.isInstalledForProgram { throw Deployment.refuseSwitchingUser() }
         var username = login
-        if let requested, requested != login {
-            guard try store.settings().isDemo else { throw CaseloadError.switchingUserNotAllowed }
-            username = requested
+        do {
+            if let requested, requested != login {
+                guard try store.settings().isDemo else { throw CaseloadError.switchingUserNotAllowed }
+                username = requested
+            }
+            _ = try activeStaff(username, in: store)
+        } catch let refused as CaseloadError {
+            // Every refused sign-in is in the audit trail (a failed write must not hide the sentence).
+            let tried = requested.map { "'\(login)' tried to act as '\($0)'" } ?? "'\(login)' tried to sign in"
+            try? store.recordFailedLogin(username: login, detail: "\(tried): \(refused.description)")
+            throw refused
         }
         let identity = Identity(staff: try activeStaff(username, in: store))
         try store.bind(viewer: identity.staff)

@@ -93,41 +93,17 @@ struct StaffCommand: ParsableCommand {
         @OptionGroup var identity: IdentityOptions
 
         func run() throws {
-            let username = try StaffValidation.username(self.username)
-            let displayName = try StaffValidation.displayName(name)
-            let credentials = try StaffValidation.credentials(self.credentials)
             let role = try StaffValidation.role(self.role)
-
             let repository = try store.openStore()
             let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
-            guard me.staff.role == .admin else {
-                throw CaseloadError.refused(
-                    "Only an administrator can add staff accounts; '\(me.staff.username)' is a \(me.staff.role.label.lowercased()).")
+            if needsCosign && supervisor == nil {
+                throw CaseloadError.invalidInput("--needs-cosign needs a --supervisor to co-sign the notes.")
             }
-            var supervisorID: RowID?
-            if let supervisor {
-                guard let boss = try repository.staff(username: supervisor), boss.active else {
-                    throw CaseloadError.invalidInput(
-                        "There is no active staff account '\(StaffValidation.printable(supervisor))' to be the supervisor. Check 'caseload staff list'.")
-                }
-                guard boss.role == .supervisor || boss.role == .admin else {
-                    throw CaseloadError.invalidInput(
-                        "'\(boss.username)' is a \(boss.role.label.lowercased()), not a clinical supervisor; choose a supervisor for --supervisor.")
-                }
-                supervisorID = boss.id
-            }
-            if needsCosign && supervisorID == nil {
-                throw CaseloadError.invalidInput(
-                    "--needs-cosign needs a --supervisor to co-sign the notes.")
-            }
-            if try repository.staff(username: username) != nil {
-                throw CaseloadError.invalidInput("There is already a staff account '\(username)'.")
-            }
-            let added = try repository.addStaff(Staff(username: username, displayName: displayName,
-                                                      credentials: credentials, role: role,
-                                                      supervisorID: supervisorID, needsCosign: needsCosign))
-            try repository.record(.create, by: me.staff, clientID: nil, subject: "staff:\(added.username)",
-                                  detail: SignIn.auditDetail(me, what: "added \(role.rawValue) \(added.displayName)" + (needsCosign ? ", notes co-signed" : "")))
+            let added = try repository.addStaff(
+                NewStaff(username: username, displayName: name, credentials: credentials, role: role,
+                         supervisor: supervisor, needsCosign: needsCosign), by: me.staff,
+                detail: SignIn.auditDetail(me, what: "added \(role.rawValue) \(StaffValidation.printable(name.trimmingWhitespace()))"
+                    + (needsCosign ? ", notes co-signed" : "")))
             try Console.out("Added \(role.label.lowercased()) '\(added.username)' (\(added.displayName)).")
         }
     }

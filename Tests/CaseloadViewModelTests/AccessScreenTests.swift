@@ -45,7 +45,7 @@ final class AccessScreenTests: XCTestCase {
         guard case .chart(let chart) = app.current else { return XCTFail("the chart opens: \(app.message?.text ?? "")") }
         XCTAssertEqual(chart.clientID, client.id)
         XCTAssertEqual(chart.summary.access, .full(.emergency))
-        XCTAssertEqual(app.message?.text, "Emergency access to chart \(client.mrn) is recorded in the audit trail with your reason.")
+        XCTAssertEqual(app.message?.text, "Emergency access to chart \(client.mrn) is recorded with your reason.")
         XCTAssertTrue(app.render().line(2).contains("! Emergency access (recorded)"), app.render().line(2))
         let events = try store.activity(clientID: client.id, limit: 500)
         XCTAssertEqual(events.first { $0.action == .breakGlass }?.detail,

@@ -3,6 +3,7 @@
 import XCTest
 import CaseloadCore
 import CaseloadStore
+import GRDB
 @testable import CaseloadViewModels
 
 final class StaffScreenTests: XCTestCase {
@@ -99,5 +100,64 @@ final class StaffScreenTests: XCTestCase {
         open(app)
         XCTAssertEqual(app.message?.text, "Staff accounts are managed by administrators.")
         if case .staff = app.current { XCTFail("a supervisor does not get the staff screen") }
+    }
+
+    func testAnAdministratorAddsAnAccountOneQuestionAtATimeAndBadAnswersKeepTheQuestion() throws {
+        let app = try app("ada")
+        open(app)
+        app.type("a")
+        XCTAssertTrue(app.render().text.contains("New account: login name on this computer:"), app.render().text)
+        app.type("bad login"); app.press(.enter)
+        XCTAssertTrue(app.message?.text.hasPrefix("'bad login' is not a valid username.") ?? false, app.message?.text ?? "")
+        app.press(.ctrl("u")); app.type("zli"); app.press(.enter)
+        XCTAssertEqual(app.message?.text, "There is already a staff account 'zli'.")
+        app.press(.ctrl("u")); app.type("rnunez"); app.press(.enter)
+        XCTAssertTrue(app.render().text.contains("Full name of rnunez:"), app.render().text)
+        app.press(.enter)
+        XCTAssertEqual(app.message?.text, "The name is empty. Give the person's full name.")
+        app.type("Rosa Ñúñez 李"); app.press(.enter)
+        app.type("LADC"); app.press(.enter)
+        XCTAssertTrue(app.render().text.contains("Role of rnunez: ‹ Counselor ›"), app.render().text)
+        app.press(.enter)
+        XCTAssertTrue(app.render().text.contains("Supervisor of rnunez: ‹ none ›"), app.render().text)
+        guard case .staff(let s) = app.current, case .newSupervisor(let options, _, _)? = s.pending else { return XCTFail() }
+        for _ in 0..<(try XCTUnwrap(options.firstIndex(of: "sam"))) { app.press(.right) }
+        app.press(.enter)
+        XCTAssertTrue(app.render().text.contains("co-signatures follow rnunez's signed notes"), app.render().text)
+        app.type("y")
+        XCTAssertEqual(app.message?.text,
+                       "Added counselor 'rnunez' (Rosa Ñúñez 李). They sign in with that login; 'caseload passphrase' sets their passphrase.")
+        let added = try XCTUnwrap(try store.staff(username: "rnunez"))
+        XCTAssertEqual(added.displayName, "Rosa Ñúñez 李")
+        XCTAssertEqual(added.credentials, "LADC")
+        XCTAssertEqual(added.role, .counselor)
+        XCTAssertEqual(added.supervisorID, try store.staff(username: "sam")?.id)
+        XCTAssertTrue(added.needsCosign)
+        guard case .staff(let after) = app.current else { return XCTFail() }
+        XCTAssertEqual(after.selected?.username, "rnunez", "the new account is selected")
+        XCTAssertTrue(app.render().text.contains("Staff accounts · 5 active of 5"))
+        let event = try store.read { db in
+            try String.fetchOne(db, sql: "SELECT detail FROM audit_events WHERE subject = 'staff:rnunez' AND action = 'create'")
+        }
+        XCTAssertEqual(event, "added counselor Rosa Ñúñez 李, notes co-signed")
+
+        // Esc at any question adds nothing.
+        app.type("a"); app.type("tmp"); app.press(.enter); app.press(.escape)
+        XCTAssertEqual(app.message?.text, "No account was added.")
+        XCTAssertNil(try store.staff(username: "tmp"))
+    }
+
+    func testTheStoreRefusesAnAccountAddedByANonAdministratorAndRecordsIt() throws {
+        let sam = try XCTUnwrap(try store.staff(username: "sam"))
+        XCTAssertThrowsError(try store.addStaff(NewStaff(username: "x1", displayName: "X One", role: .counselor), by: sam,
+                                                detail: nil)) { error in
+            XCTAssertEqual((error as? CaseloadError)?.description,
+                           "Only an administrator can add staff accounts; 'sam' is a clinical supervisor.")
+        }
+        XCTAssertNil(try store.staff(username: "x1"))
+        let refused = try store.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_events WHERE action = 'refused' AND username = 'sam'")
+        }
+        XCTAssertEqual(refused, 1)
     }
 }

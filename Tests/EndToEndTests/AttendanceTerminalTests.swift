@@ -71,7 +71,7 @@ final class AttendanceTerminalTests: XCTestCase {
         try s.press("Q")
         s.waitUntil("the app to exit") { _ in s.paneIsDead }
 
-        let exported = try Run.caseload(["export", "--db", db], timeout: 120)
+        let exported = try Run.exportAll(db, timeout: 120)
         XCTAssertEqual(exported.status, 0, exported.stderr)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: exported.stdoutData) as? [String: Any])
         let groups = json["groups"] as? [[String: Any]] ?? []

@@ -62,12 +62,12 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: real)), bytesBefore,
                        "looking at a real store does not even rewrite its file")
         // And what it holds is still there.
-        let before = try Run.caseload(["export", "--db", real]).stdout
+        let before = try Run.exportAll(real).stdout
         XCTAssertTrue(before.contains(demo.osUser), before)
         let refused = try Run.caseload(["demo", "--db", real, "--clients", "5"])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("not a demo"), refused.stderr)
-        let staffAfter = try Run.caseload(["export", "--db", real]).stdout
+        let staffAfter = try Run.exportAll(real).stdout
         XCTAssertEqual(staffAfter, before, "the real store is untouched")
 
         // Neither is any other file.
@@ -83,7 +83,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try Run.caseload(["demo", "--db", small, "--clients", "5"]).status, 0)
         let again = try Run.caseload(["demo", "--db", small, "--clients", "7", "--seed", "3"])
         XCTAssertEqual(again.status, 0, again.stderr)
-        let exported = try Run.caseload(["export", "--db", small])
+        let exported = try Run.exportAll(small)
         let json = try JSONSerialization.jsonObject(with: exported.stdoutData) as? [String: Any]
         XCTAssertEqual((json?["clients"] as? [Any])?.count, 7)
     }

@@ -18,6 +18,13 @@ struct DemoFixture {
         staff.first { $0["username"] as? String == osUser }?["id"] as? Int
     }
 
+    /// The demo's clinical supervisor (its first): the whole team's charts and groups are theirs to see, so the
+    /// tests that read any client's plan or any group's attendance act as them (`--as`).
+    var supervisor: String {
+        staff.filter { $0["role"] as? String == "supervisor" }.min { ($0["id"] as! Int) < ($1["id"] as! Int) }?["username"]
+            as? String ?? "no-supervisor"
+    }
+
     /// Clients on the OS user's own caseload (what the Caseload screen lists by default), active first.
     var myClients: [[String: Any]] {
         guard let me = myStaffID else { return [] }
@@ -47,7 +54,7 @@ struct DemoFixture {
         guard made.status == 0 else {
             throw HarnessError("caseload demo failed (\(made.status)): \(made.stderr)")
         }
-        let exported = try Run.caseload(["export", "--db", db], timeout: 300)
+        let exported = try Run.exportAll(db, timeout: 300)
         guard exported.status == 0,
               let json = try JSONSerialization.jsonObject(with: exported.stdoutData) as? [String: Any] else {
             throw HarnessError("caseload export failed (\(exported.status)): \(exported.stderr)")

@@ -58,7 +58,11 @@ final class DiscloseTests: XCTestCase {
         XCTAssertEqual((attributes[.posixPermissions] as! NSNumber).intValue & 0o777, 0o600)
         let doc = try String(contentsOfFile: out, encoding: .utf8)
         XCTAssertTrue(doc.hasPrefix("NOTICE (42 CFR 2.32)\nThis record, which has been disclosed to you, is protected by federal\nconfidentiality rules (42 CFR part 2)."), doc)
-        XCTAssertTrue(doc.contains("permitted by 42 CFR part 2."))
+        // The notice's three exceptions (§ 2.32 as of 2024) and its last sentence, whatever the line breaks.
+        let flat = doc.split(whereSeparator: \.isNewline).joined(separator: " ")
+        XCTAssertTrue(flat.contains("(ii) you are a covered entity or business associate"), flat)
+        XCTAssertTrue(flat.contains("(iii) you have received the record from a covered entity or business associate"), flat)
+        XCTAssertTrue(flat.contains("is NOT sufficient to meet the required elements of written consent to further use or redisclose the record (see 42 CFR 2.31)."), flat)
         XCTAssertTrue(doc.contains("Patient:          \(client.displayName) (MRN \(client.mrn))"))
         XCTAssertTrue(doc.contains("Recipient:        County Probation Department"))
         XCTAssertTrue(doc.contains("Purpose:          Report attendance to probation"))
@@ -133,8 +137,13 @@ final class DiscloseTests: XCTestCase {
         let good = try consent([.attendance])
         try refused(good.id!, "The file '\(existing)' already exists: give a new file with --out; nothing was disclosed.", out: existing)
         XCTAssertEqual(try String(contentsOfFile: existing, encoding: .utf8), "keep me\n")
-        // Another counselor of the program, not this client's.
-        let other = try XCTUnwrap(try store.planStaff().first { $0.role == .counselor && $0.id != client.primaryCounselorID })
+        // Another counselor of the program, who has nothing of this client's chart (not even a group of theirs).
+        let other = try XCTUnwrap(try store.planStaff().first { c in
+            guard c.role == .counselor, c.id != client.primaryCounselorID else { return false }
+            let h = try SQLiteStore.open(path: db, clock: SystemClock())
+            try h.bind(viewer: c)
+            return try h.clientAccess(clientID: client.id!) == .none
+        })
         try refused(good.id!, "You do not have access to chart \(client.mrn): the client is not on your caseload, your team's, or in a group you facilitate. In an emergency, type :breakglass \(client.mrn) and give the reason (it is recorded).",
                     extra: ["--as", other.username])
         XCTAssertEqual(try accountingCount(), before)

@@ -116,6 +116,23 @@ struct HarnessError: Error, CustomStringConvertible {
 }
 
 /// The OS login the binary will see (the real uid, like the app itself looks it up).
+extension Run {
+    /// The whole store as JSON, which only an administrator exports (CaseloadStore/Access.swift): as the
+    /// store's first active administrator (`--as` on a demo store; the OS user when they are it).
+    static func exportAll(_ db: String, timeout: TimeInterval = 120) throws -> RunResult {
+        let admin = try administratorLogin(db)
+        return try caseload(["export", "--db", db] + (admin == osLogin() ? [] : ["--as", admin]), timeout: timeout)
+    }
+
+    static func administratorLogin(_ db: String) throws -> String {
+        let sqlite = try Run.program(URL(fileURLWithPath: "/usr/bin/sqlite3"),
+                                     ["-readonly", db, "SELECT username FROM staff WHERE role = 'admin' AND active ORDER BY id LIMIT 1"])
+        let name = sqlite.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard sqlite.status == 0, !name.isEmpty else { throw HarnessError("no administrator in \(db): \(sqlite.stderr)") }
+        return name
+    }
+}
+
 func osLogin() -> String {
     guard let pw = getpwuid(getuid()) else { return "unknown" }
     return String(cString: pw.pointee.pw_name)

@@ -29,12 +29,12 @@ final class ImportTests: XCTestCase {
         try Run.caseload(["import", "clients", path, "--db", db] + extra)
     }
     private func export() throws -> [String: Any] {
-        let r = try Run.caseload(["export", "--db", db])
+        let r = try Run.exportAll(db)
         XCTAssertEqual(r.status, 0, r.stderr)
         return try JSONSerialization.jsonObject(with: r.stdoutData) as! [String: Any]
     }
     private func exportData() throws -> Data {
-        let r = try Run.caseload(["export", "--db", db])
+        let r = try Run.exportAll(db)
         XCTAssertEqual(r.status, 0, r.stderr)
         return r.stdoutData
     }

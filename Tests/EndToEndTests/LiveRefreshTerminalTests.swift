@@ -22,12 +22,13 @@ final class LiveRefreshTerminalTests: XCTestCase {
         guard TmuxSession.isAvailable else {
             throw HarnessError("tmux is required for the end-to-end terminal tests: install it (apt-get install tmux).")
         }
-        // A store of its own where I am the administrator and the primary counselor of a small roster:
-        // the import changes it, and the shared demo's other tests must not see that.
+        // A small demo of its own where I am a counselor and the primary counselor of a roster its administrator
+        // imports: the import changes it, and the shared demo's other tests must not see that.
         let dir = try TempDirectories.make("live-refresh")
         let db = dir.appendingPathComponent("store.sqlite").path
-        let made = try Run.caseload(["init", "--db", db, "--admin", osLogin(), "--name", "Ada Admin"])
+        let made = try Run.caseload(["demo", "--db", db, "--clients", "5"], timeout: 300)
         XCTAssertEqual(made.status, 0, made.stderr)
+        let admin = try Run.administratorLogin(db)
         let names = ["Baker", "Chen", "Diaz", "Evans", "Fox", "Garcia", "Hill", "Ito", "Jones", "Kim", "Lopez", "Moss"]
         let first = ["Ana", "Ben", "Cruz", "Dana", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo", "Kai", "Lea"]
         func row(_ i: Int, last: String) -> String {
@@ -36,7 +37,7 @@ final class LiveRefreshTerminalTests: XCTestCase {
         let roster = dir.appendingPathComponent("roster.csv").path
         let lines = [header] + names.indices.map { row($0, last: names[$0]) }
         FileManager.default.createFile(atPath: roster, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
-        let loaded = try Run.caseload(["import", "clients", roster, "--db", db])
+        let loaded = try Run.caseload(["import", "clients", roster, "--db", db, "--as", admin])
         XCTAssertEqual(loaded.status, 0, loaded.stderr)
         // The client to select: the fifth by name.
         let pick = 4, mrn = "M-\(1000 + pick)", last = names[pick]
@@ -65,7 +66,7 @@ final class LiveRefreshTerminalTests: XCTestCase {
             \(row(pick, last: renamed))
 
             """.utf8))
-        let imported = try Run.caseload(["import", "clients", file, "--db", db])
+        let imported = try Run.caseload(["import", "clients", file, "--db", db, "--as", admin])
         XCTAssertEqual(imported.status, 0, imported.stderr)
         XCTAssertTrue(imported.stdout.contains("1 added, 1 updated"), imported.stdout)
         let committed = Date()

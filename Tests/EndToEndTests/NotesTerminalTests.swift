@@ -124,7 +124,7 @@ final class NotesTerminalTests: XCTestCase {
         s.waitUntil("the app to exit") { _ in s.paneIsDead }
 
         // The store holds it: signed, the text as typed, the addendum under it.
-        let exported = try Run.caseload(["export", "--db", db], timeout: 120)
+        let exported = try Run.exportAll(db, timeout: 120)
         XCTAssertEqual(exported.status, 0, exported.stderr)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: exported.stdoutData) as? [String: Any])
         let notes = (json["sessions"] as? [[String: Any]] ?? []).filter {
@@ -172,7 +172,7 @@ final class NotesTerminalTests: XCTestCase {
         print("SIGTERM to exit with a draft to save: \(Int(Date().timeIntervalSince(sent) * 1000)) ms")
         XCTAssertLessThan(took, 5, "the draft is saved and the app gone promptly")
 
-        let exported = try Run.caseload(["export", "--db", db], timeout: 120)
+        let exported = try Run.exportAll(db, timeout: 120)
         XCTAssertEqual(exported.status, 0, exported.stderr)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: exported.stdoutData) as? [String: Any])
         let note = try XCTUnwrap((json["sessions"] as? [[String: Any]] ?? []).first {

@@ -40,7 +40,7 @@ final class PlanPrintTests: XCTestCase {
     func testPrintsThePlanInForceWithEveryStatementAndItsSignatures() throws {
         let (client, plan) = try clientWithSignedPlan()
         let mrn = client["mrn"] as! String
-        let r = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--client", mrn])
+        let r = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--as", demo.supervisor, "--client", mrn])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stderr, "")
         let out = r.stdout
@@ -63,7 +63,7 @@ final class PlanPrintTests: XCTestCase {
             XCTAssertLessThanOrEqual(line.count, 78, "wider than the page: \(line)")
         }
 
-        let md = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--client", mrn, "--format", "markdown"])
+        let md = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--as", demo.supervisor, "--client", mrn, "--format", "markdown"])
         XCTAssertEqual(md.status, 0, md.stderr)
         XCTAssertTrue(md.stdout.hasPrefix("# Treatment plan: "), md.stdout)
         XCTAssertTrue(md.stdout.contains("\n## Problem 1: "))
@@ -74,11 +74,11 @@ final class PlanPrintTests: XCTestCase {
 
     func testAnEarlierVersionCanBePrinted() throws {
         let (client, _) = try clientWithSignedPlan()
-        let r = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--client", client["mrn"] as! String,
+        let r = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--as", demo.supervisor, "--client", client["mrn"] as! String,
                                   "--version", "1"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("Version 1, superseded"), r.stdout)
-        let missing = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--client", client["mrn"] as! String,
+        let missing = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--as", demo.supervisor, "--client", client["mrn"] as! String,
                                         "--version", "99"])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("Version 99 of the treatment plan"), missing.stderr)
@@ -86,12 +86,12 @@ final class PlanPrintTests: XCTestCase {
     }
 
     func testAnUnknownChartNumberIsACleanError() throws {
-        let r = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--client", "NO-SUCH-MRN"])
+        let r = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--as", demo.supervisor, "--client", "NO-SUCH-MRN"])
         XCTAssertNotEqual(r.status, 0)
         XCTAssertEqual(r.stdout, "")
         XCTAssertTrue(r.stderr.contains("A client with chart number 'NO-SUCH-MRN' was not found."), r.stderr)
         XCTAssertFalse(r.stderr.contains("Fatal error"))
-        let format = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--client", "NO-SUCH-MRN", "--format", "pdf"])
+        let format = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--as", demo.supervisor, "--client", "NO-SUCH-MRN", "--format", "pdf"])
         XCTAssertNotEqual(format.status, 0)
         XCTAssertTrue(format.stderr.contains("--format"), format.stderr)
     }

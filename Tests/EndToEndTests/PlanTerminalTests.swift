@@ -115,7 +115,7 @@ final class PlanTerminalTests: XCTestCase {
     }
 
     private func export(_ db: String) throws -> [String: Any] {
-        let exported = try Run.caseload(["export", "--db", db], timeout: 120)
+        let exported = try Run.exportAll(db, timeout: 120)
         XCTAssertEqual(exported.status, 0, exported.stderr)
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: exported.stdoutData) as? [String: Any])
     }

@@ -83,7 +83,7 @@ final class ReportTests: XCTestCase {
 
     private func freshExport() throws -> ExportView {
         // Other end-to-end tests may take attendance on the shared demo: count from the store as it is now.
-        let r = try Run.caseload(["export", "--db", demo.dbPath], timeout: 300)
+        let r = try Run.exportAll(demo.dbPath, timeout: 300)
         XCTAssertEqual(r.status, 0, r.stderr)
         return ExportView(try XCTUnwrap(try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any]))
     }
@@ -99,7 +99,7 @@ final class ReportTests: XCTestCase {
     func testCSVMatchesTheExportForEveryMember() throws {
         let view = try freshExport()
         let g = try busiestGroup(view)
-        let r = try Run.caseload(["report", "attendance", "--db", demo.dbPath, "--group", g.name, "--from", g.from,
+        let r = try Run.caseload(["report", "attendance", "--db", demo.dbPath, "--as", demo.supervisor, "--group", g.name, "--from", g.from,
                                   "--to", g.to, "--format", "csv"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let records = parseCSV(r.stdout)
@@ -165,7 +165,7 @@ final class ReportTests: XCTestCase {
         let cid = try XCTUnwrap(perClient.max { $0.value.held < $1.value.held }?.key)
         let mrn = view.clients[cid]!["mrn"] as! String
         let expected = view.expected(group: nil, client: cid, from: g.from, to: g.to)
-        let r = try Run.caseload(["report", "attendance", "--db", demo.dbPath, "--client", mrn, "--from", g.from,
+        let r = try Run.caseload(["report", "attendance", "--db", demo.dbPath, "--as", demo.supervisor, "--client", mrn, "--from", g.from,
                                   "--to", g.to, "--format", "csv"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let records = parseCSV(r.stdout).dropFirst()
@@ -175,7 +175,7 @@ final class ReportTests: XCTestCase {
             XCTAssertEqual(record[2], mrn)
             XCTAssertEqual(record[3...8].map { Int($0)! }, [e.present, e.absent, e.excused, e.late, e.leftEarly, e.held], record[0])
         }
-        let text = try Run.caseload(["report", "attendance", "--db", demo.dbPath, "--client", mrn, "--from", g.from, "--to", g.to])
+        let text = try Run.caseload(["report", "attendance", "--db", demo.dbPath, "--as", demo.supervisor, "--client", mrn, "--from", g.from, "--to", g.to])
         let total = expected.values.reduce(0) { $0 + ($1[cid]?.held ?? 0) }
         XCTAssertTrue(text.stdout.contains("Sessions held: \(total)\n"), text.stdout)
         XCTAssertTrue(text.stdout.contains("(\(mrn))"), text.stdout)
@@ -194,13 +194,13 @@ final class ReportTests: XCTestCase {
             (["--group", "Early Recovery", "--from", "2025-02-01", "--to", "2025-01-01"], "after it ends"),
         ]
         for (args, sentence) in cases {
-            let r = try Run.caseload(["report", "attendance", "--db", demo.dbPath] + args)
+            let r = try Run.caseload(["report", "attendance", "--db", demo.dbPath, "--as", demo.supervisor] + args)
             XCTAssertNotEqual(r.status, 0, "\(args)")
             XCTAssertTrue(r.stderr.contains(sentence), "\(args): \(r.stderr)")
             XCTAssertEqual(r.stdout, "", "\(args)")
             XCTAssertFalse(r.stderr.contains("Fatal error"), r.stderr)
         }
-        let bad = try Run.caseload(["report", "attendance", "--db", demo.dbPath, "--group", "x", "--from", "2025-01-01",
+        let bad = try Run.caseload(["report", "attendance", "--db", demo.dbPath, "--as", demo.supervisor, "--group", "x", "--from", "2025-01-01",
                                     "--to", "2025-01-02", "--format", "pdf"])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("--format"), bad.stderr)

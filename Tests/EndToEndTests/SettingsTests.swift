@@ -156,7 +156,7 @@ final class StaffAdministrationTests: XCTestCase {
         let demoDir = try TempDirectories.make("staff-admin-demo")
         let demo = demoDir.appendingPathComponent("demo.sqlite").path
         XCTAssertEqual(try Run.caseload(["demo", "--db", demo, "--clients", "40"], timeout: 300).status, 0)
-        let export = try JSONSerialization.jsonObject(with: try Run.caseload(["export", "--db", demo]).stdoutData) as! [String: Any]
+        let export = try JSONSerialization.jsonObject(with: try Run.exportAll(demo).stdoutData) as! [String: Any]
         let staff = export["staff"] as! [[String: Any]]
         let admin = staff.first { $0["role"] as? String == "admin" }!["username"] as! String
         let facilitator = staff.first { $0["role"] as? String == "facilitator" }!["username"] as! String

@@ -19,6 +19,25 @@ extension AppModel {
         }
     }
 
+    /// Adds the account the `:staff` screen asked for; a refusal comes back to the first question with what was typed.
+    func addStaff(_ new: NewStaff) {
+        guard let admin = staffAdmin, case .staff(var s) = current else { return }
+        do {
+            let added = try admin.addStaff(new, by: identity.staff, detail: nil)
+            message = Message("Added \(added.role.label.lowercased()) '\(added.username)' (\(added.displayName)). "
+                              + "They sign in with that login; 'caseload passphrase' sets their passphrase.", .ok)
+            if let rows = try? admin.allStaff() {
+                s.staff = rows
+                StaffScreen.relayout(&s)
+                if let i = rows.firstIndex(where: { $0.id == added.id }) { s.cursor.select(i) }
+            }
+        } catch {
+            message = Message(describe(error), .error)
+            StaffScreen.startNew(&s, new)
+        }
+        replaceTop(.staff(s))
+    }
+
     func changeStaff(_ username: String, _ change: StaffChange) {
         guard let admin = staffAdmin, case .staff(var s) = current else { return }
         do {

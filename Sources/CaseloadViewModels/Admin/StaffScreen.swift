@@ -1,5 +1,6 @@
-// `:staff` for administrators: every staff account, and the changes an administrator makes to one: role (r),
-// supervisor (s), deactivate / reactivate (d). A choice or a question opens on the screen's last row.
+// `:staff` for administrators: every staff account, a new one (a: login, name, credentials, role, supervisor,
+// co-signature, one question at a time), and the changes an administrator makes to one: role (r), supervisor (s),
+// deactivate / reactivate (d). A choice or a question opens on the screen's last row.
 import CaseloadCore
 
 public struct StaffAdminState: Hashable, Sendable {
@@ -8,7 +9,13 @@ public struct StaffAdminState: Hashable, Sendable {
         /// Usernames of the active supervisors and administrators, nil for none.
         case supervisor(options: [String?], selected: Int)
         case active(Bool)
+        /// A new account, one question at a time; `draft` keeps what was typed, so a refusal can come back to it.
+        case newText(NewField, LineEditor, draft: NewStaff)
+        case newRole(selected: Int, draft: NewStaff)
+        case newSupervisor(options: [String?], selected: Int, draft: NewStaff)
+        case newCosign(draft: NewStaff)
     }
+    public enum NewField: Hashable, Sendable { case username, name, credentials }
     public var staff: [Staff]
     public var cursor = ListCursor()
     public var area: Rect
@@ -46,14 +53,104 @@ public enum StaffScreen {
         case .toggleActive:
             guard let who = s.selected else { return .none }
             s.pending = .active(!who.active)
+        case .addRecord:
+            startNew(&s, NewStaff(username: "", displayName: "", role: .counselor))
         case .back: return .back
         default: break
         }
         return .none
     }
 
+    /// Opens the new-account questions at the first one, with what `draft` already holds (after a refusal).
+    public static func startNew(_ s: inout StaffAdminState, _ draft: NewStaff) {
+        s.pending = .newText(.username, LineEditor(text: draft.username), draft: draft)
+    }
+
+    static let newRoles: [StaffRole] = [.counselor, .facilitator, .supervisor, .admin]
+
+    /// The new-account questions: each text is checked as it is given (the same rules as `caseload staff add`).
+    static func newKey(_ s: inout StaffAdminState, _ pending: StaffAdminState.Pending, _ key: Key) -> Request? {
+        func cycle(_ i: Int, _ n: Int, _ by: Int) -> Int { (i + by + n) % n }
+        let cancel = Request.message("No account was added.", .info)
+        switch pending {
+        case .newText(let field, var editor, var draft):
+            switch editor.handle(key) {
+            case .cancel: s.pending = nil; return cancel
+            case .submit:
+                do {
+                    switch field {
+                    case .username:
+                        draft.username = try StaffValidation.username(editor.text.trimmingWhitespace())
+                        if s.staff.contains(where: { $0.username == draft.username }) {
+                            s.pending = .newText(field, editor, draft: draft)
+                            return .message("There is already a staff account '\(draft.username)'.", .error)
+                        }
+                        s.pending = .newText(.name, LineEditor(text: draft.displayName), draft: draft)
+                    case .name:
+                        draft.displayName = try StaffValidation.displayName(editor.text)
+                        s.pending = .newText(.credentials, LineEditor(text: draft.credentials), draft: draft)
+                    case .credentials:
+                        draft.credentials = try StaffValidation.credentials(editor.text)
+                        s.pending = .newRole(selected: newRoles.firstIndex(of: draft.role) ?? 0, draft: draft)
+                    }
+                } catch {
+                    s.pending = .newText(field, editor, draft: draft)
+                    return .message((error as? CaseloadError)?.description ?? "\(error)", .error)
+                }
+            default: s.pending = .newText(field, editor, draft: draft)
+            }
+            return Request.none
+        case .newRole(let i, var draft):
+            switch key {
+            case .right, .char(" "), .down: s.pending = .newRole(selected: cycle(i, newRoles.count, 1), draft: draft)
+            case .left, .up: s.pending = .newRole(selected: cycle(i, newRoles.count, -1), draft: draft)
+            case .escape: s.pending = nil; return cancel
+            case .enter:
+                draft.role = newRoles[i]
+                if draft.role == .admin {
+                    draft.supervisor = nil; draft.needsCosign = false
+                    s.pending = nil
+                    return .addStaff(draft)
+                }
+                let bosses: [String?] = [nil] + s.staff.filter { ($0.role == .supervisor || $0.role == .admin) && $0.active }
+                    .map(\.username)
+                s.pending = .newSupervisor(options: bosses, selected: bosses.firstIndex(of: draft.supervisor) ?? 0, draft: draft)
+            default: break
+            }
+            return Request.none
+        case .newSupervisor(let options, let i, var draft):
+            switch key {
+            case .right, .char(" "), .down: s.pending = .newSupervisor(options: options, selected: cycle(i, options.count, 1), draft: draft)
+            case .left, .up: s.pending = .newSupervisor(options: options, selected: cycle(i, options.count, -1), draft: draft)
+            case .escape: s.pending = nil; return cancel
+            case .enter:
+                draft.supervisor = options[i]
+                if draft.supervisor == nil || draft.role == .supervisor {
+                    draft.needsCosign = false
+                    s.pending = nil
+                    return .addStaff(draft)
+                }
+                s.pending = .newCosign(draft: draft)
+            default: break
+            }
+            return Request.none
+        case .newCosign(var draft):
+            switch key {
+            case .char("y"), .char("Y"), .char("n"), .char("N"):
+                draft.needsCosign = key == .char("y") || key == .char("Y")
+                s.pending = nil
+                return .addStaff(draft)
+            case .escape: s.pending = nil; return cancel
+            default: return Request.none
+            }
+        default:
+            return nil
+        }
+    }
+
     /// A key while a choice or a question is open.
     static func pendingKey(_ s: inout StaffAdminState, _ key: Key) -> Request {
+        if let pending = s.pending, let r = newKey(&s, pending, key) { return r }
         guard let pending = s.pending, let who = s.selected else { s.pending = nil; return .none }
         func cycle(_ i: Int, _ n: Int, _ by: Int) -> Int { (i + by + n) % n }
         switch pending {
@@ -79,13 +176,33 @@ public enum StaffScreen {
             case .char("n"), .char("N"), .escape: s.pending = nil; return .message("No change.", .info)
             default: break
             }
+        case .newText, .newRole, .newSupervisor, .newCosign: break
         }
         return .none
     }
 
+    /// The prompt of a new-account text question.
+    static func newPrompt(_ field: StaffAdminState.NewField, _ draft: NewStaff) -> String {
+        switch field {
+        case .username: "New account: login name on this computer: "
+        case .name: "Full name of \(draft.username): "
+        case .credentials: "Credentials of \(draft.username) (e.g. LADC; Enter for none): "
+        }
+    }
+
     static func questionLine(_ s: StaffAdminState) -> String? {
+        switch s.pending {
+        case .newRole(let i, let draft)?:
+            return "Role of \(draft.username): ‹ \(newRoles[i].label) ›  (←→ choose, Enter next, Esc cancel)"
+        case .newSupervisor(let options, let i, let draft)?:
+            return "Supervisor of \(draft.username): ‹ \(options[i] ?? "none") ›  (←→ choose, Enter save, Esc cancel)"
+        case .newCosign(let draft)?:
+            return "Do \(draft.supervisor ?? "")'s co-signatures follow \(draft.username)'s signed notes (in training)? (y/n)"
+        default: break
+        }
         guard let pending = s.pending, let who = s.selected else { return nil }
         switch pending {
+        case .newText, .newRole, .newSupervisor, .newCosign: return nil
         case .role(let options, let i):
             return "Role of \(who.username): ‹ \(options[i].label) ›  (←→ choose, Enter save, Esc cancel)"
         case .supervisor(let options, let i):
@@ -129,7 +246,10 @@ public enum StaffScreen {
                 l.truncated(to: width).draw(into: &buffer, x: x, y: y, width: width)
             }
         }
-        if let q = questionLine(s) {
+        if case .newText(let field, let editor, let draft)? = s.pending {
+            editor.draw(into: &buffer, prompt: newPrompt(field, draft), x: a.x, y: a.y + a.height - 1, width: a.width,
+                        role: .warning)
+        } else if let q = questionLine(s) {
             let y = a.y + a.height - 1
             buffer.fill(x: a.x, y: y, width: a.width, height: 1, role: .warning)
             let w = buffer.put(q, x: x, y: y, role: .warning, maxWidth: width)

@@ -380,6 +380,8 @@ public final class AppModel {
             openStaff()
         case .changeStaff(let username, let change):
             changeStaff(username, change)
+        case .addStaff(let new):
+            addStaff(new)
         case .loadChartTab(let tab):
             loadTab(tab)
         case .loadMoreNotes(let offset):
@@ -498,7 +500,7 @@ public final class AppModel {
             openChart(id)
             if case .chart(let s) = current, s.clientID == id {
                 message = Message(s.summary.access.isEmergency
-                    ? "Emergency access to chart \(s.summary.client.mrn) is recorded in the audit trail with your reason."
+                    ? "Emergency access to chart \(s.summary.client.mrn) is recorded with your reason."
                     : "You already have access to chart \(s.summary.client.mrn); nothing was recorded as emergency access.", .warning)
             }
             return true

@@ -11,6 +11,8 @@ public enum Request: Hashable, Sendable {
     /// `:staff`: the staff accounts (administrators).
     case openStaff
     case changeStaff(username: String, StaffChange)
+    /// The `:staff` screen's new account, as typed.
+    case addStaff(NewStaff)
     case loadCaseload(CaseloadScope)
     case loadChartTab(ChartTab)
     case loadMoreNotes(offset: Int)

@@ -193,6 +193,7 @@ public struct KeyMap: Hashable, Sendable {
 
         KeyBinding(.open, [.enter], "open the chart on the Plan tab", scope: .plansDue, hint: true),
 
+        KeyBinding(.addRecord, [.char("a")], "add a staff account (login, name, role, supervisor)", scope: .staffAdmin, hint: true),
         KeyBinding(.setRole, [.char("r")], "change the selected account's role", scope: .staffAdmin, hint: true),
         KeyBinding(.setSupervisor, [.char("s")], "change who supervises the selected account", scope: .staffAdmin, hint: true),
         KeyBinding(.toggleActive, [.char("d")], "deactivate / reactivate the selected account (asks first)", scope: .staffAdmin, hint: true),

@@ -194,6 +194,9 @@ extension AppModel {
                 ?? FileManager.default.currentDirectoryPath
             let safeMRN = summary.client.mrn.filter { $0.isLetter || $0.isNumber || $0 == "-" }
             let path = (dir as NSString).appendingPathComponent("plan-\(safeMRN)-v\(tree.plan.version).txt")
+            // Recorded first: a print that leaves no trace is worse than a trace of a print that failed.
+            try repository.record(.print, by: identity.staff, clientID: tree.plan.clientID, subject: "plan:\(planID)",
+                                  detail: "printed treatment plan version \(tree.plan.version) as text to \(path) from the Plan tab")
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             guard fd >= 0 else { throw CaseloadError.invalidInput("Could not write \(path): \(String(cString: strerror(errno))).") }
             // An existing file keeps its mode on open; the plan is PHI, so it is made owner-only either way.
@@ -202,8 +205,6 @@ extension AppModel {
             let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             close(fd)
             guard written == bytes.count else { throw CaseloadError.invalidInput("Could not write all of \(path).") }
-            try repository.record(.print, by: identity.staff, clientID: tree.plan.clientID, subject: "plan:\(planID)",
-                                  detail: "printed treatment plan version \(tree.plan.version) as text to \(path) from the Plan tab")
             message = Message("Plan version \(tree.plan.version) written to \(path) (only you can read it).", .ok)
         } catch {
             message = Message("Could not print the plan: \(describe(error))", .error)

@@ -1,9 +1,9 @@
 // The checks a new staff account must pass, with sentences an administrator understands.
 import CaseloadCore
 
-enum StaffValidation {
+public enum StaffValidation {
     /// Staff usernames are OS logins (the SSH user), so they follow the portable login-name rules.
-    static func username(_ raw: String) throws -> String {
+    public static func username(_ raw: String) throws -> String {
         let name = raw
         let allowed = name.unicodeScalars.allSatisfy {
             ($0.value >= 0x61 && $0.value <= 0x7A) || ($0.value >= 0x41 && $0.value <= 0x5A)
@@ -17,10 +17,10 @@ enum StaffValidation {
     }
 
     /// A display name: any script (Zoë Ñúñez, 李), but no control characters and not blank.
-    static func displayName(_ raw: String) throws -> String {
+    public static func displayName(_ raw: String) throws -> String {
         let name = raw.trimmingWhitespace()
         guard !name.isEmpty else {
-            throw CaseloadError.invalidInput("The name is empty. Give the person's full name with --name \"Full Name\".")
+            throw CaseloadError.invalidInput("The name is empty. Give the person's full name.")
         }
         guard !hasControlCharacters(name) else {
             throw CaseloadError.invalidInput("The name contains control characters; type it as plain text.")
@@ -31,7 +31,7 @@ enum StaffValidation {
         return name
     }
 
-    static func credentials(_ raw: String) throws -> String {
+    public static func credentials(_ raw: String) throws -> String {
         let text = raw.trimmingWhitespace()
         guard !hasControlCharacters(text) else {
             throw CaseloadError.invalidInput("The credentials contain control characters; type them as plain text (e.g. LADC, CADC-II).")
@@ -42,7 +42,7 @@ enum StaffValidation {
         return text
     }
 
-    static func role(_ raw: String) throws -> StaffRole {
+    public static func role(_ raw: String) throws -> StaffRole {
         guard let role = StaffRole(rawValue: raw.lowercased()) else {
             throw CaseloadError.invalidInput(
                 "'\(printable(raw))' is not a role. Choose one of: counselor, facilitator, supervisor, admin.")
@@ -50,7 +50,7 @@ enum StaffValidation {
         return role
     }
 
-    static func hasControlCharacters(_ text: String) -> Bool {
+    public static func hasControlCharacters(_ text: String) -> Bool {
         // Bidirectional overrides can make a name display as something else; refuse them too.
         text.unicodeScalars.contains {
             $0.properties.generalCategory == .control || (0x202A...0x202E).contains($0.value)
@@ -59,7 +59,7 @@ enum StaffValidation {
     }
 
     /// Echoing bad input back must not itself send escape sequences to the terminal.
-    static func printable(_ text: String) -> String {
+    public static func printable(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map {
             $0.properties.generalCategory == .control ? "?" : $0
         }))
@@ -67,7 +67,7 @@ enum StaffValidation {
 }
 
 extension String {
-    func trimmingWhitespace() -> String {
+    public func trimmingWhitespace() -> String {
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
