@@ -35,11 +35,12 @@ fi
 seconds=$(cat "$DB.seconds" 2>/dev/null || echo "")
 bytes=$(stat -c %s "$DB")
 
-# Navigation runs as the demo's clinical supervisor over "all clients" (v twice: mine -> team -> all),
-# so the table really has every client of the program in it.
+# Navigation runs as the demo's first clinical supervisor, its clinical director (the other supervisors report
+# to them), over their team (v once: mine -> team), so the table really has every client of the program in it:
+# the widest view the roles allow anyone (README, Roles).
 supervisor=$(sed -n 's/.*--as: \([^ ]*\) (clinical supervisor).*/\1/p' "$OUT/demo-${CLIENTS}x${YEARS}.txt" 2>/dev/null || true)
 nav=()
-if [ -n "$supervisor" ]; then nav=(--nav-as "$supervisor" --scope-presses 2); fi
+if [ -n "$supervisor" ]; then nav=(--nav-as "$supervisor" --scope-presses 1); fi
 
 echo "== driving $BIN in an 80x24 pty"
 python3 Benchmarks/tui_bench.py --bin "$BIN" --db "$DB" "${nav[@]}" \

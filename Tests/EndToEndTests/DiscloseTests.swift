@@ -137,15 +137,15 @@ final class DiscloseTests: XCTestCase {
         let good = try consent([.attendance])
         try refused(good.id!, "The file '\(existing)' already exists: give a new file with --out; nothing was disclosed.", out: existing)
         XCTAssertEqual(try String(contentsOfFile: existing, encoding: .utf8), "keep me\n")
-        // Another counselor of the program, who has nothing of this client's chart (not even a group of theirs).
-        let other = try XCTUnwrap(try store.planStaff().first { c in
-            guard c.role == .counselor, c.id != client.primaryCounselorID else { return false }
-            let h = try SQLiteStore.open(path: db, clock: SystemClock())
-            try h.bind(viewer: c)
-            return try h.clientAccess(clientID: client.id!) == .none
-        })
-        try refused(good.id!, "You do not have access to chart \(client.mrn): the client is not on your caseload, your team's, or in a group you facilitate. In an emergency, type :breakglass \(client.mrn) and give the reason (it is recorded).",
-                    extra: ["--as", other.username])
+        // Another counselor of the program, not this client's: refused whether they see nothing of the chart or,
+        // facilitating a group the client attends, its group part only.
+        let other = try XCTUnwrap(try store.planStaff().first { $0.role == .counselor && $0.id != client.primaryCounselorID })
+        let theirs = try SQLiteStore.open(path: db, clock: SystemClock())
+        try theirs.bind(viewer: other)
+        let sentence = try theirs.clientAccess(clientID: client.id!) == .none
+            ? "You do not have access to chart \(client.mrn): the client is not on your caseload, your team's, or in a group you facilitate. In an emergency, type :breakglass \(client.mrn) and give the reason (it is recorded)."
+            : "You see only the group part of this chart (you facilitate a group the client attends); the disclosure of records belongs to the client's counselor and their supervisor."
+        try refused(good.id!, sentence, extra: ["--as", other.username])
         XCTAssertEqual(try accountingCount(), before)
         let list = try Run.caseload(["disclosures", "--db", db, "--client", client.mrn])
         XCTAssertTrue(list.stdout.hasSuffix("  none\n"), list.stdout)

@@ -108,7 +108,8 @@ final class PlanPrintTests: XCTestCase {
             """.utf8))
         let imported = try Run.caseload(["import", "clients", roster, "--db", db])
         XCTAssertEqual(imported.status, 0, imported.stderr)
-        let r = try Run.caseload(["plan", "print", "--db", db, "--client", "N-1"])
+        // The administrator (the only login here) opens the chart through emergency access.
+        let r = try Run.caseload(["plan", "print", "--db", db, "--client", "N-1", "--break-glass", "checking the new client has a plan"])
         XCTAssertNotEqual(r.status, 0)
         XCTAssertEqual(r.stdout, "")
         XCTAssertTrue(r.stderr.contains("A treatment plan for 王, 小明 was not found."), r.stderr)

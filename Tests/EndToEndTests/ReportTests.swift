@@ -125,7 +125,7 @@ final class ReportTests: XCTestCase {
         let view = try freshExport()
         let g = try busiestGroup(view)
         let expected = try XCTUnwrap(view.expected(group: g.id, client: nil, from: g.from, to: g.to)[g.name])
-        let base = ["report", "attendance", "--db", demo.dbPath, "--group", g.name, "--from", g.from, "--to", g.to]
+        let base = ["report", "attendance", "--db", demo.dbPath, "--as", demo.supervisor, "--group", g.name, "--from", g.from, "--to", g.to]
 
         let text = try Run.caseload(base)
         XCTAssertEqual(text.status, 0, text.stderr)
