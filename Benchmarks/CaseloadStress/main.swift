@@ -171,18 +171,14 @@ final class Person {
         rng = SplitMix64(seed: options.seed)
         tokenPrefix = (options.mode == "writer" ? "sw\(options.worker)g\(options.generation)" : "lw\(options.worker)")
 
-        // The people who write notes and take attendance: counselors and group facilitators.
+        // The people who write notes and take attendance: counselors and group facilitators. Each writes notes
+        // for their own caseload and marks the members of their own groups, as the roles allow (Access.swift).
         let today = store.clock.today()
         var candidates: [(staff: Staff, clients: [RowID], groups: [RowID])] = []
         for s in try store.allStaff() where s.active && (s.role == .counselor || s.role == .facilitator) {
-            var mine = Set(try store.caseloadRows(for: s.id!, scope: .mine, on: today)
+            let mine = Set(try store.caseloadRows(for: s.id!, scope: .mine, on: today)
                 .filter { $0.status != .discharged }.map(\.id))
             let groups = try store.groups(for: s.id!).filter { $0.isMine && $0.group.active }.map(\.id)
-            for g in groups {
-                for m in try store.roster(groupID: g) where m.leftOn == nil && m.clientStatus != .discharged {
-                    mine.insert(m.clientID)
-                }
-            }
             candidates.append((s, mine.sorted(), groups))
         }
         // Those who do everything (notes and groups) first, then by id: worker K is always the same person.
@@ -195,6 +191,8 @@ final class Person {
         let chosen = candidates[options.worker % candidates.count]
         me = chosen.staff
         clients = chosen.clients
+        // From here on the handle acts for that person, as the app's does after sign-in.
+        try store.bind(viewer: me)
         modalities = try store.noteModalities().filter(\.active).compactMap(\.id)
 
         // Sessions of my groups from the last two weeks that are not signed yet (opening the Groups

@@ -75,8 +75,10 @@ public enum PartTwo {
 extension Consent {
     /// The fields of the consent form, in order, so a problem points at its field.
     public enum Field: Int, CaseIterable, Sendable {
-        case discloser, recipient, purpose, categories, expiresOn, expirationEvent, signedOn
+        case discloser, recipient, purpose, categories, expiresOn, expirationEvent, signedOn, signedBy
     }
+    /// What `signedBy` says when the patient signed themselves (the form's default).
+    public static let signedByPatient = "the patient"
     public struct Invalid: Error, Hashable, Sendable {
         public var field: Field
         public var sentence: String
@@ -124,6 +126,15 @@ extension Consent {
         if let e = c.expiresOn, e < c.signedOn {
             return .failure(Invalid(field: .expiresOn,
                                     sentence: "The expiration date (\(e)) is before the signature date (\(c.signedOn))."))
+        }
+        c.signedBy = clean(c.signedBy)
+        if c.signedBy.isEmpty {
+            return .failure(Invalid(field: .signedBy, sentence:
+                "Say who signed: \"\(Self.signedByPatient)\", or the name and authority of who signed for them (e.g. \"Ana Ruiz, mother (patient is a minor)\")."))
+        }
+        if let bad = tooLong(c.signedBy, .signedBy, "name of who signed") { return .failure(bad) }
+        if c.signedBy.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return .failure(Invalid(field: .signedBy, sentence: "Who signed contains control characters; type it as plain text."))
         }
         if clean(c.revocationStatement).isEmpty { c.revocationStatement = PartTwo.rightToRevoke }
         c.informationCovered = c.categories.map(\.label).joined(separator: "; ")

@@ -366,6 +366,9 @@ public struct Consent: Codable, Hashable, Sendable, Identifiable {
     public var expiresOn: Day?
     public var expirationEvent: String?
     public var signedOn: Day
+    /// Who signed (§ 2.31(a)(8)): `Consent.signedByPatient`, or the name and authority of the person who
+    /// signed for the patient (a parent of a minor, a guardian, a personal representative).
+    public var signedBy: String
     public var revokedOn: Day?
     public var revision: Int
     /// What information, specifically (§ 2.31(a)(3)): the parts of the chart a disclosure may write.
@@ -376,11 +379,12 @@ public struct Consent: Codable, Hashable, Sendable, Identifiable {
     public var revocationNote: String?
     public init(id: RowID? = nil, clientID: RowID, discloser: String, recipient: String, purpose: String,
                 informationCovered: String, expiresOn: Day?, expirationEvent: String? = nil, signedOn: Day,
+                signedBy: String = Consent.signedByPatient,
                 revokedOn: Day? = nil, revision: Int = 1, categories: [DisclosureCategory] = [],
                 revocationStatement: String = PartTwo.rightToRevoke, revocationNote: String? = nil) {
         self.id = id; self.clientID = clientID; self.discloser = discloser; self.recipient = recipient
         self.purpose = purpose; self.informationCovered = informationCovered; self.expiresOn = expiresOn
-        self.expirationEvent = expirationEvent; self.signedOn = signedOn; self.revokedOn = revokedOn
+        self.expirationEvent = expirationEvent; self.signedOn = signedOn; self.signedBy = signedBy; self.revokedOn = revokedOn
         self.revision = revision; self.categories = categories; self.revocationStatement = revocationStatement
         self.revocationNote = revocationNote
     }

@@ -57,11 +57,11 @@ extension SQLiteStore: ConsentRepository {
                 c.revision = old.revision + 1
                 try db.execute(sql: """
                     UPDATE consents SET discloser = ?, recipient = ?, purpose = ?, information_covered = ?, expires_on = ?,
-                           expiration_event = ?, signed_on = ?, categories = ?, revocation_statement = ?,
+                           expiration_event = ?, signed_on = ?, signed_by = ?, categories = ?, revocation_statement = ?,
                            revision = ?, updated_by_id = ?, updated_at = ?
                     WHERE id = ? AND revision = ?
                     """, arguments: [c.discloser, c.recipient, c.purpose, c.informationCovered, c.expiresOn?.sqlText,
-                                     c.expirationEvent, c.signedOn.sqlText, Col.categories(c.categories),
+                                     c.expirationEvent, c.signedOn.sqlText, c.signedBy, Col.categories(c.categories),
                                      c.revocationStatement, c.revision, staff.id, now, id, old.revision])
                 try consentAudit(db, .update, staff, clientID: c.clientID, subject: "consent:\(id)",
                                  detail: "consent to \(c.recipient) covering \(scope), ends \(c.expiryText)")
@@ -281,7 +281,7 @@ struct DisclosureDocument {
                 "Recipient:        \(consent.recipient)",
                 "Purpose:          \(consent.purpose)",
                 "Information:      " + consent.categories.map(\.label).joined(separator: "; "),
-                "Consent signed:   \(consent.signedOn)",
+                "Consent signed:   \(consent.signedOn) by \(consent.signedBy)",
                 "Consent ends:     \(consent.expiryText)",
                 "Right to revoke:  " + consent.revocationStatement, ""]
         for (category, rows) in sections {
@@ -303,7 +303,8 @@ struct DisclosureDocument {
         var scope: [String: Any] = [
             "id": consent.id!, "patient": patient, "discloser": consent.discloser, "recipient": consent.recipient,
             "purpose": consent.purpose, "categories": consent.categories.map(\.rawValue),
-            "signedOn": consent.signedOn.description, "rightToRevoke": consent.revocationStatement,
+            "signedOn": consent.signedOn.description, "signedBy": consent.signedBy,
+            "rightToRevoke": consent.revocationStatement,
         ]
         if let e = consent.expiresOn { scope["expiresOn"] = e.description }
         if let e = consent.expirationEvent { scope["expirationEvent"] = e }

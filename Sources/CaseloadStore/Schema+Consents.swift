@@ -27,3 +27,13 @@ extension Schema {
             """)
     }
 }
+
+extension Schema {
+    /// Migration v10: who signed each consent (§ 2.31(a)(8)), the patient or the person authorized to sign for
+    /// them. Consents recorded before say the patient, which is what the form assumed until now.
+    static func v10ConsentSigner(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE consents ADD COLUMN signed_by TEXT NOT NULL DEFAULT 'the patient' CHECK (signed_by <> '');
+            """)
+    }
+}

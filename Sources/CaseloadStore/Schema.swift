@@ -20,6 +20,7 @@ enum Schema {
         migrator.registerMigration("v7") { db in try v7AuditChain(db) }   // Schema+Audit.swift
         migrator.registerMigration("v8") { db in try v8Passphrases(db) }   // Schema+Passphrase.swift
         migrator.registerMigration("v9") { db in try v9Consents(db) }   // Schema+Consents.swift (issue 6)
+        migrator.registerMigration("v10") { db in try v10ConsentSigner(db) }   // Schema+Consents.swift (issue 6)
         return migrator
     }
 

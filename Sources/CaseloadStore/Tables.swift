@@ -420,16 +420,16 @@ enum ConsentTable: TableMapping {
     static let table = "consents"
     static let columns = ["id", "client_id", "discloser", "recipient", "purpose", "information_covered", "expires_on",
                           "expiration_event", "signed_on", "revoked_on", "revision", "categories",
-                          "revocation_statement", "revocation_note"]
+                          "revocation_statement", "revocation_note", "signed_by"]
     static func values(_ c: Consent) -> [(any DatabaseValueConvertible)?] {
         [c.id, c.clientID, c.discloser, c.recipient, c.purpose, c.informationCovered, c.expiresOn?.sqlText,
          c.expirationEvent, c.signedOn.sqlText, c.revokedOn?.sqlText, c.revision, Col.categories(c.categories),
-         c.revocationStatement, c.revocationNote]
+         c.revocationStatement, c.revocationNote, c.signedBy.isEmpty ? Consent.signedByPatient : c.signedBy]
     }
     static func decode(_ r: Row, at o: Int) throws -> Consent {
         Consent(id: r[o], clientID: r[o + 1], discloser: r[o + 2], recipient: r[o + 3], purpose: r[o + 4],
                 informationCovered: r[o + 5], expiresOn: try Col.optionalDay(r, o + 6, "consents.expires_on"),
-                expirationEvent: r[o + 7], signedOn: try Col.day(r, o + 8, "consents.signed_on"),
+                expirationEvent: r[o + 7], signedOn: try Col.day(r, o + 8, "consents.signed_on"), signedBy: r[o + 14],
                 revokedOn: try Col.optionalDay(r, o + 9, "consents.revoked_on"), revision: r[o + 10],
                 categories: try Col.categories(r, o + 11, "consents.categories"),
                 revocationStatement: r[o + 12], revocationNote: r[o + 13])

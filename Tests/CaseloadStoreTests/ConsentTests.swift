@@ -46,6 +46,9 @@ final class ConsentTests: XCTestCase {
         refused(draft { $0.expiresOn = Day("2025-03-01") }, "The expiration date (2025-03-01) is before the signature date (2025-03-10).")
         refused(draft { $0.recipient = String(repeating: "x", count: 501) }, "The recipient is too long (501 characters; at most 500).")
         refused(draft { $0.purpose = String(repeating: "p", count: 600) }, "The purpose is too long (600 characters; at most 500).")
+        refused(draft { $0.signedBy = " \t" },
+                "Say who signed: \"the patient\", or the name and authority of who signed for them (e.g. \"Ana Ruiz, mother (patient is a minor)\").")
+        refused(draft { $0.signedBy = "Ana\u{1B}[2J" }, "Who signed contains control characters; type it as plain text.")
         XCTAssertThrowsError(try store.saveConsent(draft(), by: ben)) { error in
             XCTAssertEqual((error as? CaseloadError)?.description,
                            noAccess("A-001"))
@@ -196,5 +199,18 @@ final class ConsentTests: XCTestCase {
         let future = Consent(id: 99, clientID: client.id!, discloser: "P", recipient: "R", purpose: "x", informationCovered: "",
                              expiresOn: nil, expirationEvent: "e", signedOn: fixtureToday.adding(days: 3), categories: [.attendance])
         XCTAssertEqual(future.refusal(on: fixtureToday), "Consent 99 is not signed yet (signature date 2025-03-15): nothing may be disclosed under it.")
+    }
+
+    func testWhoSignedIsKeptAndCannotBeBlankedBySQL() throws {
+        var c = try store.saveConsent(draft { $0.signedBy = "  José Núñez, legal guardian 监护人 " }, by: ana)
+        XCTAssertEqual(c.signedBy, "José Núñez, legal guardian 监护人")
+        XCTAssertEqual(try store.consents(clientID: client.id!).first?.signedBy, "José Núñez, legal guardian 监护人")
+        c.signedBy = Consent.signedByPatient
+        c = try store.saveConsent(c, by: ana)
+        XCTAssertEqual(try store.consents(clientID: client.id!).first?.signedBy, "the patient")
+        // The column's CHECK keeps the element even against SQL written by hand.
+        XCTAssertThrowsError(try store.write { db in
+            try db.execute(sql: "UPDATE consents SET signed_by = '' WHERE id = ?", arguments: [c.id])
+        })
     }
 }

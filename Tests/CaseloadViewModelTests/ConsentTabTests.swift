@@ -57,6 +57,13 @@ final class ConsentTabTests: XCTestCase {
         XCTAssertEqual(app.message?.text, "The signature date (2026-03-09) is in the future.")
         app.press(.ctrl("u"))
         app.type("2026-03-01")
+        // Who signed: the patient by default; here the mother of a minor signs for them.
+        app.press(.tab, .ctrl("u"))
+        app.press(.ctrl("s"))
+        XCTAssertEqual(app.message?.text,
+                       "Say who signed: \"the patient\", or the name and authority of who signed for them (e.g. \"Ana Ruiz, mother (patient is a minor)\").")
+        XCTAssertEqual(try chartState(app).caseTab.form?.focus, CaseTabs.consentExpiresField + 3)
+        app.type("Ana Ruiz, mother (patient is a minor)")
         app.press(.ctrl("s"))
         XCTAssertEqual(app.message?.text, "Consent saved.")
         XCTAssertNil(try chartState(app).caseTab.form)
@@ -69,11 +76,13 @@ final class ConsentTabTests: XCTestCase {
         XCTAssertEqual(saved.categories, [.attendance, .treatmentPlan])
         XCTAssertEqual(saved.expiresOn, Day("2026-09-01"))
         XCTAssertEqual(saved.signedOn, Day("2026-03-01"))
+        XCTAssertEqual(saved.signedBy, "Ana Ruiz, mother (patient is a minor)")
         XCTAssertEqual(saved.revocationStatement, PartTwo.rightToRevoke)
         try select(app, store, clientID: clientID, consentID: saved.id!)
         let text = app.render().text
         XCTAssertTrue(text.contains(">#\(saved.id!) active  2026-03-01  until 2026-09-01 to Dr. Amara Osei"), text)
         XCTAssertTrue(text.contains("Covers: Attendance"), text)
+        XCTAssertTrue(text.contains("Signed by Ana Ruiz, mother"), text)
         _ = app.handle(.resize(Size(width: 60, height: 20)))
         assertGolden(frameText(app.render()), "consents-tab-60x20")
     }

@@ -210,6 +210,7 @@ public enum CaseTabs {
             .text("Expires on", c.expiresOn?.description ?? "", limit: 10),
             .text("or at the event", c.expirationEvent ?? "", limit: Consent.maxText),
             .text("Signed on", c.signedOn.description, limit: 10),
+            .text("Signed by", c.signedBy, limit: Consent.maxText),
             .area("Right to revoke", c.revocationStatement.isEmpty ? PartTwo.rightToRevoke : c.revocationStatement,
                   limit: 2000),
         ]
@@ -235,6 +236,7 @@ public enum CaseTabs {
         case .expiresOn: consentExpiresField
         case .expirationEvent: consentExpiresField + 1
         case .signedOn: consentExpiresField + 2
+        case .signedBy: consentExpiresField + 3
         }
     }
 
@@ -322,7 +324,8 @@ public enum CaseTabs {
             switch date(e, "expiration date", optional: true) { case .success(let d): c.expiresOn = d; case .failure(let p): return .failure(p) }
             c.expirationEvent = f[e + 1].text.isEmpty ? nil : f[e + 1].text
             switch date(e + 2, "signature date") { case .success(let d): c.signedOn = d!; case .failure(let p): return .failure(p) }
-            c.revocationStatement = f[e + 3].value.trimmingCharacters(in: .whitespacesAndNewlines)
+            c.signedBy = f[e + 3].text
+            c.revocationStatement = f[e + 4].value.trimmingCharacters(in: .whitespacesAndNewlines)
             switch c.validated(today: today) {
             case .success(let v): return .success(.saveConsent(v))
             case .failure(let bad): return .failure(Problem(sentence: bad.sentence, field: consentFieldIndex(bad.field)))
@@ -398,6 +401,7 @@ public enum CaseTabs {
             if let c = consents[safe: sel] {
                 var about = "Purpose: \(c.purpose) · Covers: "
                     + (c.categories.isEmpty ? c.informationCovered : c.categories.map(\.label).joined(separator: "; "))
+                if c.signedBy != Consent.signedByPatient { about += " · Signed by \(c.signedBy)" }
                 if let r = c.revokedOn { about += " · Revoked \(r)" + (c.revocationNote.map { ": \($0)" } ?? "") }
                 detail = TextWrap.wrap(about, width: width, prefix: "", role: .dim, prefixRole: .dim)
             }

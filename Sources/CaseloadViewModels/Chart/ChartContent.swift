@@ -217,7 +217,7 @@ enum ChartContent {
             out.append(StyledLine([Span("  "), Span(state.0, state.1), Span(" to \(c.recipient)")]))
             out += TextWrap.wrap("Purpose: \(c.purpose)", width: width, prefix: "    ")
             out += TextWrap.wrap("Covers: \(c.informationCovered)", width: width, prefix: "    ")
-            var until = "signed \(c.signedOn)"
+            var until = "signed \(c.signedOn)" + (c.signedBy == Consent.signedByPatient ? "" : " by \(c.signedBy)")
             if let e = c.expiresOn { until += ", expires \(e)" }
             if let ev = c.expirationEvent, !ev.isEmpty { until += ", or on: \(ev)" }
             out += TextWrap.wrap(until, width: width, prefix: "    ", role: .dim)
