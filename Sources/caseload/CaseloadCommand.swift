@@ -24,7 +24,7 @@ struct CaseloadCommand: ParsableCommand {
         NO_COLOR (monochrome), CASELOAD_TRACE_FILE (per-key timings for the benchmark).
         """,
         version: CaseloadVersion.current,
-        subcommands: [DemoCommand.self, InitCommand.self, StaffCommand.self, ExportCommand.self, DiscloseCommand.self, DisclosuresCommand.self, ReportCommand.self, ImportCommand.self, PlanCommand.self, SettingsCommand.self, BackupCommand.self, RestoreCommand.self, CheckCommand.self, AuditCommand.self, ThemesCommand.self, PassphraseCommand.self]
+        subcommands: [DemoCommand.self, InitCommand.self, StaffCommand.self, ExportCommand.self, DiscloseCommand.self, DisclosuresCommand.self, ReportCommand.self, ImportCommand.self, PlanCommand.self, SettingsCommand.self, BackupCommand.self, RestoreCommand.self, CheckCommand.self, AuditCommand.self, ThemesCommand.self, PassphraseCommand.self, TemplateCommand.self]
     )
 
     @OptionGroup var store: StoreOptions

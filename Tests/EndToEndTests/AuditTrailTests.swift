@@ -1,5 +1,5 @@
 // `caseload audit` and `caseload audit verify` on a real demo store, tampered with from outside Caseload
-// the way someone with the sqlite3 shell would: drop the trigger, change or delete a row, forge a hash.
+// through the sqlite3 shell: drop the trigger, change or delete a row, forge a hash.
 import Foundation
 import GRDB
 import XCTest
@@ -16,14 +16,25 @@ final class AuditTrailTests: XCTestCase {
 
     private func verify() throws -> RunResult { try Run.caseload(["audit", "verify", "--db", db]) }
 
-    /// What a person with write access to the file and the sqlite3 shell could do.
-    private func sql(_ statements: String, _ arguments: StatementArguments = []) throws {
-        let queue = try DatabaseQueue(path: db)
-        try queue.write { db in
-            try db.execute(sql: "DROP TRIGGER IF EXISTS audit_events_update; DROP TRIGGER IF EXISTS audit_events_delete")
-            try db.execute(sql: statements, arguments: arguments)
+    /// What a person with write access to the file does with the sqlite3 shell: drop the triggers, then run the
+    /// statement, each `?` replaced by the SQL literal of the next value.
+    private func sql(_ statement: String, _ values: [DatabaseValue] = []) throws {
+        func literal(_ v: DatabaseValue) -> String {
+            switch v.storage {
+            case .null: return "NULL"
+            case .int64(let i): return String(i)
+            case .double(let d): return String(d)
+            case .string(let s): return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+            case .blob(let b): return "X'" + b.map { String(format: "%02x", $0) }.joined() + "'"
+            }
         }
-        try queue.close()
+        var text = "", rest = values[...]
+        for ch in statement {
+            if ch == "?", let v = rest.popFirst() { text += literal(v) } else { text.append(ch) }
+        }
+        let script = "DROP TRIGGER IF EXISTS audit_events_update; DROP TRIGGER IF EXISTS audit_events_delete; \(text);"
+        let r = try Run.program(URL(fileURLWithPath: "/usr/bin/sqlite3"), [db, script])
+        XCTAssertEqual(r.status, 0, "sqlite3: \(r.stderr)")
     }
 
     private func row(_ id: Int) throws -> Row {
@@ -69,7 +80,7 @@ final class AuditTrailTests: XCTestCase {
         XCTAssertEqual(bad.stdout, "")
         XCTAssertTrue(bad.stderr.contains("audit event 5 was changed after it was written"), bad.stderr)
         XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1, "one sentence: \(bad.stderr)")
-        try sql("UPDATE audit_events SET detail = ? WHERE id = 5", [original["detail"] as String])
+        try sql("UPDATE audit_events SET detail = ? WHERE id = 5", [(original["detail"] as String).databaseValue])
         XCTAssertEqual(try verify().status, 0, "put back, the chain holds again")
 
         // A deleted event leaves a gap.
@@ -78,14 +89,13 @@ final class AuditTrailTests: XCTestCase {
         bad = try verify()
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("audit event 8 is missing before event 9 (deleted)"), bad.stderr)
-        try sql("INSERT INTO audit_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                StatementArguments(deleted.databaseValues))
+        try sql("INSERT INTO audit_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Array(deleted.databaseValues))
         XCTAssertEqual(try verify().status, 0, "put back, the chain holds again")
 
         // An event rewritten with its own hash recomputed: the next event no longer follows it.
         let target = try row(3)
         try sql("UPDATE audit_events SET detail = 'a harmless view', hash = ? WHERE id = 3",
-                [try forgedHash(target, detail: "a harmless view")])
+                [try forgedHash(target, detail: "a harmless view").databaseValue])
         bad = try verify()
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("audit event 4 does not follow the event before it"), bad.stderr)
@@ -133,5 +143,50 @@ final class AuditTrailTests: XCTestCase {
 
         // Everything above was appended to the chain.
         XCTAssertEqual(try verify().status, 0)
+    }
+
+    func testListingFiltersByStaffAndByPeriod() throws {
+        let me = osLogin()
+        func csv(_ extra: [String]) throws -> [String] {
+            let r = try Run.caseload(["audit", "--db", db, "--as", "admin", "--format", "csv"] + extra)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return Array(r.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }.dropFirst())
+        }
+        let all = try csv([])
+        // One staff member's events only (the listing's own read is the administrator's, so it is not among them).
+        let mine = try csv(["--staff", me])
+        XCTAssertFalse(mine.isEmpty, "the demo recorded things I did")
+        XCTAssertLessThan(mine.count, all.count)
+        for r in mine { XCTAssertEqual(r.split(separator: ",")[2], Substring(me), r) }
+        // A period (local days, both included): every row listed happened on that day, and only those.
+        let times = try all.map { try XCTUnwrap(Self.parse(String($0.split(separator: ",")[1])), $0) }
+        let local = DateFormatter()
+        local.locale = Locale(identifier: "en_US_POSIX"); local.timeZone = .current; local.dateFormat = "yyyy-MM-dd"
+        // A day of the demo's history before today (today's listings keep adding events while the test runs).
+        let today = local.string(from: Date())
+        let past = times.filter { local.string(from: $0) != today }.sorted()
+        let day = local.string(from: try XCTUnwrap(past.isEmpty ? nil : past[past.count / 2], "the demo has a history"))
+        let start = try XCTUnwrap(local.date(from: day)), end = start.addingTimeInterval(86_400)
+        let within = try csv(["--from", day, "--to", day])
+        XCTAssertEqual(within.count, times.filter { $0 >= start && $0 < end }.count, "every event of \(day), and no other")
+        for r in within {
+            let at = try XCTUnwrap(Self.parse(String(r.split(separator: ",")[1])), r)
+            XCTAssertTrue(at >= start && at < end, r)
+        }
+        let backwards = try Run.caseload(["audit", "--db", db, "--as", "admin", "--from", "2026-02-01", "--to", "2026-01-01"])
+        XCTAssertNotEqual(backwards.status, 0)
+        XCTAssertFalse(backwards.stderr.isEmpty)
+        let unknown = try Run.caseload(["audit", "--db", db, "--as", "admin", "--staff", "nobody-at-all"])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("There is no staff account 'nobody-at-all'"), unknown.stderr)
+    }
+
+    /// The listing's `at_utc` ("2026-03-02T14:05:07Z" or with a space and fractions): to the second.
+    private static func parse(_ text: String) -> Date? {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return f.date(from: String(text.replacingOccurrences(of: "T", with: " ").prefix(19)))
     }
 }
