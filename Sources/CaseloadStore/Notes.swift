@@ -282,11 +282,13 @@ extension SQLiteStore: NoteRepository {
                 scopeClients = "SELECT id FROM clients WHERE primary_counselor_id = :me"
             case .team:
                 try refuseWideSearch(staff, unless: try self.staff(id: staffID)?.role == .supervisor, what: "team's notes")
-                let team = Self.teamSQL
-                filter = """
-                    AND (c.primary_counselor_id = :me OR c.primary_counselor_id IN (\(team)))
-                    """
-                scopeClients = "SELECT id FROM clients WHERE primary_counselor_id = :me OR primary_counselor_id IN (\(team))"
+                // The team (at most the program's staff) as a list of numbers: a constant set the FTS walk checks
+                // each hit against, instead of a recursive query inside it.
+                let ids = ([staffID] + (try read { db in
+                    try RowID.fetchAll(db, sql: Self.teamSQL, arguments: ["me": staffID])
+                })).map(String.init).joined(separator: ",")
+                filter = "AND c.primary_counselor_id IN (\(ids))"
+                scopeClients = "SELECT id FROM clients WHERE primary_counselor_id IN (\(ids))"
             case .all:
                 try refuseWideSearch(staff, unless: false, what: "program's notes")
             }
@@ -304,14 +306,15 @@ extension SQLiteStore: NoteRepository {
                 ["match": match, "me": staffID, "from": query.from?.sqlText, "to": query.to?.sqlText, "limit": limit]
             }
             // CROSS JOIN keeps the FTS walk outermost: rowid order is newest-first order, so the
-            // LIMIT stops the walk as soon as enough notes in scope have been found.
+            // LIMIT stops the walk as soon as enough notes in scope have been found. Every join is a CROSS
+            // JOIN, so a team's list of counselors never lets the planner start from the clients instead.
             func fetch(_ match: String, limit: Int) throws -> [Row] {
                 try Row.fetchAll(db, sql: """
                     SELECT \(Self.searchColumns)
                     FROM note_search f
                     CROSS JOIN progress_notes n ON n.id = (f.rowid & \(Schema.noteSearchIDMask))
-                    JOIN clients c ON c.id = n.client_id
-                    JOIN staff s ON s.id = n.staff_id
+                    CROSS JOIN clients c ON c.id = n.client_id
+                    CROSS JOIN staff s ON s.id = n.staff_id
                     WHERE note_search MATCH :match \(range) \(filter)
                     ORDER BY f.rowid DESC
                     LIMIT :limit
