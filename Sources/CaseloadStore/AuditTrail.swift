@@ -1,5 +1,6 @@
-// Reading the audit trail (`caseload audit`, issue 6): administrators and supervisors only. The read is
-// recorded like any other view, and a refusal is recorded as a refusal.
+// Reading the audit trail (`caseload audit`, issue 6): administrators (the whole trail) and supervisors (their
+// team's: what the staff under them did, and what anyone did to their team's clients; Access.swift). The read
+// is recorded like any other view, and a refusal is recorded as a refusal.
 import CaseloadCore
 import Foundation
 import GRDB
@@ -39,7 +40,8 @@ extension SQLiteStore {
     /// measures its columns in a first pass), so a trail of hundreds of thousands of events is never all in memory.
     public func auditTrail(_ query: AuditQuery, by viewer: Staff, detail: String, passes: Int = 1,
                            _ body: (_ pass: Int, _ row: AuditTrailRow) throws -> Void) throws {
-        guard viewer.role == .admin || viewer.role == .supervisor else {
+        let role = try viewer.id.flatMap { try staff(id: $0) }.flatMap { $0.active ? $0.role : nil }
+        guard role == .admin || role == .supervisor else {
             try record(.refused, by: viewer, clientID: nil, subject: "audit", detail: detail)
             throw CaseloadError.refused(
                 "Only administrators and supervisors can read the audit trail; '\(viewer.username)' is a \(viewer.role.label.lowercased()).")
@@ -47,6 +49,12 @@ extension SQLiteStore {
         try record(.view, by: viewer, clientID: query.clientID, subject: "audit", detail: detail)
         var clauses: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
+        if role == .supervisor, let me = viewer.id {
+            // The supervisor and everyone under them, as a constant list (Access.swift's team).
+            let team = ([me] + (try read { db in try RowID.fetchAll(db, sql: Self.teamSQL, arguments: ["me": me]) }))
+                .map(String.init).joined(separator: ",")
+            clauses.append("(a.staff_id IN (\(team)) OR c.primary_counselor_id IN (\(team)))")
+        }
         if let c = query.clientID { clauses.append("a.client_id = ?"); arguments.append(c) }
         if let s = query.staffID { clauses.append("a.staff_id = ?"); arguments.append(s) }
         if let f = query.from { clauses.append("a.at >= ?"); arguments.append(f) }

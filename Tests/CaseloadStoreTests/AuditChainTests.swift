@@ -280,4 +280,29 @@ final class AuditTrailListingTests: XCTestCase {
         XCTAssertEqual(empty, [])
         XCTAssertTrue(try store.verifyAuditChain().intact)
     }
+
+    func testASupervisorListsOnlyTheirTeamsEvents() throws {
+        let dir = try TestDirs.make(self)
+        let store = try SQLiteStore.open(path: dir.appendingPathComponent("t.sqlite").path, create: true, clock: fixtureClock)
+        let sup = try store.addStaff(Staff(username: "sup", displayName: "Sam Sup", role: .supervisor))
+        let oli = try store.addStaff(Staff(username: "oli", displayName: "Oli Other", role: .supervisor))
+        let ana = try store.addStaff(Staff(username: "ana", displayName: "Ana Pérez", role: .counselor, supervisorID: sup.id))
+        let cal = try store.addStaff(Staff(username: "cal", displayName: "Cal Reyes", role: .counselor, supervisorID: oli.id))
+        func client(_ mrn: String, _ counselor: Staff) throws -> Client {
+            try store.insert(Client(mrn: mrn, legalFirstName: "Zoë", legalLastName: "Ñúñez", dateOfBirth: Day("1988-07-14")!,
+                                    admissionDate: Day("2024-06-01")!, phase: "Stabilization", medication: .methadone,
+                                    doseMg: 80, primaryCounselorID: counselor.id))
+        }
+        let anas = try client("A-001", ana), cals = try client("C-001", cal)
+        try store.record(.view, by: ana, clientID: anas.id, subject: "chart", detail: "Ana's own client")
+        try store.record(.view, by: cal, clientID: cals.id, subject: "chart", detail: "Cal's own client")
+        try store.record(.breakGlass, by: cal, clientID: anas.id, subject: "chart", detail: "Cal opened Ana's client")
+        try store.record(.login, by: cal, clientID: nil, subject: "session", detail: "Cal signed in")
+
+        let sams = try store.auditTrail(AuditQuery(), by: sup, detail: "audit trail listing").map(\.event.detail)
+        XCTAssertEqual(sams, ["Ana's own client", "Cal opened Ana's client", "audit trail listing"],
+                       "the team's staff and the team's clients, whoever touched them; nothing of Cal's own")
+        let olis = try store.auditTrail(AuditQuery(), by: oli, detail: "audit trail listing").map(\.event.detail)
+        XCTAssertEqual(olis, ["Cal's own client", "Cal opened Ana's client", "Cal signed in", "audit trail listing"])
+    }
 }
