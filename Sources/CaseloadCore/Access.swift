@@ -44,7 +44,7 @@ public enum EmergencyReason {
         let reason = oneLine.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         if reason.count < minimumLength {
             return .failure(.invalidInput(
-                "Give the reason for emergency access in a few words (at least \(minimumLength) characters), e.g. \"covering for J. Diaz, client in crisis at the window\". It is recorded with your name."))
+                "Give the reason in a few words (\(minimumLength) characters at least); it is recorded."))
         }
         if reason.count > maximumLength {
             return .failure(.invalidInput("The reason is \(reason.count) characters long; keep it under \(maximumLength)."))

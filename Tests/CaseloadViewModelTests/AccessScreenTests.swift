@@ -38,7 +38,7 @@ final class AccessScreenTests: XCTestCase {
         XCTAssertTrue(app.render().line(21).contains("type the reason (recorded). Esc cancels."), "the whole sentence fits")
         // Too short: the line stays open with the sentence; nothing is recorded.
         app.type("urgent"); app.press(.enter)
-        XCTAssertTrue(app.message?.text.hasPrefix("Give the reason for emergency access in a few words") ?? false)
+        XCTAssertTrue(app.message?.text.hasPrefix("Give the reason in a few words (12 characters at least); it is recorded.") ?? false)
         XCTAssertTrue(app.render().line(22).hasPrefix("Reason: urgent"))
         XCTAssertEqual(try store.activity(clientID: client.id, limit: 500).filter { $0.action == .breakGlass }.count, 0)
         app.type(", client in crisis at the window"); app.press(.enter)
@@ -75,7 +75,8 @@ final class AccessScreenTests: XCTestCase {
         app.press(.enter)
         guard case .chart(var chart) = app.current else { return XCTFail("the chart opens: \(app.message?.text ?? "")") }
         XCTAssertEqual(chart.summary.access.groupIDs?.contains(groupID), true)
-        XCTAssertEqual(app.message?.text.hasPrefix("You see the group part of this chart"), true)
+        XCTAssertEqual(app.message?.text, "Group part only: you facilitate a group this client attends.")
+        XCTAssertFalse(app.render().line(23).contains("e edit"), "no editing key is offered on the group part")
         let frame = app.render()
         XCTAssertTrue(frame.line(2).contains("Group part only"), frame.line(2))
         XCTAssertFalse(frame.text.contains("Medication"), "no medication, flags or contact on the group part")

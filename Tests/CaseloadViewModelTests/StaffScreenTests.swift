@@ -123,10 +123,10 @@ final class StaffScreenTests: XCTestCase {
         guard case .staff(let s) = app.current, case .newSupervisor(let options, _, _)? = s.pending else { return XCTFail() }
         for _ in 0..<(try XCTUnwrap(options.firstIndex(of: "sam"))) { app.press(.right) }
         app.press(.enter)
-        XCTAssertTrue(app.render().text.contains("co-signatures follow rnunez's signed notes"), app.render().text)
+        XCTAssertTrue(app.render().text.contains("Must sam co-sign rnunez's notes (in training)? (y/n)"), app.render().text)
         app.type("y")
         XCTAssertEqual(app.message?.text,
-                       "Added counselor 'rnunez' (Rosa Ñúñez 李). They sign in with that login; 'caseload passphrase' sets their passphrase.")
+                       "Added counselor 'rnunez' (Rosa Ñúñez 李); they sign in as rnunez.")
         let added = try XCTUnwrap(try store.staff(username: "rnunez"))
         XCTAssertEqual(added.displayName, "Rosa Ñúñez 李")
         XCTAssertEqual(added.credentials, "LADC")

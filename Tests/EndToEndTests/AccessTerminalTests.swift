@@ -57,7 +57,7 @@ final class AccessTerminalTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("Administrators open a chart only through emergency access"), refused.stderr)
         let short = try Run.caseload(["disclosures", "--db", db, "--as", admin, "--client", mine, "--break-glass", "urgent"])
         XCTAssertNotEqual(short.status, 0)
-        XCTAssertTrue(short.stderr.contains("Give the reason for emergency access"), short.stderr)
+        XCTAssertTrue(short.stderr.contains("Give the reason in a few words (12 characters at least); it is recorded."), short.stderr)
         let allowed = try Run.caseload(["disclosures", "--db", db, "--as", admin, "--client", mine,
                                         "--break-glass", "records request from the state surveyor"])
         XCTAssertEqual(allowed.status, 0, allowed.stderr)

@@ -24,8 +24,7 @@ extension AppModel {
         guard let admin = staffAdmin, case .staff(var s) = current else { return }
         do {
             let added = try admin.addStaff(new, by: identity.staff, detail: nil)
-            message = Message("Added \(added.role.label.lowercased()) '\(added.username)' (\(added.displayName)). "
-                              + "They sign in with that login; 'caseload passphrase' sets their passphrase.", .ok)
+            message = Message("Added \(added.role.label.lowercased()) '\(added.username)' (\(added.displayName)); they sign in as \(added.username).", .ok)
             if let rows = try? admin.allStaff() {
                 s.staff = rows
                 StaffScreen.relayout(&s)

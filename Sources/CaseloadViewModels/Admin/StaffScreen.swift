@@ -197,7 +197,7 @@ public enum StaffScreen {
         case .newSupervisor(let options, let i, let draft)?:
             return "Supervisor of \(draft.username): ‹ \(options[i] ?? "none") ›  (←→ choose, Enter save, Esc cancel)"
         case .newCosign(let draft)?:
-            return "Do \(draft.supervisor ?? "")'s co-signatures follow \(draft.username)'s signed notes (in training)? (y/n)"
+            return "Must \(draft.supervisor ?? "the supervisor") co-sign \(draft.username)'s notes (in training)? (y/n)"
         default: break
         }
         guard let pending = s.pending, let who = s.selected else { return nil }

@@ -485,7 +485,9 @@ public final class AppModel {
             let state = ChartState(summary: summary, area: contentArea, today: clock.today(), settings: settings,
                                    utcOffset: Format.utcOffset(of: clock))
             stack.append(.chart(state))
-            if summary.access.groupIDs != nil { message = Message(ChartContent.groupPartSentence, .info) }
+            if summary.access.groupIDs != nil {
+                message = Message("Group part only: you facilitate a group this client attends.", .info)
+            }
         } catch CaseloadError.refused(let sentence) {
             message = Message(sentence, .warning)
         } catch {

@@ -135,7 +135,9 @@ public enum ChartAction: Hashable, Sendable {
 
 public enum ChartScreen {
     public static func scopes(_ state: ChartState) -> [KeyScope] {
-        state.openNote != nil ? [.note, .chart, .list, .global]
+        // The group part of a chart is read-only: no tab's own keys (edit, add, sign, …) are offered.
+        if !state.summary.access.isFull { return [.chart, .list, .global] }
+        return state.openNote != nil ? [.note, .chart, .list, .global]
             : state.tab == .notes ? [.notesTab, .chart, .list, .global]
             : state.tab == .consents ? [.consentsTab, .chart, .list, .global]
             : CaseTabs.tabs.contains(state.tab) ? [.caseTab, .chart, .list, .global]
