@@ -110,6 +110,26 @@ extension SQLiteStore {
         SELECT id FROM team
         """
 
+    /// A supervisor and everyone under them, as a list of numbers for `IN (…)`: a constant set a long walk
+    /// (note search, the audit trail) checks each row against, instead of a recursive query inside it.
+    func teamList(_ me: RowID) throws -> String {
+        let team = try read { db in try RowID.fetchAll(db, sql: Self.teamSQL, arguments: ["me": me]) }
+        return ([me] + team).map(String.init).joined(separator: ",")
+    }
+
+    /// The sentence for a staff account deactivated while its session is open.
+    static func deactivated(_ staff: Staff) -> String {
+        "Your staff account '\(staff.username)' is deactivated. Ask an administrator."
+    }
+
+    /// An administrator of the store as it is now, or a recorded refusal: "Only an administrator can `doing`".
+    func requireAdministrator(_ staff: Staff, what: String, doing: String) throws {
+        guard let current = try staff.id.flatMap({ try self.staff(id: $0) }), current.role == .admin, current.active else {
+            throw try refusal(by: staff, clientID: nil, what: what,
+                              sentence: "Only an administrator can \(doing); '\(staff.username)' is a \(staff.role.label.lowercased()).")
+        }
+    }
+
     // MARK: Enforcing
 
     /// Checks that `staff` (default: the viewer) may have `need` of the client; returns what they have.
@@ -133,8 +153,7 @@ extension SQLiteStore {
         case (.none, _):
             let current = try self.staff(id: actorID)
             if current?.active == false {
-                throw try refusal(by: actor, clientID: clientID, what: what,
-                                  sentence: "Your staff account '\(actor.username)' is deactivated. Ask an administrator.")
+                throw try refusal(by: actor, clientID: clientID, what: what, sentence: Self.deactivated(actor))
             }
             let mrn = try read { db in try String.fetchOne(db, sql: "SELECT mrn FROM clients WHERE id = ?", arguments: [clientID]) }
             let chart = mrn.map { "chart \($0)" } ?? "this chart"
@@ -159,8 +178,7 @@ extension SQLiteStore {
         guard let id = staff.id,
               let role = try String.fetchOne(db, sql: "SELECT role FROM staff WHERE id = ? AND active", arguments: [id])
                 .flatMap(StaffRole.init(rawValue:)) else {
-            throw AccessRefused(staff: staff, clientID: nil, subject: "group:\(groupID)",
-                                sentence: "Your staff account '\(staff.username)' is deactivated. Ask an administrator.")
+            throw AccessRefused(staff: staff, clientID: nil, subject: "group:\(groupID)", sentence: Self.deactivated(staff))
         }
         if settings && role == .admin { return }
         let facilitators = try RowID.fetchAll(db, sql: "SELECT staff_id FROM group_facilitators WHERE group_id = ?",
@@ -180,6 +198,11 @@ extension SQLiteStore {
         try record(.refused, by: staff, clientID: clientID, subject: what, detail: sentence)
         return CaseloadError.refused(sentence)
     }
+
+    /// The client of a note, a plan, a consent: for `authorize(recordSQL:)`.
+    static let noteClientSQL = "SELECT client_id FROM progress_notes WHERE id = ?"
+    static let planClientSQL = "SELECT client_id FROM treatment_plans WHERE id = ?"
+    static let consentClientSQL = "SELECT client_id FROM consents WHERE id = ?"
 
     /// Checks `staff` (default: the viewer) may have `need` of the client of a record found by `sql` (one id
     /// argument, one client id column). A record that does not exist is `notFound(what)`.
@@ -234,14 +257,12 @@ extension SQLiteStore {
         case .failure(let e): throw e
         }
         guard let current = try self.staff(id: staffID), current.active else {
-            throw try refusal(by: staff, clientID: nil, what: "emergency access",
-                              sentence: "Your staff account '\(staff.username)' is deactivated. Ask an administrator.")
+            throw try refusal(by: staff, clientID: nil, what: "emergency access", sentence: Self.deactivated(staff))
         }
-        let printable = String(number.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.prefix(40))
         guard let clientID = try read({ db in
             try RowID.fetchOne(db, sql: "SELECT id FROM clients WHERE mrn = ? COLLATE NOCASE", arguments: [number])
         }) else {
-            throw CaseloadError.notFound(what: "A client with the chart number '\(printable)'")
+            throw CaseloadError.notFound(what: "A client with the chart number '\(StaffValidation.printable(String(number.prefix(40))))'")
         }
         let before = try read { db in try Self.access(db, clientID: clientID, staffID: staffID, guard: accessGuard) }
         if before.isFull { return clientID }

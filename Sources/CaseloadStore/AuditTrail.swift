@@ -50,9 +50,7 @@ extension SQLiteStore {
         var clauses: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if role == .supervisor, let me = viewer.id {
-            // The supervisor and everyone under them, as a constant list (Access.swift's team).
-            let team = ([me] + (try read { db in try RowID.fetchAll(db, sql: Self.teamSQL, arguments: ["me": me]) }))
-                .map(String.init).joined(separator: ",")
+            let team = try teamList(me)
             clauses.append("(a.staff_id IN (\(team)) OR c.primary_counselor_id IN (\(team)))")
         }
         if let c = query.clientID { clauses.append("a.client_id = ?"); arguments.append(c) }

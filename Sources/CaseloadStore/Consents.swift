@@ -90,7 +90,7 @@ extension SQLiteStore: ConsentRepository {
             throw CaseloadError.invalidInput("The revocation date (\(day)) is in the future.")
         }
         let now = clock.now()
-        try authorize(recordSQL: "SELECT client_id FROM consents WHERE id = ?", id: id, .full, what: "consent", by: staff)
+        try authorize(recordSQL: Self.consentClientSQL, id: id, .full, what: "consent", by: staff)
         return try write { db in
             guard var c = try Self.consent(id, db) else { throw CaseloadError.notFound(what: "The consent") }
             if let r = c.revokedOn {

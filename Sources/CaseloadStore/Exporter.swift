@@ -20,7 +20,7 @@ public enum Exporter {
     public static func export(_ store: SQLiteStore, clientMRN: String?, write: (String) throws -> Void) throws {
         if let viewer = store.viewer {
             if let mrn = clientMRN {
-                if let id = try store.read({ db in try RowID.fetchOne(db, sql: "SELECT id FROM clients WHERE mrn = ?", arguments: [mrn]) }) {
+                if let id = try store.clientID(mrn: mrn) {
                     try store.authorize(clientID: id, .full, what: "export")
                 }
             } else if try store.staff(id: viewer.id!)?.role != .admin {

@@ -172,8 +172,7 @@ extension SQLiteStore: GroupRepository {
                 SELECT id, legal_first_name, legal_last_name, preferred_name FROM clients WHERE mrn = ? COLLATE NOCASE
                 """, arguments: [number])
         }) else {
-            let printable = String(number.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.prefix(40))
-            throw CaseloadError.notFound(what: "A client with the chart number “\(printable)”")
+            throw CaseloadError.notFound(what: "A client with the chart number “\(StaffValidation.printable(String(number.prefix(40))))”")
         }
         try enroll(clientID: r[0], groupID: groupID, on: day, by: staff)
         return clientDisplayName(first: r[1], last: r[2], preferred: r[3])

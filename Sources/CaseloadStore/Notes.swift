@@ -10,7 +10,7 @@ extension SQLiteStore: NoteRepository {
     }
 
     public func noteForEditing(id: RowID) throws -> (note: ProgressNote, links: [NoteLink]) {
-        try authorize(recordSQL: "SELECT client_id FROM progress_notes WHERE id = ?", id: id, .full, what: "note \(id)")
+        try authorize(recordSQL: Self.noteClientSQL, id: id, .full, what: "note \(id)")
         return try read { db in
             let note = try Self.progressNote(id, db)
             let links = try Row.fetchAll(db, sql: "SELECT goal_id, objective_id FROM note_goal_links WHERE note_id = ? ORDER BY id",
@@ -167,7 +167,7 @@ extension SQLiteStore: NoteRepository {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw CaseloadError.invalidInput("An addendum needs some text.")
         }
-        try authorize(recordSQL: "SELECT client_id FROM progress_notes WHERE id = ?", id: noteID, .full,
+        try authorize(recordSQL: Self.noteClientSQL, id: noteID, .full,
                       what: "note \(noteID)", by: staff)
         let now = clock.now()
         return try write { db in
@@ -282,11 +282,7 @@ extension SQLiteStore: NoteRepository {
                 scopeClients = "SELECT id FROM clients WHERE primary_counselor_id = :me"
             case .team:
                 try refuseWideSearch(staff, unless: try self.staff(id: staffID)?.role == .supervisor, what: "team's notes")
-                // The team (at most the program's staff) as a list of numbers: a constant set the FTS walk checks
-                // each hit against, instead of a recursive query inside it.
-                let ids = ([staffID] + (try read { db in
-                    try RowID.fetchAll(db, sql: Self.teamSQL, arguments: ["me": staffID])
-                })).map(String.init).joined(separator: ",")
+                let ids = try teamList(staffID)
                 filter = "AND c.primary_counselor_id IN (\(ids))"
                 scopeClients = "SELECT id FROM clients WHERE primary_counselor_id IN (\(ids))"
             case .all:

@@ -29,7 +29,7 @@ extension SQLiteStore: PlanRepository {
     }
 
     public func plan(id: RowID) throws -> PlanTree {
-        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: id, .full, what: "treatment plan")
+        try authorize(recordSQL: Self.planClientSQL, id: id, .full, what: "treatment plan")
         return try read { db in try Self.planTree(try Self.planRecord(id, db).plan, db) }
     }
 
@@ -91,7 +91,7 @@ extension SQLiteStore: PlanRepository {
     // MARK: Editing a draft
 
     public func apply(_ edit: PlanEdit, planID: RowID, expectedRevision: Int?, by staff: Staff) throws -> PlanTree {
-        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: planID, .full, what: "treatment plan", by: staff)
+        try authorize(recordSQL: Self.planClientSQL, id: planID, .full, what: "treatment plan", by: staff)
         let now = clock.now()
         return try write { db in
             try Self.requirePlanWriter(staff)
@@ -190,7 +190,7 @@ extension SQLiteStore: PlanRepository {
     // MARK: Signing
 
     public func signPlan(planID: RowID, expectedRevision: Int, clientSigned: Bool, by staff: Staff) throws -> PlanTree {
-        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: planID, .full, what: "treatment plan", by: staff)
+        try authorize(recordSQL: Self.planClientSQL, id: planID, .full, what: "treatment plan", by: staff)
         let now = clock.now()
         return try write { db in
             try Self.requirePlanWriter(staff)
@@ -223,7 +223,7 @@ extension SQLiteStore: PlanRepository {
     }
 
     public func addPlanSignature(planID: RowID, role: SignatureRole, by staff: Staff) throws -> PlanTree {
-        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: planID, .full, what: "treatment plan", by: staff)
+        try authorize(recordSQL: Self.planClientSQL, id: planID, .full, what: "treatment plan", by: staff)
         let now = clock.now()
         return try write { db in
             let plan = try Self.planRecord(planID, db).plan
@@ -276,7 +276,7 @@ extension SQLiteStore: PlanRepository {
     // MARK: Review and discard
 
     public func reviewPlan(planID: RowID, reviewNote: String, on day: Day, by staff: Staff) throws -> PlanTree {
-        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: planID, .full, what: "treatment plan", by: staff)
+        try authorize(recordSQL: Self.planClientSQL, id: planID, .full, what: "treatment plan", by: staff)
         let now = clock.now()
         let note = Self.trimmed(reviewNote)
         return try write { db in
@@ -309,7 +309,7 @@ extension SQLiteStore: PlanRepository {
     }
 
     public func discardPlanDraft(planID: RowID, by staff: Staff) throws {
-        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: planID, .full, what: "treatment plan", by: staff)
+        try authorize(recordSQL: Self.planClientSQL, id: planID, .full, what: "treatment plan", by: staff)
         try write { db in
             try Self.requirePlanWriter(staff)
             let plan = try Self.planRecord(planID, db).plan
@@ -330,7 +330,7 @@ extension SQLiteStore: PlanRepository {
     // MARK: Planned against delivered
 
     public func delivery(planID: RowID, on day: Day) throws -> [Delivery] {
-        try authorize(recordSQL: "SELECT client_id FROM treatment_plans WHERE id = ?", id: planID, .full, what: "treatment plan")
+        try authorize(recordSQL: Self.planClientSQL, id: planID, .full, what: "treatment plan")
         let from = day.adding(days: -27).sqlText, to = day.sqlText
         return try read { db in
             let plan = try Self.planRecord(planID, db).plan

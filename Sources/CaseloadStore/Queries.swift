@@ -257,7 +257,7 @@ extension SQLiteStore {
     }
 
     public func note(id: RowID) throws -> NoteDetail {
-        try authorize(recordSQL: "SELECT client_id FROM progress_notes WHERE id = ?", id: id, .full, what: "note \(id)")
+        try authorize(recordSQL: Self.noteClientSQL, id: id, .full, what: "note \(id)")
         return try read { db in
             guard let r = try Row.fetchOne(db, sql: """
                 SELECT \(NoteTable.select("n")), m.name, s.display_name, sb.display_name, cb.display_name

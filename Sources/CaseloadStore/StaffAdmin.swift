@@ -6,26 +6,24 @@ import Foundation
 import GRDB
 
 extension SQLiteStore: StaffAdministration {
+    /// The active supervisor or administrator a staff account may report to, or the sentence why not.
+    static func supervisor(named name: String, _ db: Database) throws -> Staff {
+        guard let boss = try StaffTable.fetchAll(db, where: "username = ?", [name]).first, boss.active else {
+            throw CaseloadError.invalidInput(
+                "There is no active staff account '\(StaffValidation.printable(name))' to be the supervisor. Check 'caseload staff list'.")
+        }
+        guard boss.role == .supervisor || boss.role == .admin else {
+            throw CaseloadError.invalidInput("'\(boss.username)' is a \(boss.role.label.lowercased()), not a clinical supervisor; choose a supervisor.")
+        }
+        return boss
+    }
+
     public func addStaff(_ new: NewStaff, by admin: Staff, detail: String? = nil) throws -> Staff {
         let username = try StaffValidation.username(new.username)
         let displayName = try StaffValidation.displayName(new.displayName)
         let credentials = try StaffValidation.credentials(new.credentials)
-        guard let current = try admin.id.flatMap({ try staff(id: $0) }), current.role == .admin, current.active else {
-            throw try refusal(by: admin, clientID: nil, what: "staff account \(username)", sentence:
-                "Only an administrator can add staff accounts; '\(admin.username)' is a \(admin.role.label.lowercased()).")
-        }
-        var supervisorID: RowID?
-        if let supervisor = new.supervisor {
-            guard let boss = try staff(username: supervisor), boss.active else {
-                throw CaseloadError.invalidInput(
-                    "There is no active staff account '\(StaffValidation.printable(supervisor))' to be the supervisor.")
-            }
-            guard boss.role == .supervisor || boss.role == .admin else {
-                throw CaseloadError.invalidInput(
-                    "'\(boss.username)' is a \(boss.role.label.lowercased()), not a clinical supervisor; choose a supervisor.")
-            }
-            supervisorID = boss.id
-        }
+        try requireAdministrator(admin, what: "staff account \(username)", doing: "add staff accounts")
+        let supervisorID = try new.supervisor.map { name in try read { db in try Self.supervisor(named: name, db) }.id! }
         if new.needsCosign && supervisorID == nil {
             throw CaseloadError.invalidInput("Co-signed notes need a supervisor to co-sign them: choose the supervisor first.")
         }
@@ -34,16 +32,13 @@ extension SQLiteStore: StaffAdministration {
         }
         let added = try addStaff(Staff(username: username, displayName: displayName, credentials: credentials, role: new.role,
                                        supervisorID: supervisorID, needsCosign: new.needsCosign))
-        try record(.create, by: current, clientID: nil, subject: "staff:\(added.username)",
+        try record(.create, by: admin, clientID: nil, subject: "staff:\(added.username)",
                    detail: detail ?? "added \(new.role.rawValue) \(added.displayName)" + (new.needsCosign ? ", notes co-signed" : ""))
         return added
     }
 
     public func changeStaff(username: String, _ change: StaffChange, by admin: Staff) throws -> StaffChangeResult {
-        guard admin.role == .admin, admin.active else {
-            throw try refusal(by: admin, clientID: nil, what: "staff account \(username)", sentence:
-                "Only an administrator can change staff accounts; '\(admin.username)' is a \(admin.role.label.lowercased()).")
-        }
+        try requireAdministrator(admin, what: "staff account \(username)", doing: "change staff accounts")
         return try write { db in
             guard var staff = try StaffTable.fetchAll(db, where: "username = ?", [username]).first, let id = staff.id else {
                 throw CaseloadError.notFound(what: "A staff account with the username '\(username)'")
@@ -72,12 +67,7 @@ extension SQLiteStore: StaffAdministration {
             case .supervisor(let name):
                 var newID: RowID?
                 if let name {
-                    guard let boss = try StaffTable.fetchAll(db, where: "username = ?", [name]).first, boss.active else {
-                        throw CaseloadError.invalidInput("There is no active staff account '\(name)' to be the supervisor. Check 'caseload staff list'.")
-                    }
-                    guard boss.role == .supervisor || boss.role == .admin else {
-                        throw CaseloadError.invalidInput("'\(boss.username)' is a \(boss.role.label.lowercased()), not a clinical supervisor; choose a supervisor.")
-                    }
+                    let boss = try Self.supervisor(named: name, db)
                     guard boss.id != id else { throw CaseloadError.invalidInput("A staff member cannot be their own supervisor.") }
                     newID = boss.id
                 } else if staff.needsCosign {

@@ -20,12 +20,7 @@ extension SQLiteStore {
     public func templateSummaries() throws -> [TemplateSummary] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT name, body FROM plan_templates ORDER BY name, id").map { r in
-                let t = try Self.decodeTemplate(r[1], name: r[0])
-                let goals = t.problems.flatMap { $0.goals ?? [] }
-                let objectives = goals.flatMap { $0.objectives ?? [] }
-                return TemplateSummary(name: r[0], problems: t.problems.count, goals: goals.count,
-                                       objectives: objectives.count,
-                                       interventions: objectives.reduce(0) { $0 + ($1.interventions ?? []).count })
+                Self.summary(r[0], try Self.decodeTemplate(r[1], name: r[0]))
             }
         }
     }
@@ -69,11 +64,7 @@ extension SQLiteStore {
             }
             return exists
         }
-        let goals = template.problems.flatMap { $0.goals ?? [] }
-        let objectives = goals.flatMap { $0.objectives ?? [] }
-        let summary = TemplateSummary(name: name, problems: template.problems.count, goals: goals.count,
-                                      objectives: objectives.count,
-                                      interventions: objectives.reduce(0) { $0 + ($1.interventions ?? []).count })
+        let summary = Self.summary(name, template)
         try record(existed ? .update : .create, by: admin, clientID: nil, subject: "template:\(name)",
                    detail: detail ?? "\(existed ? "changed" : "added") the plan template '\(name)' (\(summary.problems) problems, \(summary.goals) goals)")
         return summary
@@ -91,11 +82,11 @@ extension SQLiteStore {
                    detail: detail ?? "removed the plan template '\(name)'")
     }
 
-    func requireAdministrator(_ staff: Staff, what: String, doing: String) throws {
-        guard let current = try staff.id.flatMap({ try self.staff(id: $0) }), current.role == .admin, current.active else {
-            throw try refusal(by: staff, clientID: nil, what: what,
-                              sentence: "Only an administrator can \(doing); '\(staff.username)' is a \(staff.role.label.lowercased()).")
-        }
+    static func summary(_ name: String, _ t: TemplateBody) -> TemplateSummary {
+        let goals = t.problems.flatMap { $0.goals ?? [] }
+        let objectives = goals.flatMap { $0.objectives ?? [] }
+        return TemplateSummary(name: name, problems: t.problems.count, goals: goals.count, objectives: objectives.count,
+                               interventions: objectives.reduce(0) { $0 + ($1.interventions ?? []).count })
     }
 
     static func decodeTemplate(_ json: String, name: String) throws -> TemplateBody {

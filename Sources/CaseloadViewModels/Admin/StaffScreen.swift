@@ -46,8 +46,7 @@ public enum StaffScreen {
             s.pending = .role(options: roles, selected: roles.firstIndex(of: who.role) ?? 0)
         case .setSupervisor:
             guard let who = s.selected else { return .none }
-            let bosses: [String?] = [nil] + s.staff.filter { ($0.role == .supervisor || $0.role == .admin) && $0.active && $0.id != who.id }
-                .map(\.username)
+            let bosses = supervisorChoices(s, excluding: who.id)
             let current = s.staff.first { $0.id == who.supervisorID }?.username
             s.pending = .supervisor(options: bosses, selected: bosses.firstIndex(of: current) ?? 0)
         case .toggleActive:
@@ -66,11 +65,18 @@ public enum StaffScreen {
         s.pending = .newText(.username, LineEditor(text: draft.username), draft: draft)
     }
 
-    static let newRoles: [StaffRole] = [.counselor, .facilitator, .supervisor, .admin]
+    /// The next (`by` 1) or previous (-1) of `n` choices, round the end.
+    static func cycle(_ i: Int, _ n: Int, _ by: Int) -> Int { (i + by + n) % n }
+
+    static let newRoles = StaffRole.allCases
+
+    /// None, then the active supervisors and administrators by name (not the account itself).
+    static func supervisorChoices(_ s: StaffAdminState, excluding id: RowID?) -> [String?] {
+        [nil] + s.staff.filter { ($0.role == .supervisor || $0.role == .admin) && $0.active && $0.id != id }.map(\.username)
+    }
 
     /// The new-account questions: each text is checked as it is given (the same rules as `caseload staff add`).
     static func newKey(_ s: inout StaffAdminState, _ pending: StaffAdminState.Pending, _ key: Key) -> Request? {
-        func cycle(_ i: Int, _ n: Int, _ by: Int) -> Int { (i + by + n) % n }
         let cancel = Request.message("No account was added.", .info)
         switch pending {
         case .newText(let field, var editor, var draft):
@@ -112,8 +118,7 @@ public enum StaffScreen {
                     s.pending = nil
                     return .addStaff(draft)
                 }
-                let bosses: [String?] = [nil] + s.staff.filter { ($0.role == .supervisor || $0.role == .admin) && $0.active }
-                    .map(\.username)
+                let bosses = supervisorChoices(s, excluding: nil)
                 s.pending = .newSupervisor(options: bosses, selected: bosses.firstIndex(of: draft.supervisor) ?? 0, draft: draft)
             default: break
             }
@@ -152,7 +157,6 @@ public enum StaffScreen {
     static func pendingKey(_ s: inout StaffAdminState, _ key: Key) -> Request {
         if let pending = s.pending, let r = newKey(&s, pending, key) { return r }
         guard let pending = s.pending, let who = s.selected else { s.pending = nil; return .none }
-        func cycle(_ i: Int, _ n: Int, _ by: Int) -> Int { (i + by + n) % n }
         switch pending {
         case .role(let options, let i):
             switch key {
