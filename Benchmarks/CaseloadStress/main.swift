@@ -210,7 +210,10 @@ final class Person {
 
         // A writer restarted after a kill picks up its own unfinished drafts, as a person reopening the app does.
         if options.mode == "writer" {
-            for d in try store.drafts(staffID: me.id!, now: store.clock.now()).prefix(20) {
+            // Only drafts of its own caseload: the demo may hold drafts this person wrote while covering another
+            // counselor's client, which a later session reopens only through emergency access (Access.swift).
+            let own = Set(clients)
+            for d in try store.drafts(staffID: me.id!, now: store.clock.now()) where own.contains(d.clientID) {
                 let (note, _) = try store.noteForEditing(id: d.noteID)
                 if note.sections.contains(where: { $0.contains("(ref sw\(options.worker)g") }) { drafts[d.noteID] = note }
             }
@@ -342,6 +345,7 @@ extension Array {
 func runWriter(_ o: Options) throws {
     let log = try AckLog(path: o.log)
     let store = try SQLiteStore.open(path: o.db)
+    try store.pinDemoClock(ProcessInfo.processInfo.environment["CASELOAD_NOW"])
     let p = try Person(store: store, options: o, log: log)
     // Tells the crash test that start-up is over (it kills some writers while they start, most while they write).
     if !o.ready.isEmpty { close(open(o.ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)) }
@@ -392,7 +396,9 @@ func runLoad(_ o: Options) throws {
     let p: Person
     do {
         let log = o.log.isEmpty ? nil : try AckLog(path: o.log)
-        p = try Person(store: try SQLiteStore.open(path: o.db), options: o, log: log)
+        let store = try SQLiteStore.open(path: o.db)
+        try store.pinDemoClock(ProcessInfo.processInfo.environment["CASELOAD_NOW"])
+        p = try Person(store: store, options: o, log: log)
     } catch {
         report.errors.append("start: \(error)")
         try finish()

@@ -118,6 +118,47 @@ public struct SystemClock: Clock {
     }
 }
 
+/// A local wall time pinned at start-up that then runs on with real elapsed time, in the machine's time zone:
+/// what `caseload` uses on a demo store when `CASELOAD_NOW` names a moment (docs/testing.md). Every
+/// timestamp, "today" and "now" of the process agrees with it, and time still moves (audit order, idle lock).
+public struct PinnedClock: Clock {
+    public let start: Date
+    private let startedAt: TimeInterval
+
+    /// `day` at `minute` past local midnight, in the current time zone.
+    public init(day: Day, minute: Int) {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone.current
+        var c = DateComponents()
+        c.year = day.year; c.month = day.month; c.day = day.day
+        c.hour = minute / 60; c.minute = minute % 60
+        // A wall time that a spring-forward switch skips resolves to the next valid instant.
+        start = cal.date(from: c) ?? Date(timeIntervalSince1970: TimeInterval(day.ordinal * 86400 + minute * 60))
+        startedAt = ProcessInfo.processInfo.systemUptime
+    }
+
+    /// "YYYY-MM-DD" (at 10:00) or "YYYY-MM-DDTHH:MM" (also with a space); nil when it is neither.
+    public init?(parsing text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let datePart = String(t.prefix(10))
+        guard let day = Day(datePart) else { return nil }
+        var minute = 10 * 60
+        if t.count > 10 {
+            let rest = t.dropFirst(10)
+            guard rest.first == "T" || rest.first == " " else { return nil }
+            let hm = rest.dropFirst().split(separator: ":", omittingEmptySubsequences: false)
+            guard hm.count == 2, hm[0].count == 2, hm[1].count == 2, let h = Int(hm[0]), let m = Int(hm[1]),
+                  (0..<24).contains(h), (0..<60).contains(m) else { return nil }
+            minute = h * 60 + m
+        }
+        self.init(day: day, minute: minute)
+    }
+
+    public func now() -> Date { start.addingTimeInterval(ProcessInfo.processInfo.systemUptime - startedAt) }
+    public func today() -> Day { SystemClock.localParts(now()).0 }
+    public func minuteOfDay() -> Int { SystemClock.localParts(now()).1 }
+}
+
 public struct FixedClock: Clock {
     public let day: Day
     public let minute: Int

@@ -40,7 +40,7 @@ extension SQLiteStore: ConsentRepository {
         // Who may record, revoke and disclose: whoever sees the whole chart (Access.swift).
         try authorize(clientID: c.clientID, .full, what: "consents", by: staff)
         return try write { db in
-            let client = try Self.client(c.clientID, db)
+            _ = try Self.client(c.clientID, db)      // the client must exist
             let scope = c.categories.map(\.rawValue).joined(separator: ", ")
             if let id = c.id {
                 guard let old = try Self.consent(id, db), old.clientID == c.clientID else {

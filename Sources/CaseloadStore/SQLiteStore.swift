@@ -19,7 +19,9 @@ func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { 
 
 public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
     public let path: String
-    public let clock: any Clock
+    /// The store's time: every timestamp it writes and every "today" it computes. Set at open; a demo store
+    /// may have it pinned once, before use (`pinDemoClock`).
+    public private(set) var clock: any Clock
     private let pool: DatabasePool
     /// A shared `flock` on `PATH.lock` for as long as the store is open (nil: a read-only open of a
     /// store that has no lock file). Restore and upgrades need the exclusive lock, so they can tell.
@@ -37,6 +39,22 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
     private init(path: String, clock: any Clock, pool: DatabasePool, lock: FileLock?, upgradeBackupPath: String? = nil) {
         self.path = path; self.clock = clock; self.pool = pool; self.sessionLock = lock
         self.upgradeBackupPath = upgradeBackupPath
+    }
+
+    /// `CASELOAD_NOW` ("YYYY-MM-DD" or "YYYY-MM-DDTHH:MM", local time): on a store made by `caseload demo`,
+    /// today becomes that moment, running on from there (PinnedClock), so a test or a demonstration can
+    /// fix the day. Any other store ignores it: a program's records always carry the real time. Call it
+    /// right after opening, before the handle is shared. Returns whether the clock was pinned.
+    @discardableResult
+    public func pinDemoClock(_ value: String?) throws -> Bool {
+        guard let value, !value.isEmpty else { return false }
+        guard let pinned = PinnedClock(parsing: value) else {
+            throw CaseloadError.invalidInput(
+                "CASELOAD_NOW takes a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM); '\(value)' is neither.")
+        }
+        guard try settings().isDemo else { return false }
+        clock = pinned
+        return true
     }
 
     /// Closes the database connections and gives up this session's hold on the store. Also done

@@ -88,8 +88,8 @@ struct AuditListCommand: ParsableCommand {
             }
             query.staffID = s.id
         }
-        let offset = Format.utcOffset(of: SystemClock())
-        func instant(_ day: Day) -> Date { Date(timeIntervalSince1970: TimeInterval(day.ordinal * 86400 - offset)) }
+        // Local midnight of each day in this machine's time zone, daylight-saving switches included.
+        func instant(_ day: Day) -> Date { Format.localMidnight(day) }
         query.from = fromDay.map(instant)
         query.before = toDay.map { instant($0.adding(days: 1)) }
 
@@ -109,7 +109,7 @@ struct AuditListCommand: ParsableCommand {
             let header = ["TIME", "STAFF", "ACTION", "MRN", "SUBJECT", "DETAIL"]
             var widths = header.map(DisplayWidth.of)
             func cells(_ r: AuditTrailRow) -> [String] {
-                [Format.timestamp(r.event.at, utcOffset: offset), r.event.username, r.event.action.rawValue, r.mrn ?? "",
+                [Format.localTimestamp(r.event.at), r.event.username, r.event.action.rawValue, r.mrn ?? "",
                  StaffValidation.printable(r.event.subject), StaffValidation.printable(r.event.detail)]
             }
             func line(_ cells: [String]) -> String {

@@ -59,7 +59,7 @@ struct CaseloadCommand: ParsableCommand {
         let status = try TUI.run(options: options) { size in
             let model = AppModel(repository: repository, groups: repository, notes: repository, plans: repository,
                                  caseManagement: repository, staffAdmin: repository, authenticator: repository,
-                                 identity: identity, clock: SystemClock(), size: size, keyMap: .standard, themeNames: themeNames)
+                                 identity: identity, clock: repository.clock, size: size, keyMap: .standard, themeNames: themeNames)
             model.idleLockOverrideSeconds = idleOverride
             return model
         }

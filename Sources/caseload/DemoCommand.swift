@@ -47,7 +47,17 @@ struct DemoCommand: ParsableCommand {
         try Self.removeExistingDemo(at: location)
 
         let login = try SignIn.osUsername()
-        let clock = SystemClock()
+        // CASELOAD_NOW pins the demo's "today" (docs/testing.md); the store it makes keeps honouring it.
+        let clock: any Clock
+        if let raw = Environment.current["CASELOAD_NOW"], !raw.isEmpty {
+            guard let pinned = PinnedClock(parsing: raw) else {
+                throw CaseloadError.invalidInput(
+                    "CASELOAD_NOW takes a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM); '\(raw)' is neither.")
+            }
+            clock = pinned
+        } else {
+            clock = SystemClock()
+        }
         let started = Date()
         let big = clients * years >= 2_000
         let repository = try SQLiteStore.open(path: location.path, create: true, clock: clock)

@@ -21,7 +21,7 @@ enum Deployment {
 
     /// Variables that would redirect a file the program's group may write or read.
     static let refusedVariables = ["CASELOAD_DB", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "CASELOAD_TRACE_FILE",
-                                   "CASELOAD_PRINT_DIR", "CASELOAD_IDLE_LOCK_SECONDS"]
+                                   "CASELOAD_PRINT_DIR", "CASELOAD_IDLE_LOCK_SECONDS", "CASELOAD_NOW"]
 
     /// Sub-commands for the administrator's own account (run with the group directly, e.g. `sudo -g caseload`).
     static func refuseWhenInstalled(_ command: String) throws {

@@ -26,6 +26,8 @@ struct StoreOptions: ParsableArguments {
 
     static func openStore(path: String) throws -> SQLiteStore {
         let store = try SQLiteStore.open(path: path, create: false)
+        // A demo store may have its day pinned for tests and demonstrations (refused when installed setgid).
+        try store.pinDemoClock(Environment.current["CASELOAD_NOW"])
         if let copy = store.upgradeBackupPath {
             Console.note("Upgraded the store for this version of Caseload; a copy of the old one is at '\(copy)'.")
         }

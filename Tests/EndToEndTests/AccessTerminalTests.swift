@@ -19,8 +19,8 @@ final class AccessTerminalTests: XCTestCase {
         db = dir.appendingPathComponent("demo.sqlite").path
         let made = try Run.caseload(["demo", "--db", db, "--clients", "30"], timeout: 300)
         XCTAssertEqual(made.status, 0, made.stderr)
-        let store = try SQLiteStore.open(path: db, clock: SystemClock())
-        let today = SystemClock().today()
+        let store = try SQLiteStore.open(path: db, clock: TestTime.clock)
+        let today = TestTime.today
         let me = try XCTUnwrap(try store.staff(username: osLogin()))
         admin = try XCTUnwrap(try store.allStaff().first { $0.role == .admin }).username
         let rows = try store.caseloadRows(for: me.id!, scope: .all, on: today)

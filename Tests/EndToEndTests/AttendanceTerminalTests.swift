@@ -106,11 +106,6 @@ final class AttendanceTerminalTests: XCTestCase {
         XCTAssertEqual(fields, ["0", "1", "0", "0", "0", "1", "0.0"], String(absentLine))
     }
 
-    static func today() -> String {
-        let f = DateFormatter()
-        f.calendar = Calendar(identifier: .gregorian)
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "yyyy-MM-dd"
-        return f.string(from: Date())
-    }
+    /// The pinned day of the demo stores (docs/testing.md).
+    static func today() -> String { "\(TestTime.today)" }
 }

@@ -163,7 +163,7 @@ final class AuditTrailTests: XCTestCase {
         let local = DateFormatter()
         local.locale = Locale(identifier: "en_US_POSIX"); local.timeZone = .current; local.dateFormat = "yyyy-MM-dd"
         // A day of the demo's history before today (today's listings keep adding events while the test runs).
-        let today = local.string(from: Date())
+        let today = "\(TestTime.today)"
         let past = times.filter { local.string(from: $0) != today }.sorted()
         let day = local.string(from: try XCTUnwrap(past.isEmpty ? nil : past[past.count / 2], "the demo has a history"))
         let start = try XCTUnwrap(local.date(from: day)), end = start.addingTimeInterval(86_400)

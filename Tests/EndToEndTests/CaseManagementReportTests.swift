@@ -1,17 +1,15 @@
 // `caseload report caseload|overdue|productivity` run as a person would: the caseload figures of a
 // small imported roster counted by hand, and the demo store's figures recounted from `caseload export`.
+import CaseloadCore
 import Foundation
 import XCTest
 
 final class CaseManagementReportCLITests: XCTestCase {
-    /// Today in local time as the binary sees it (SystemClock), and days around it.
-    private static func day(_ offset: Int) -> String {
-        let date = Date().addingTimeInterval(TimeInterval(offset) * 86400)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .current
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-    }
+    /// Days around today as the binary sees it on a store made by `caseload init` (the real clock, or the faked
+    /// one): the roster store's.
+    private static func day(_ offset: Int) -> String { "\(TestTime.realStoreToday.adding(days: offset))" }
+    /// Days around the pinned day of the demo stores (docs/testing.md).
+    private static func demoDay(_ offset: Int) -> String { "\(TestTime.today.adding(days: offset))" }
 
     private func rosterStore() throws -> String {
         let dir = try TempDirectories.make("cmreport")
@@ -33,7 +31,7 @@ final class CaseManagementReportCLITests: XCTestCase {
             R6,Noe,Nia,1991-01-01,\(Self.day(-3)),Orientation,methadone,30,0,,active
             """
         let file = dir.appendingPathComponent("roster.csv").path
-        FileManager.default.createFile(atPath: file, contents: Data(roster.utf8))
+        _ = FileManager.default.createFile(atPath: file, contents: Data(roster.utf8))
         let r = try Run.caseload(["import", "clients", file, "--db", db])
         XCTAssertEqual(r.status, 0, r.stderr)
         return db
@@ -81,7 +79,7 @@ final class CaseManagementReportCLITests: XCTestCase {
     func testProductivityMatchesTheExport() throws {
         let demo = try DemoFixture.shared()
         let me = try XCTUnwrap(demo.myStaffID)
-        let from = Self.day(-60), to = Self.day(0)
+        let from = Self.demoDay(-60), to = Self.demoDay(0)
         let modalities = Dictionary(uniqueKeysWithValues: (demo.export["modalities"] as! [[String: Any]]).map {
             ($0["id"] as! Int, $0["name"] as! String)
         })
@@ -128,7 +126,7 @@ final class CaseManagementReportCLITests: XCTestCase {
     func testOverdueFollowUpsAndConsentsMatchTheExport() throws {
         let demo = try DemoFixture.shared()
         let me = try XCTUnwrap(demo.myStaffID)
-        let today = Self.day(0), in30 = Self.day(30)
+        let today = Self.demoDay(0), in30 = Self.demoDay(30)
         let mine = Dictionary(uniqueKeysWithValues: demo.clients.filter {
             $0["primaryCounselorID"] as? Int == me && $0["status"] as? String != "discharged"
         }.map { ($0["id"] as! Int, $0) })

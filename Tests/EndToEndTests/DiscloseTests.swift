@@ -21,12 +21,14 @@ final class DiscloseTests: XCTestCase {
         db = dir.appendingPathComponent("demo.sqlite").path
         let made = try Run.caseload(["demo", "--db", db, "--clients", "20"])
         XCTAssertEqual(made.status, 0, made.stderr)
-        store = try SQLiteStore.open(path: db, clock: SystemClock())
+        store = try SQLiteStore.open(path: db, clock: TestTime.clock)
         me = try XCTUnwrap(try store.staff(username: osLogin()))
-        let today = SystemClock().today()
-        // A client of mine with drug screens and a treatment plan, so leaving them out is visible.
+        let today = TestTime.today
+        // A client of mine with drug screens and a treatment plan, so leaving them out is visible, and no
+        // disclosure yet (the demo records some), so the accounting this test reads is its own.
         for row in try store.caseloadRows(for: me.id!, scope: .mine, on: today) {
-            guard !(try store.drugScreens(clientID: row.id, limit: 1)).isEmpty,
+            guard try store.disclosures(clientID: row.id).isEmpty,
+                  !(try store.drugScreens(clientID: row.id, limit: 1)).isEmpty,
                   let p = try store.currentPlan(clientID: row.id), !p.problems.isEmpty else { continue }
             client = try store.chartSummary(clientID: row.id).client
             plan = p
@@ -40,8 +42,8 @@ final class DiscloseTests: XCTestCase {
     private func consent(_ categories: [DisclosureCategory], clientID: RowID? = nil, recipient: String = "County Probation Department") throws -> Consent {
         try store.saveConsent(Consent(clientID: clientID ?? client.id!, discloser: "Riverbend Treatment Services",
                                       recipient: recipient, purpose: "Report attendance to probation",
-                                      informationCovered: "", expiresOn: SystemClock().today().adding(days: 200),
-                                      signedOn: SystemClock().today().adding(days: -10), categories: categories), by: me)
+                                      informationCovered: "", expiresOn: TestTime.today.adding(days: 200),
+                                      signedOn: TestTime.today.adding(days: -10), categories: categories), by: me)
     }
     private func disclose(_ consentID: RowID, _ out: String, _ extra: [String] = []) throws -> RunResult {
         try Run.caseload(["disclose", "--db", db, "--client", client.mrn, "--consent", "\(consentID)", "--out", out] + extra)
@@ -113,11 +115,11 @@ final class DiscloseTests: XCTestCase {
 
     func testRefusalsWriteNothingAndRecordNothing() throws {
         let revoked = try consent([.attendance])
-        _ = try store.revokeConsent(id: revoked.id!, revision: 1, on: SystemClock().today(), note: "Letter from the patient", by: me)
+        _ = try store.revokeConsent(id: revoked.id!, revision: 1, on: TestTime.today, note: "Letter from the patient", by: me)
         let expired = try store.insert(Consent(clientID: client.id!, discloser: "Riverbend", recipient: "Old Clinic",
-                                               purpose: "Care", informationCovered: "", expiresOn: SystemClock().today().adding(days: -1),
-                                               signedOn: SystemClock().today().adding(days: -400), categories: [.attendance]))
-        let others = try XCTUnwrap(try store.caseloadRows(for: me.id!, scope: .mine, on: SystemClock().today()).first { $0.id != client.id })
+                                               purpose: "Care", informationCovered: "", expiresOn: TestTime.today.adding(days: -1),
+                                               signedOn: TestTime.today.adding(days: -400), categories: [.attendance]))
+        let others = try XCTUnwrap(try store.caseloadRows(for: me.id!, scope: .mine, on: TestTime.today).first { $0.id != client.id })
         let otherConsent = try consent([.attendance], clientID: others.id)
         let before = try accountingCount()
         func refused(_ id: RowID, _ sentence: String, out: String? = nil, extra: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws {
@@ -129,8 +131,8 @@ final class DiscloseTests: XCTestCase {
             XCTAssertEqual(r.stdout, "", file: file, line: line)
             if !existed { XCTAssertFalse(FileManager.default.fileExists(atPath: path), "nothing written", file: file, line: line) }
         }
-        try refused(revoked.id!, "Consent \(revoked.id!) was revoked on \(SystemClock().today()): nothing may be disclosed under it.")
-        try refused(expired.id!, "Consent \(expired.id!) expired on \(SystemClock().today().adding(days: -1)): nothing may be disclosed under it.")
+        try refused(revoked.id!, "Consent \(revoked.id!) was revoked on \(TestTime.today): nothing may be disclosed under it.")
+        try refused(expired.id!, "Consent \(expired.id!) expired on \(TestTime.today.adding(days: -1)): nothing may be disclosed under it.")
         try refused(otherConsent.id!, "Consent \(otherConsent.id!) is not one of the consents of \(client.displayName) (MRN \(client.mrn)).")
         let existing = dir.appendingPathComponent("existing.txt").path
         try Data("keep me\n".utf8).write(to: URL(fileURLWithPath: existing))
@@ -140,7 +142,7 @@ final class DiscloseTests: XCTestCase {
         // Another counselor of the program, not this client's: refused whether they see nothing of the chart or,
         // facilitating a group the client attends, its group part only.
         let other = try XCTUnwrap(try store.planStaff().first { $0.role == .counselor && $0.id != client.primaryCounselorID })
-        let theirs = try SQLiteStore.open(path: db, clock: SystemClock())
+        let theirs = try SQLiteStore.open(path: db, clock: TestTime.clock)
         try theirs.bind(viewer: other)
         let sentence = try theirs.clientAccess(clientID: client.id!) == .none
             ? "You do not have access to chart \(client.mrn): the client is not on your caseload, your team's, or in a group you facilitate. In an emergency, type :breakglass \(client.mrn) and give the reason (it is recorded)."

@@ -52,6 +52,7 @@ enum Run {
                         timeout: TimeInterval = 60) throws -> RunResult {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CASELOAD_DB")
+        for (k, v) in TestTime.environment { env[k] = v }
         for (k, v) in extra { env[k] = v }
 
         // Output goes to files: a big export cannot stall on a full pipe, and nothing waits for EOF.
@@ -182,8 +183,23 @@ final class TmuxSession {
         try tmux(["send-keys", "-t", name, "-l", text])
     }
 
+    /// One capture, as it is this instant (it may catch a frame half drawn: compare `stableScreen()` or wait).
     func screen() -> String {
         (try? tmux(["capture-pane", "-p", "-t", name]).stdout) ?? ""
+    }
+
+    /// The screen once it has stopped changing (two captures 60 ms apart agree), or the last capture after
+    /// `timeout`.
+    func stableScreen(timeout: TimeInterval = 10) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = screen()
+        while Date() < deadline {
+            usleep(60_000)
+            let next = screen()
+            if next == last { return next }
+            last = next
+        }
+        return last
     }
 
     func resize(width: Int, height: Int) throws {
@@ -204,7 +220,8 @@ final class TmuxSession {
             .trimmingCharacters(in: .whitespacesAndNewlines) == "1"
     }
 
-    /// Waits until the screen satisfies `predicate`; on timeout fails the test with the last screen.
+    /// Waits until the screen satisfies `predicate` and is stable: two captures 60 ms apart are identical, so a
+    /// frame caught half drawn is never compared. On timeout fails the test with the last screen.
     @discardableResult
     func waitUntil(_ what: String, timeout: TimeInterval = 10, file: StaticString = #filePath, line: UInt = #line,
                    _ predicate: (String) -> Bool) -> String {
@@ -212,7 +229,13 @@ final class TmuxSession {
         var last = ""
         repeat {
             last = screen()
-            if predicate(last) { return last }
+            if predicate(last) {
+                usleep(60_000)
+                let again = screen()
+                if again == last { return last }
+                last = again
+                continue
+            }
             usleep(50_000)
         } while Date() < deadline
         XCTFail("Timed out after \(Int(timeout)) s waiting for \(what). Screen was:\n\(last)", file: file, line: line)

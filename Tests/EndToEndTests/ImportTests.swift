@@ -22,7 +22,7 @@ final class ImportTests: XCTestCase {
     private func write(_ name: String, _ text: String) -> String { write(name, Data(text.utf8)) }
     private func write(_ name: String, _ data: Data) -> String {
         let path = dir.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: path, contents: data)
+        _ = FileManager.default.createFile(atPath: path, contents: data)
         return path
     }
     private func importFile(_ path: String, _ extra: [String] = []) throws -> RunResult {

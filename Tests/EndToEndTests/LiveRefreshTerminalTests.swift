@@ -36,7 +36,7 @@ final class LiveRefreshTerminalTests: XCTestCase {
         }
         let roster = dir.appendingPathComponent("roster.csv").path
         let lines = [header] + names.indices.map { row($0, last: names[$0]) }
-        FileManager.default.createFile(atPath: roster, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: roster, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
         let loaded = try Run.caseload(["import", "clients", roster, "--db", db, "--as", admin])
         XCTAssertEqual(loaded.status, 0, loaded.stderr)
         // The client to select: the fifth by name.
@@ -60,7 +60,7 @@ final class LiveRefreshTerminalTests: XCTestCase {
         // Another process: a new client sorted first by name, and the selected client's last name changed.
         let renamed = last + "-Ruiz"
         let file = dir.appendingPathComponent("update.csv").path
-        FileManager.default.createFile(atPath: file, contents: Data("""
+        _ = FileManager.default.createFile(atPath: file, contents: Data("""
             \(header)
             LR-0001,Aaronson,Abe,,1984-05-06,2026-01-05,Stabilization,methadone,70,0,\(osLogin()),active
             \(row(pick, last: renamed))

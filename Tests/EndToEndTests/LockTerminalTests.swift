@@ -74,7 +74,7 @@ final class LockTerminalTests: XCTestCase {
 
         try s.type("great blue heron")
         s.waitFor("Passphrase: ••••••••••••••••")
-        XCTAssertFalse(s.screen().contains("great blue heron"), "the field shows bullets, never the text")
+        XCTAssertFalse(s.stableScreen().contains("great blue heron"), "the field shows bullets, never the text")
         try s.press("Enter")
         s.waitFor("That passphrase is not right (1 of 5 tries; 4 left before the session ends).", timeout: 20)
         try s.type(Self.passphrase)

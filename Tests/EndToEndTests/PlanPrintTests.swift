@@ -101,7 +101,7 @@ final class PlanPrintTests: XCTestCase {
         let db = dir.appendingPathComponent("store.sqlite").path
         XCTAssertEqual(try Run.caseload(["init", "--db", db, "--admin", osLogin(), "--name", "Ada Admin"]).status, 0)
         let roster = dir.appendingPathComponent("roster.csv").path
-        FileManager.default.createFile(atPath: roster, contents: Data("""
+        _ = FileManager.default.createFile(atPath: roster, contents: Data("""
             mrn,last_name,first_name,date_of_birth,admission_date,phase,medication,dose_mg,take_home_level,counselor,status
             N-1,王,小明,1990-02-03,2024-05-06,Stabilization,methadone,80,0,,active
 

@@ -64,7 +64,7 @@ final class TerminalTests: XCTestCase {
         try s.type(appCommand().replacingOccurrences(of: "exec ", with: ""))
         try s.press("Enter")
         waitForHome(s)
-        let home = s.screen()
+        let home = s.stableScreen()
         XCTAssertTrue(home.contains(demo.displayName(of: demo.osUser)), "the title names who is signed in:\n\(home)")
         XCTAssertFalse(home.contains("e2e$"), "the app owns the whole screen while it runs")
 
@@ -107,8 +107,8 @@ final class TerminalTests: XCTestCase {
         try s.press("Enter")
         // Move the selection onto the client (the search may match others before it), then open.
         for _ in 0..<rows.count {
-            if Screen.selectedRow(s.screen())?.contains(client.mrn) == true { break }
-            let before = s.screen()
+            let before = s.stableScreen()
+            if Screen.selectedRow(before)?.contains(client.mrn) == true { break }
             try s.press("j")
             s.waitUntil("the selection to move") { $0 != before }
         }
@@ -157,7 +157,7 @@ final class TerminalTests: XCTestCase {
     func testThemeCommandRecoloursTheScreen() throws {
         let s = try startApp()
         waitForHome(s)
-        let before = try s.coloured()
+        let before = s.waitUntilColoured { _ in true }
         XCTAssertNotNil(before.range(of: Screen.colourEscape, options: .regularExpression),
                         "the default theme draws in colour on a 256-colour terminal")
         try s.type(":theme light")
@@ -165,7 +165,7 @@ final class TerminalTests: XCTestCase {
         s.waitFor("light")
         let after = s.waitUntilColoured { $0 != before }
         XCTAssertNotEqual(before, after, "the light theme changes the colours on screen")
-        XCTAssertTrue(s.screen().contains(Screen.homeAppointments), "the same screen, new colours")
+        XCTAssertTrue(s.stableScreen().contains(Screen.homeAppointments), "the same screen, new colours")
 
         try s.type(":theme no-such-theme")
         try s.press("Enter")
@@ -177,7 +177,7 @@ final class TerminalTests: XCTestCase {
         waitForHome(s)
         try s.press("c")
         s.waitUntil("the Caseload table") { $0.contains(Screen.caseloadTitle) }
-        XCTAssertEqual(Screen.lastNonBlankRow(s.screen()), 23, "80×24: the status bar is on the last row")
+        XCTAssertEqual(Screen.lastNonBlankRow(s.stableScreen()), 23, "80×24: the status bar is on the last row")
 
         try s.resize(width: 60, height: 20)
         let narrow = s.waitUntil("the 60×20 layout") { screen in
@@ -224,12 +224,12 @@ final class TerminalTests: XCTestCase {
         waitForHome(s)
         try s.press("c")
         s.waitUntil("the Caseload table") { $0.contains(Screen.caseloadTitle) }
-        let escapes = try s.coloured()
+        let escapes = s.waitUntilColoured { _ in true }
         XCTAssertNil(escapes.range(of: Screen.colourEscape, options: .regularExpression),
                      "no colour with NO_COLOR:\n\(escapes.debugDescription)")
         XCTAssertTrue(escapes.contains("\u{1B}[7m") || escapes.contains("\u{1B}[1m") || escapes.contains(";7m"),
                       "attributes (reverse/bold) still mark things")
-        XCTAssertTrue(s.screen().contains(">"), "the selected row has a marker as well")
+        XCTAssertTrue(s.stableScreen().contains(">"), "the selected row has a marker as well")
     }
 
     func testUnknownTermFallsBackAndStillDraws() throws {
@@ -260,8 +260,9 @@ final class TerminalTests: XCTestCase {
         let supervisor = try XCTUnwrap(demo.supervisorUsername, "the demo has a supervisor")
         let s = try startApp(arguments: ["--as", supervisor])
         waitForHome(s)
-        XCTAssertTrue(s.screen().contains(supervisor) || s.screen().contains(demo.displayName(of: supervisor)),
-                      "the title names the supervisor:\n\(s.screen())")
+        let home = s.stableScreen()
+        XCTAssertTrue(home.contains(supervisor) || home.contains(demo.displayName(of: supervisor)),
+                      "the title names the supervisor:\n\(home)")
     }
 
     private func pgrepCaseload() -> [String] {
@@ -344,7 +345,13 @@ extension TmuxSession {
         var last = ""
         repeat {
             last = (try? coloured()) ?? ""
-            if predicate(last) { return last }
+            if predicate(last) {
+                // Stable: the same capture 60 ms later, so a frame half drawn is never the answer.
+                usleep(60_000)
+                let again = (try? coloured()) ?? ""
+                if again == last { return last }
+                continue
+            }
             usleep(50_000)
         } while Date() < deadline
         return last

@@ -58,6 +58,7 @@ struct Child {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CASELOAD_DB")
+        env["CASELOAD_NOW"] = Scratch.now      // the workers' today is the demo's (docs/testing.md)
         let argv = [url.path] + arguments
         let envp = env.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
@@ -113,9 +114,17 @@ enum Scratch {
         return dir
     }
 
-    /// A demo store (synthetic program) dated today by the real clock, as `caseload demo` makes it.
+    /// The day the reliability tests' demo stores are built around: CASELOAD_TEST_TODAY (YYYY-MM-DD), else the
+    /// local date when the run starts; the workers pin the same moment through CASELOAD_NOW.
+    static let today: Day = {
+        if let raw = ProcessInfo.processInfo.environment["CASELOAD_TEST_TODAY"], let day = Day(raw) { return day }
+        return SystemClock().today()
+    }()
+    static var now: String { "\(today)T10:00" }
+
+    /// A demo store (synthetic program) dated around the pinned day, as `caseload demo` makes it.
     static func demoStore(at path: String, clients: Int, seed: UInt64) throws -> DemoSummary {
-        let clock = SystemClock()
+        let clock = PinnedClock(day: today, minute: 10 * 60)
         let store = try SQLiteStore.open(path: path, create: true, clock: clock)
         return try DemoGenerator(clients: clients, years: 1, seed: seed, today: clock.today(), osUsername: "stress")
             .generate(into: store)

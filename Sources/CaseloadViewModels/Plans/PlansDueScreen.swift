@@ -45,7 +45,6 @@ public enum PlansDueScreen {
         case .back: return .back
         default: return .none
         }
-        return .none
     }
 
     static func line(_ r: PlanDueRow, s: PlansDueState, width: Int) -> StyledLine {

@@ -59,6 +59,21 @@ public enum Format {
         return Int((Double(local - utc) / 900).rounded()) * 900
     }
 
+    /// Local midnight of `day` in the machine's time zone (for the command line, which may read it; screens
+    /// get their offset from the clock). A day that starts at 01:00 after a switch starts then.
+    public static func localMidnight(_ day: Day) -> Date {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone.current
+        let noon = cal.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))
+            ?? Date(timeIntervalSince1970: TimeInterval(day.ordinal * 86400))
+        return cal.startOfDay(for: noon)
+    }
+
+    /// "2026-03-02 14:05" in the machine's time zone at that instant (daylight saving as it was then).
+    public static func localTimestamp(_ date: Date) -> String {
+        timestamp(date, utcOffset: TimeZone.current.secondsFromGMT(for: date))
+    }
+
     public static func plural(_ n: Int, _ word: String, _ pluralWord: String? = nil) -> String {
         "\(n) \(n == 1 ? word : (pluralWord ?? word + "s"))"
     }
