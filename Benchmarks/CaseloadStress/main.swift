@@ -134,7 +134,7 @@ final class Person {
     let store: SQLiteStore
     let me: Staff
     let clients: [RowID]
-    let sessions: [(session: RowID, members: [RowID])]
+    let sessions: [(session: RowID, members: [RowID], minutes: Int)]
     let modalities: [RowID]
     let log: AckLog?
     let tokenPrefix: String
@@ -197,13 +197,13 @@ final class Person {
 
         // Sessions of my groups from the last two weeks that are not signed yet (opening the Groups
         // screen creates the scheduled ones, as here).
-        var open: [(RowID, [RowID])] = []
+        var open: [(RowID, [RowID], Int)] = []
         for g in chosen.groups {
             for session in try store.groupSessions(groupID: g, from: today.adding(days: -13), to: today)
             where session.signedAt == nil {
                 let sheet = try store.attendanceSheet(sessionID: session.id!)
                 let members = sheet.lines.map(\.clientID)
-                if !members.isEmpty { open.append((session.id!, members)) }
+                if !members.isEmpty { open.append((session.id!, members, session.minutes)) }
             }
         }
         sessions = open
@@ -303,10 +303,11 @@ final class Person {
 
     func markAttendance() throws {
         guard !sessions.isEmpty else { return try openChart() }
-        let (sessionID, members) = rng.pick(sessions)
+        let (sessionID, members, length) = rng.pick(sessions)
         let clientID = rng.pick(members)
         let status: AttendanceStatus = rng.pick([.present, .present, .present, .late, .absent, .excused, .leftEarly])
-        let minutes = status == .absent || status == .excused ? 0 : rng.int(30...90)
+        // Minutes attended are 1 … the session's length (the store refuses anything else).
+        let minutes = status == .absent || status == .excused ? 0 : rng.int(min(30, length)...max(1, length))
         let line = status == .absent || status == .excused ? "" : "Participated in the discussion (ref \(token()))."
         let saved = try save {
             try store.mark(sessionID: sessionID, clientID: clientID, status: status, minutes: minutes, line: line, by: me)

@@ -287,4 +287,7 @@ public protocol CaseManagementRepository: AnyObject, Sendable {
     func overdueReport(staffID: RowID?, on day: Day) throws -> [OverdueItem]
     /// Sessions from progress notes dated from…to, per staff member and modality.
     func productivityReport(staffID: RowID?, from: Day, to: Day) throws -> [ProductivityRow]
+    /// The same period's total with each group session counted once, however many facilitators ran it (the rows
+    /// credit every facilitator; a program total that added them up would count a co-facilitated session twice).
+    func productivityTotal(staffID: RowID?, from: Day, to: Day) throws -> ProductivityRow
 }

@@ -62,6 +62,28 @@ public enum NoteTemplate: String, DomainEnum {
         case .girp: ["Goal", "Intervention", "Response", "Plan"]
         }
     }
+
+    /// The sections a signed note must have written: every one of the template's (a DAP note with no Assessment or
+    /// Plan documents nothing a reviewer can follow). A no-show or a phone call needs one line saying what happened.
+    public func missingSections(_ texts: [String], format: SessionFormat) -> [String] {
+        let written = sections.indices.map { i in
+            i < texts.count && !texts[i].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
+        if format == .noShow || format == .phone { return written.contains(true) ? [] : [sections[0]] }
+        return sections.indices.filter { !written[$0] }.map { sections[$0] }
+    }
+
+    /// The sentence that refuses a signature while `missing` sections are empty; nil when none is.
+    public func signingRefusal(_ texts: [String], format: SessionFormat) -> String? {
+        let missing = missingSections(texts, format: format)
+        guard !missing.isEmpty else { return nil }
+        let names = missing.count == 1 ? missing[0]
+            : missing.dropLast().joined(separator: ", ") + " and " + missing.last!
+        if format == .noShow || format == .phone {
+            return "Write what happened (one line) before signing this \(format.label.lowercased()) note."
+        }
+        return "Write the \(names) \(missing.count == 1 ? "section" : "sections") before signing: a \(label) note needs every section."
+    }
 }
 
 public enum NoteStatus: String, DomainEnum {

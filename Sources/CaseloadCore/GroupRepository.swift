@@ -39,9 +39,12 @@ public struct AttendanceSheet: Hashable, Sendable {
         public var clientName: String
         public var mrn: String
         public var attendance: Attendance?  // nil: not marked yet
+        /// The member's clinical safety flags (ProgramSettings.clinicalFlags), shown on their row.
+        public var safetyFlags: [String]
         public var id: RowID { clientID }
-        public init(clientID: RowID, clientName: String, mrn: String, attendance: Attendance?) {
+        public init(clientID: RowID, clientName: String, mrn: String, attendance: Attendance?, safetyFlags: [String] = []) {
             self.clientID = clientID; self.clientName = clientName; self.mrn = mrn; self.attendance = attendance
+            self.safetyFlags = safetyFlags
         }
     }
     public var session: GroupSession
@@ -79,6 +82,11 @@ public struct AttendanceReportRow: Hashable, Sendable {
     /// Attended (present, late or left early) / sessions held, 0…100; nil when none were held.
     public var percent: Double? {
         sessionsHeld == 0 ? nil : Double(present + late + leftEarly) * 100 / Double(sessionsHeld)
+    }
+    /// Attended / sessions the member was expected at (held, less excused absences), 0…100; nil when none.
+    public var percentOfExpected: Double? {
+        let expected = sessionsHeld - excused
+        return expected <= 0 ? nil : Double(present + late + leftEarly) * 100 / Double(expected)
     }
     public init(groupName: String, clientName: String, mrn: String, present: Int, absent: Int, excused: Int,
                 late: Int, leftEarly: Int, sessionsHeld: Int) {

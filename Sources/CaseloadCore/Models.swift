@@ -428,6 +428,17 @@ public struct ProgramSettings: Codable, Hashable, Sendable {
     public var consecutiveAbsencesAlert: Int
     public var supervisorCosignPlans: Bool
     public var isDemo: Bool              // only a store made by `caseload demo` allows `--as`
+    /// Flags that are clinical safety information: shown in full and first on every screen about one client, to
+    /// everyone who sees any part of the chart. A client's flag matches when it starts with one of these.
+    public var clinicalFlags: [String] = ProgramSettings.defaultClinicalFlags
+    public static let defaultClinicalFlags = ["safety alert", "pregnancy", "allergy"]
+
+    /// The client's flags that are clinical safety information, in the client's order.
+    public func safetyFlags(_ flags: [String]) -> [String] {
+        let marks = clinicalFlags.map { $0.lowercased() }
+        return flags.filter { f in let l = f.lowercased(); return marks.contains { l.hasPrefix($0) } }
+    }
+
     public init(programName: String = "Opioid Treatment Program", planReviewIntervalDays: Int = 90,
                 planDueWarningDays: Int = 14, noContactWarningDays: Int = 30, unsignedNoteHours: Int = 24,
                 minutesPerBillingUnit: Int = 15, defaultNoteTemplate: NoteTemplate = .dap,

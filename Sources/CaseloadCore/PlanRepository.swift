@@ -53,10 +53,14 @@ public enum PlanEdit: Hashable, Sendable {
 public struct Delivery: Hashable, Sendable {
     public var interventionID: RowID
     public var planned: Int               // times per week × 4, or times per month (a 4-week window ~ one month)
-    public var delivered: Int             // notes (not no-shows) in the modality + group sessions attended in it
+    /// Signed notes (not no-shows) in the modality + signed group sessions of it the client attended: only a signed
+    /// record documents a delivered session.
+    public var delivered: Int
+    /// Sessions written but not signed yet (drafts, unsigned group sessions): shown apart, never counted.
+    public var drafts: Int
     public var shortfall: Bool { delivered < planned }
-    public init(interventionID: RowID, planned: Int, delivered: Int) {
-        self.interventionID = interventionID; self.planned = planned; self.delivered = delivered
+    public init(interventionID: RowID, planned: Int, delivered: Int, drafts: Int = 0) {
+        self.interventionID = interventionID; self.planned = planned; self.delivered = delivered; self.drafts = drafts
     }
 }
 

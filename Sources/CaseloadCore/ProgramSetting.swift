@@ -14,6 +14,7 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
     case consecutiveAbsencesAlert = "consecutive_absences_alert"
     case supervisorCosignPlans = "supervisor_cosign_plans"
     case idleLockMinutes = "idle_lock_minutes"
+    case clinicalFlags = "clinical_flags"
 
     public var key: String { rawValue }
 
@@ -31,6 +32,7 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
         case .consecutiveAbsencesAlert: "consecutive group absences that alert the counselor (1-20)"
         case .supervisorCosignPlans: "whether signed plans wait for a supervisor's co-signature (yes/no)"
         case .idleLockMinutes: "minutes without a key before the screen locks (1-120)"
+        case .clinicalFlags: "client flags shown first and in full on every screen about the client, comma-separated"
         }
     }
 
@@ -47,6 +49,7 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
         case .consecutiveAbsencesAlert: String(settings.consecutiveAbsencesAlert)
         case .supervisorCosignPlans: settings.supervisorCosignPlans ? "yes" : "no"
         case .idleLockMinutes: String(settings.idleLockMinutes)
+        case .clinicalFlags: settings.clinicalFlags.joined(separator: ", ")
         }
     }
 
@@ -95,6 +98,12 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
                 phases.append(phase)
             }
             settings.phases = phases
+        case .clinicalFlags:
+            let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard !parts.isEmpty else {
+                throw CaseloadError.invalidInput("\(key) needs at least one flag (the default is \(ProgramSettings.defaultClinicalFlags.joined(separator: ", "))).")
+            }
+            settings.clinicalFlags = try parts.map { try name($0, what: "a flag") }
         case .consecutiveAbsencesAlert: settings.consecutiveAbsencesAlert = try number(1...20)
         case .idleLockMinutes: settings.idleLockMinutes = try number(1...120)
         case .supervisorCosignPlans:

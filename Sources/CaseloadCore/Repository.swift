@@ -60,11 +60,15 @@ public struct TodayAppointment: Hashable, Sendable {
     public var startMinute: Int
     public var minutes: Int
     public var modality: String
-    public var noteWritten: Bool
+    /// The note of the appointment, if one was started, and whether it is signed (a draft is not a delivered session).
+    public var noteID: RowID?
+    public var noteSigned: Bool
+    public var noteWritten: Bool { noteID != nil }
     public init(appointmentID: RowID, clientID: RowID, clientName: String, mrn: String, startMinute: Int,
-                minutes: Int, modality: String, noteWritten: Bool) {
+                minutes: Int, modality: String, noteID: RowID? = nil, noteSigned: Bool = false) {
         self.appointmentID = appointmentID; self.clientID = clientID; self.clientName = clientName; self.mrn = mrn
-        self.startMinute = startMinute; self.minutes = minutes; self.modality = modality; self.noteWritten = noteWritten
+        self.startMinute = startMinute; self.minutes = minutes; self.modality = modality; self.noteID = noteID
+        self.noteSigned = noteSigned
     }
 }
 
@@ -89,14 +93,16 @@ public struct HomeSummary: Hashable, Sendable {
     public var groups: [TodayGroup]
     public var plansOverdue: Int          // next review date before today
     public var plansDueSoon: Int          // due within ProgramSettings.planDueWarningDays
-    public var unsignedNotes: Int         // drafts older than ProgramSettings.unsignedNoteHours
+    public var unsignedNotes: Int         // my drafts, all of them (the list "My unsigned notes" shows them)
+    public var unsignedOverdue: Int       // of those, created more than ProgramSettings.unsignedNoteHours ago
     public var noContact: Int             // active clients with no contact in noContactWarningDays
     public var caseloadActive: Int
     public var caseloadOnHold: Int
     public init(appointments: [TodayAppointment], groups: [TodayGroup], plansOverdue: Int, plansDueSoon: Int,
-                unsignedNotes: Int, noContact: Int, caseloadActive: Int, caseloadOnHold: Int) {
+                unsignedNotes: Int, unsignedOverdue: Int = 0, noContact: Int, caseloadActive: Int, caseloadOnHold: Int) {
         self.appointments = appointments; self.groups = groups; self.plansOverdue = plansOverdue
-        self.plansDueSoon = plansDueSoon; self.unsignedNotes = unsignedNotes; self.noContact = noContact
+        self.plansDueSoon = plansDueSoon; self.unsignedNotes = unsignedNotes; self.unsignedOverdue = unsignedOverdue
+        self.noContact = noContact
         self.caseloadActive = caseloadActive; self.caseloadOnHold = caseloadOnHold
     }
 }
@@ -251,10 +257,14 @@ public struct ChartSummary: Hashable, Sendable {
     /// What of this chart the person sees; with `.groupPart` the store leaves out the phone, date of birth,
     /// medication, flags and emergency contact (they belong to the client's counselor and supervisor).
     public var access: ClientAccess
+    /// The client's clinical safety flags (ProgramSettings.clinicalFlags): given to everyone who sees any part of
+    /// the chart, the group part included, and shown first, in full, on every screen about the client.
+    public var safetyFlags: [String]
     public init(client: Client, counselorName: String?, lastContact: Day?, nextPlanReview: Day?,
-                access: ClientAccess = .full(.ownCaseload)) {
+                access: ClientAccess = .full(.ownCaseload), safetyFlags: [String]? = nil) {
         self.client = client; self.counselorName = counselorName; self.lastContact = lastContact
         self.nextPlanReview = nextPlanReview; self.access = access
+        self.safetyFlags = safetyFlags ?? ProgramSettings().safetyFlags(client.flags)
     }
 }
 

@@ -458,8 +458,8 @@ extension SQLiteStore: CaseManagementRepository {
         try authorizeCounts(staffID, what: "productivity report")
         return try read { db in
             let unit = max(1, try SettingsCodec.read(db).minutesPerBillingUnit)
-            // Progress notes by their author, plus held group sessions by each facilitator: a session run by two
-            // facilitators counts for both. A group session's units are its attendees' (present, late or left
+            // Signed progress notes by their author, plus held and signed group sessions by each facilitator (a
+            // draft documents nothing yet): a session run by two facilitators counts for both. A group session's units are its attendees' (present, late or left
             // early), each rounded as ProgramSettings.billingUnits rounds a note's minutes.
             return try Row.fetchAll(db, sql: """
                 SELECT s.display_name, m.name, sum(w.sessions), sum(w.minutes), sum(w.units), sum(w.no_shows)
@@ -470,7 +470,7 @@ extension SQLiteStore: CaseManagementRepository {
                            coalesce(sum(n.billing_units) FILTER (WHERE n.format <> 'no_show'), 0) AS units,
                            count(*) FILTER (WHERE n.format = 'no_show') AS no_shows
                     FROM progress_notes n
-                    WHERE n.date BETWEEN :from AND :to AND (:staff IS NULL OR n.staff_id = :staff)
+                    WHERE n.status = 'signed' AND n.date BETWEEN :from AND :to AND (:staff IS NULL OR n.staff_id = :staff)
                     GROUP BY n.staff_id, n.modality_id
                     UNION ALL
                     SELECT f.staff_id, g.modality_id, count(*), coalesce(sum(gs.minutes), 0),
@@ -480,7 +480,8 @@ extension SQLiteStore: CaseManagementRepository {
                            0
                     FROM group_sessions gs JOIN groups g ON g.id = gs.group_id
                     JOIN group_facilitators f ON f.group_id = g.id
-                    WHERE gs.status = 'held' AND gs.date BETWEEN :from AND :to AND (:staff IS NULL OR f.staff_id = :staff)
+                    WHERE gs.status = 'held' AND gs.signed_at IS NOT NULL AND gs.date BETWEEN :from AND :to
+                      AND (:staff IS NULL OR f.staff_id = :staff)
                     GROUP BY f.staff_id, g.modality_id
                 ) w JOIN staff s ON s.id = w.staff_id JOIN modalities m ON m.id = w.modality_id
                 GROUP BY w.staff_id, w.modality_id
@@ -494,6 +495,35 @@ extension SQLiteStore: CaseManagementRepository {
 }
 
 extension SQLiteStore {
+    public func productivityTotal(staffID: RowID?, from: Day, to: Day) throws -> ProductivityRow {
+        try authorizeCounts(staffID, what: "productivity report")
+        return try read { db in
+            let unit = max(1, try SettingsCodec.read(db).minutesPerBillingUnit)
+            let r = try Row.fetchOne(db, sql: """
+                SELECT coalesce(sum(sessions), 0), coalesce(sum(minutes), 0), coalesce(sum(units), 0), coalesce(sum(no_shows), 0)
+                FROM (
+                    SELECT count(*) FILTER (WHERE n.format <> 'no_show') AS sessions,
+                           coalesce(sum(n.minutes) FILTER (WHERE n.format <> 'no_show'), 0) AS minutes,
+                           coalesce(sum(n.billing_units) FILTER (WHERE n.format <> 'no_show'), 0) AS units,
+                           count(*) FILTER (WHERE n.format = 'no_show') AS no_shows
+                    FROM progress_notes n
+                    WHERE n.status = 'signed' AND n.date BETWEEN :from AND :to AND (:staff IS NULL OR n.staff_id = :staff)
+                    UNION ALL
+                    SELECT count(*), coalesce(sum(gs.minutes), 0),
+                           coalesce(sum((SELECT sum(max(1, (a.minutes + :unit / 2) / :unit)) FROM attendance a
+                                         WHERE a.group_session_id = gs.id AND a.minutes > 0
+                                           AND a.status IN ('present', 'late', 'left_early'))), 0),
+                           0
+                    FROM group_sessions gs
+                    WHERE gs.status = 'held' AND gs.signed_at IS NOT NULL AND gs.date BETWEEN :from AND :to
+                      AND (:staff IS NULL OR EXISTS (SELECT 1 FROM group_facilitators f
+                                                     WHERE f.group_id = gs.group_id AND f.staff_id = :staff)))
+                """, arguments: ["from": from.sqlText, "to": to.sqlText, "staff": staffID, "unit": unit])!
+            return ProductivityRow(staffName: "Total", modality: "", sessions: r[0], minutes: r[1], billingUnits: r[2],
+                                   noShows: r[3])
+        }
+    }
+
     /// A report of counts per staff member (no client named): anyone's own; any staff member's, or the whole
     /// program's, for supervisors and administrators.
     func authorizeCounts(_ staffID: RowID?, what: String) throws {

@@ -250,13 +250,16 @@ extension SQLiteStore: GroupRepository {
                     SELECT gm.client_id FROM group_members gm JOIN clients c2 ON c2.id = gm.client_id
                     WHERE gm.group_id = ? AND \(Self.onRoster("gm", "c2", day: session.date))
                     UNION SELECT client_id FROM attendance WHERE group_session_id = ?)
-                SELECT c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, \(AttendanceTable.select("a"))
+                SELECT c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, c.flags, \(AttendanceTable.select("a"))
                 FROM ids JOIN clients c ON c.id = ids.id
                 LEFT JOIN attendance a ON a.group_session_id = ? AND a.client_id = c.id
                 """, arguments: [session.groupID, sessionID, sessionID])
+            let settings = try SettingsCodec.read(db)
             let lines = try rows.map { r in
-                AttendanceSheet.Line(clientID: r[0], clientName: clientDisplayName(first: r[1], last: r[2], preferred: r[3]),
-                                     mrn: r[4], attendance: r.hasNull(atIndex: 5) ? nil : try AttendanceTable.decode(r, at: 5))
+                let flags = (try? JSONDecoder().decode([String].self, from: Data((r[5] as String).utf8))) ?? []
+                return AttendanceSheet.Line(clientID: r[0], clientName: clientDisplayName(first: r[1], last: r[2], preferred: r[3]),
+                                            mrn: r[4], attendance: r.hasNull(atIndex: 6) ? nil : try AttendanceTable.decode(r, at: 6),
+                                            safetyFlags: settings.safetyFlags(flags))
             }.sorted { a, b in
                 let order = Self.nameOrder(a.clientName, b.clientName)
                 return order != .orderedSame ? order == .orderedAscending : a.clientID < b.clientID
@@ -269,8 +272,7 @@ extension SQLiteStore: GroupRepository {
     @discardableResult
     public func mark(sessionID: RowID, clientID: RowID, status: AttendanceStatus, minutes: Int, line: String?,
                      expectedRevision: Int?, by staff: Staff) throws -> Attendance {
-        guard minutes >= 0 else { throw CaseloadError.invalidInput("Minutes attended cannot be negative.") }
-        let now = clock.now()
+        let now = clock.now(), today = clock.today()
         // A short write transaction touching only this member's row: a co-facilitator marking
         // someone else at the same time waits a moment and keeps their mark.
         return try write { db in
@@ -279,6 +281,8 @@ extension SQLiteStore: GroupRepository {
             if session.signedAt != nil {
                 throw CaseloadError.refused("The attendance of a signed group session cannot be changed.")
             }
+            try Self.requireHeld(session, today: today, doing: "take attendance")
+            let minutes = try Self.checkMinutes(minutes, status: status, session: session)
             let allowed = try Bool.fetchOne(db, sql: """
                 SELECT 1 FROM group_members gm JOIN clients c ON c.id = gm.client_id
                 WHERE gm.group_id = ? AND gm.client_id = ? AND \(Self.onRoster("gm", "c", day: session.date))
@@ -357,6 +361,7 @@ extension SQLiteStore: GroupRepository {
             let session = try Self.session(sessionID, db)
             try Self.requireGroupAccess(staff, groupID: session.groupID, db, to: "sign this group's sessions")
             if session.signedAt != nil { throw CaseloadError.refused("This group session is already signed.") }
+            try Self.requireHeld(session, today: clock.today(), doing: "sign it")
             guard session.status == .held else {
                 throw CaseloadError.invalidInput("Take attendance before signing: nobody is marked on this session yet.")
             }
@@ -458,6 +463,31 @@ extension SQLiteStore: GroupRepository {
     private static func group(_ id: RowID, _ db: Database) throws -> CounselingGroup {
         guard let g = try GroupTable.fetchAll(db, where: "id = ?", [id]).first else { throw CaseloadError.notFound(what: "The group") }
         return g
+    }
+
+    /// Attendance is taken, and a session signed, on the day it meets or later: a session on a later day has not
+    /// happened, and marking it would count it as held in reports and productivity.
+    static func requireHeld(_ session: GroupSession, today: Day, doing: String) throws {
+        guard session.date <= today else {
+            throw CaseloadError.refused(
+                "This session is on \(session.date), after today (\(today)): \(doing) on the day it meets. If it met early, add a session for today instead.")
+        }
+    }
+
+    /// Minutes attended: 1 to the session's length for those who came (present, late, left early), 0 for the absent
+    /// and the excused (whatever was given); billing units follow from them. Returns the minutes to store.
+    static func checkMinutes(_ minutes: Int, status: AttendanceStatus, session: GroupSession) throws -> Int {
+        switch status {
+        case .absent, .excused:
+            return 0
+        default:
+            let length = max(1, session.minutes)
+            guard (1...length).contains(minutes) else {
+                throw CaseloadError.invalidInput(
+                    "Minutes attended are a whole number from 1 to \(length), the session's length; \(minutes) is not.")
+            }
+            return minutes
+        }
     }
 
     private static func session(_ id: RowID, _ db: Database) throws -> GroupSession {

@@ -117,6 +117,9 @@ extension SQLiteStore: NoteRepository {
             if note.sections.allSatisfy({ $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
                 throw CaseloadError.invalidInput("This note is empty. Write at least one line before signing it.")
             }
+            if let refusal = note.template.signingRefusal(note.sections, format: note.format) {
+                throw CaseloadError.invalidInput(refusal)
+            }
             try db.execute(sql: """
                 UPDATE progress_notes SET status = 'signed', signed_at = ?, signed_by_id = ?, updated_at = ?,
                     updated_by_id = ?, revision = revision + 1

@@ -338,23 +338,24 @@ extension SQLiteStore: PlanRepository {
                 .flatMap(\.goals).flatMap(\.objectives).flatMap(\.interventions).map(\.intervention)
             // Sessions by modality over the window: individual notes that were not no-shows, and
             // group sessions the client attended in a group of that modality.
-            var delivered: [RowID: Int] = [:]
+            var delivered: [RowID: Int] = [:], drafts: [RowID: Int] = [:]
             for r in try Row.fetchAll(db, sql: """
-                SELECT modality_id, count(*) FROM (
-                    SELECT n.modality_id FROM progress_notes n
+                SELECT modality_id, count(*) FILTER (WHERE signed), count(*) FILTER (WHERE NOT signed) FROM (
+                    SELECT n.modality_id, n.status = 'signed' AS signed FROM progress_notes n
                     WHERE n.client_id = :client AND n.format <> 'no_show' AND n.date BETWEEN :from AND :to
                     UNION ALL
-                    SELECT g.modality_id FROM attendance a
+                    SELECT g.modality_id, s.signed_at IS NOT NULL FROM attendance a
                     JOIN group_sessions s ON s.id = a.group_session_id JOIN groups g ON g.id = s.group_id
                     WHERE a.client_id = :client AND a.status IN (\(Self.attendedList)) AND s.status <> 'cancelled'
                       AND s.date BETWEEN :from AND :to)
                 GROUP BY modality_id
                 """, arguments: ["client": plan.clientID, "from": from, "to": to]) {
                 delivered[r[0]] = r[1]
+                drafts[r[0]] = r[2]
             }
             return interventions.map { i in
                 Delivery(interventionID: i.id!, planned: i.period == .week ? i.timesPerPeriod * 4 : i.timesPerPeriod,
-                         delivered: delivered[i.modalityID] ?? 0)
+                         delivered: delivered[i.modalityID] ?? 0, drafts: drafts[i.modalityID] ?? 0)
             }
         }
     }

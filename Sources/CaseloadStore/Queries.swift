@@ -47,22 +47,24 @@ extension SQLiteStore {
                 FROM mine
                 """, arguments: [staffID, today, today, soon, noContactBefore])!
             let cutoff = clock.now().addingTimeInterval(-Double(settings.unsignedNoteHours) * 3600)
-            let unsigned = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM progress_notes WHERE staff_id = ? AND status = 'draft' AND created_at < ?
-                """, arguments: [staffID, cutoff]) ?? 0
+            let unsigned = try Row.fetchOne(db, sql: """
+                SELECT count(*), count(*) FILTER (WHERE created_at < ?) FROM progress_notes
+                WHERE staff_id = ? AND status = 'draft'
+                """, arguments: [cutoff, staffID])!
 
             var appointments: [TodayAppointment] = []
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT a.id, a.client_id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn,
-                       a.start_minute, a.minutes, m.name, a.note_id IS NOT NULL
+                       a.start_minute, a.minutes, m.name, a.note_id, n.status = 'signed'
                 FROM appointments a JOIN clients c ON c.id = a.client_id JOIN modalities m ON m.id = a.modality_id
+                LEFT JOIN progress_notes n ON n.id = a.note_id
                 WHERE a.staff_id = ? AND a.date = ? ORDER BY a.start_minute, a.id
                 """, arguments: [staffID, today])
             while let r = try rows.next() {
                 appointments.append(TodayAppointment(
                     appointmentID: r[0], clientID: r[1],
                     clientName: clientDisplayName(first: r[2], last: r[3], preferred: r[4]), mrn: r[5],
-                    startMinute: r[6], minutes: r[7], modality: r[8], noteWritten: r[9]))
+                    startMinute: r[6], minutes: r[7], modality: r[8], noteID: r[9], noteSigned: (r[10] as Bool?) ?? false))
             }
 
             var groups: [TodayGroup] = []
@@ -84,7 +86,8 @@ extension SQLiteStore {
                                          status: try Col.value(r, 7, "group_sessions.status")))
             }
             return HomeSummary(appointments: appointments, groups: groups, plansOverdue: counts[2],
-                               plansDueSoon: counts[3], unsignedNotes: unsigned, noContact: counts[4],
+                               plansDueSoon: counts[3], unsignedNotes: unsigned[0], unsignedOverdue: unsigned[1],
+                               noContact: counts[4],
                                caseloadActive: counts[0], caseloadOnHold: counts[1])
         }
     }
@@ -158,10 +161,12 @@ extension SQLiteStore {
                 """, arguments: [clientID]) else { throw CaseloadError.notFound(what: "Client \(clientID)") }
             let n = ClientTable.columns.count
             let client = try ClientTable.decode(r)
+            // Safety flags go to whoever sees any part of the chart: a facilitator needs a safety alert too.
+            let safety = try SettingsCodec.read(db).safetyFlags(client.flags)
             return ChartSummary(client: access.isFull ? client : Self.groupPartOnly(client), counselorName: r[n],
                                 lastContact: try Col.optionalDay(r, n + 1, "progress_notes.date"),
                                 nextPlanReview: try Col.optionalDay(r, n + 2, "treatment_plans.next_review_date"),
-                                access: access)
+                                access: access, safetyFlags: safety)
         }
     }
 

@@ -506,6 +506,9 @@ enum SettingsCodec {
         int("consecutive_absences_alert", \.consecutiveAbsencesAlert),
         bool("supervisor_cosign_plans", \.supervisorCosignPlans),
         bool("is_demo", \.isDemo),
+        Field(key: "clinical_flags", get: { Col.json($0.clinicalFlags) }, set: { s, v in
+            if let f = try? JSONDecoder().decode([String].self, from: Data(v.utf8)), !f.isEmpty { s.clinicalFlags = f }
+        }),
     ]
 
     static func read(_ db: Database) throws -> ProgramSettings {

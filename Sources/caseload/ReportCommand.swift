@@ -23,7 +23,7 @@ struct AttendanceReportCommand: ParsableCommand {
         discussion: """
         Give exactly one of --group (the group's name) or --client (a chart number). For a client, every group \
         they belonged to in the period is listed. Only held sessions count, and only while the person was a member. \
-        Attendance % = (present + late + left early) / sessions held. Every report is recorded in the audit trail.
+        Two rates: of held = (present + late + left early) / sessions held; of expected = the same / (held - excused). Every report is recorded in the audit trail.
         """)
 
     @OptionGroup var store: StoreOptions
@@ -116,19 +116,24 @@ struct AttendanceReportText {
     }
 
     /// "83.3%": one decimal, rounded half up, without String(format:).
-    static func percent(_ row: AttendanceReportRow) -> String? {
-        guard let p = row.percent else { return nil }
+    static func percent(_ row: AttendanceReportRow) -> String? { percent(row.percent) }
+
+    static func percent(_ value: Double?) -> String? {
+        guard let p = value else { return nil }
         let tenths = Int((p * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)%"
     }
 
+    /// What the two rates mean, under every text table.
+    static let rateLegend = "Of held: attended (present, late, left early) / sessions held. Of expected: attended / (held - excused)."
+
     private var headers: [String] {
-        (isGroup ? ["Member", "MRN"] : ["Group"]) + ["Present", "Absent", "Excused", "Late", "Left early", "Held", "Attendance"]
+        (isGroup ? ["Member", "MRN"] : ["Group"]) + ["Present", "Absent", "Excused", "Late", "Left early", "Held", "Of held", "Of expected"]
     }
     private func cells(_ r: AttendanceReportRow) -> [String] {
         (isGroup ? [StaffValidation.printable(r.clientName), r.mrn] : [StaffValidation.printable(r.groupName)])
             + [r.present, r.absent, r.excused, r.late, r.leftEarly, r.sessionsHeld].map(String.init)
-            + [Self.percent(r) ?? "—"]
+            + [Self.percent(r) ?? "—", Self.percent(r.percentOfExpected) ?? "—"]
     }
 
     func plain() -> String {
@@ -143,15 +148,16 @@ struct AttendanceReportText {
             }
             out += padded.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
         }
-        return out
+        return out + "\n" + Self.rateLegend + "\n"
     }
 
     func csv() -> String {
-        var out = "group,member,mrn,present,absent,excused,late,left_early,sessions_held,attendance_percent\r\n"
+        var out = "group,member,mrn,present,absent,excused,late,left_early,sessions_held,attendance_percent,attendance_percent_excused_excluded\r\n"
         for r in rows {
             let percent = Self.percent(r).map { String($0.dropLast()) } ?? ""
+            let ofExpected = Self.percent(r.percentOfExpected).map { String($0.dropLast()) } ?? ""
             let fields = [r.groupName, r.clientName, r.mrn].map(Self.csvField)
-                + [r.present, r.absent, r.excused, r.late, r.leftEarly, r.sessionsHeld].map(String.init) + [percent]
+                + [r.present, r.absent, r.excused, r.late, r.leftEarly, r.sessionsHeld].map(String.init) + [percent, ofExpected]
             out += fields.joined(separator: ",") + "\r\n"
         }
         return out
@@ -171,7 +177,7 @@ struct AttendanceReportText {
         out += "| " + headers.joined(separator: " | ") + " |\n"
         out += "|" + headers.indices.map { $0 < textColumns ? " --- |" : " ---: |" }.joined() + "\n"
         for r in rows { out += "| " + cells(r).map(Self.markdownCell).joined(separator: " | ") + " |\n" }
-        return out
+        return out + "\n" + Self.rateLegend + "\n"
     }
 
     /// Pipes and backslashes would break the table; line breaks end it.
@@ -305,8 +311,9 @@ struct ProductivityReportCommand: ParsableCommand {
     func run() throws {
         let c = try options.context()
         let rows = try c.repository.productivityReport(staffID: c.staff?.id, from: c.from, to: c.to)
+        let total = try c.repository.productivityTotal(staffID: c.staff?.id, from: c.from, to: c.to)
         try options.audit(c, report: "productivity")
-        try options.print(ReportTable.productivity(rows, from: c.from, to: c.to))
+        try options.print(ReportTable.productivity(rows, total: total, from: c.from, to: c.to))
     }
 }
 
@@ -344,14 +351,15 @@ struct ReportTable {
                            totals: nil, textColumns: 6, empty: "Nothing is overdue.")
     }
 
-    static func productivity(_ rows: [ProductivityRow], from: Day, to: Day) -> ReportTable {
-        let sum = { (f: (ProductivityRow) -> Int) in String(rows.map(f).reduce(0, +)) }
+    /// `total` counts each group session once (the rows credit every facilitator of it).
+    static func productivity(_ rows: [ProductivityRow], total t: ProductivityRow, from: Day, to: Day) -> ReportTable {
         return ReportTable(title: "Productivity", subtitle: "\(from) to \(to) (no-shows add no minutes or units)",
                            headers: ["Staff", "Modality", "Sessions", "Minutes", "Units", "No-shows"],
                            csvHeaders: ["staff", "modality", "sessions", "minutes", "billing_units", "no_shows"],
                            rows: rows.map { [$0.staffName, $0.modality, String($0.sessions), String($0.minutes),
                                              String($0.billingUnits), String($0.noShows)] },
-                           totals: rows.count > 1 ? ["Total", "", sum(\.sessions), sum(\.minutes), sum(\.billingUnits), sum(\.noShows)] : nil,
+                           totals: rows.count > 1 ? ["Total", "", String(t.sessions), String(t.minutes), String(t.billingUnits),
+                                                     String(t.noShows)] : nil,
                            textColumns: 2, empty: "No sessions in this period.")
     }
 

@@ -125,15 +125,17 @@ final class CaseManagementReportTests: XCTestCase {
     }
 
     func testProductivityExcludesNoShowsFromMinutesAndUnits() throws {
+        // Signed notes only: Zoë's drafts of 10 and 12 March document nothing yet.
         let rows = try store.productivityReport(staffID: nil, from: day("2025-03-01"), to: day("2025-03-12"))
         XCTAssertEqual(rows, [
             ProductivityRow(staffName: "Bob Stone", modality: "Individual counseling", sessions: 1, minutes: 50, billingUnits: 3, noShows: 0),
-            ProductivityRow(staffName: "Zoë Ñúñez", modality: "Case management", sessions: 1, minutes: 30, billingUnits: 2, noShows: 0),
-            ProductivityRow(staffName: "Zoë Ñúñez", modality: "Individual counseling", sessions: 2, minutes: 105, billingUnits: 7, noShows: 1),
+            ProductivityRow(staffName: "Zoë Ñúñez", modality: "Individual counseling", sessions: 1, minutes: 60, billingUnits: 4, noShows: 1),
         ])
         XCTAssertEqual(try store.productivityReport(staffID: bob.id, from: day("2025-03-01"), to: day("2025-03-12")).count, 1)
         let withFebruary = try store.productivityReport(staffID: zoe.id, from: day("2025-02-28"), to: day("2025-03-12"))
-        XCTAssertEqual(withFebruary.first { $0.modality == "Case management" }?.sessions, 2)
+        XCTAssertEqual(withFebruary.first { $0.modality == "Case management" }?.sessions, 1)
+        let total = try store.productivityTotal(staffID: nil, from: day("2025-03-01"), to: day("2025-03-12"))
+        XCTAssertEqual([total.sessions, total.minutes, total.billingUnits, total.noShows], [2, 110, 7, 1])
     }
 
     func testProductivityCountsHeldGroupSessionsForEachFacilitator() throws {
@@ -154,15 +156,20 @@ final class CaseManagementReportTests: XCTestCase {
         try store.insert(Attendance(groupSessionID: earlier.id!, clientID: c1.id!, status: .present, minutes: 90))
         try store.insert(GroupSession(groupID: group.id!, date: day("2025-03-12"), startMinute: 600, minutes: 90,
                                       status: .scheduled))
+        // Signed sessions only count (a session not signed yet documents nothing).
+        try store.signGroupSession(sessionID: held.id!, by: bob)
+        try store.signGroupSession(sessionID: earlier.id!, by: bob)
 
         let rows = try store.productivityReport(staffID: nil, from: day("2025-03-01"), to: day("2025-03-12"))
         XCTAssertEqual(rows, [
             ProductivityRow(staffName: "Bob Stone", modality: "Individual counseling", sessions: 1, minutes: 50, billingUnits: 3, noShows: 0),
             ProductivityRow(staffName: "Bob Stone", modality: "Relapse prevention", sessions: 1, minutes: 90, billingUnits: 9, noShows: 0),
-            ProductivityRow(staffName: "Zoë Ñúñez", modality: "Case management", sessions: 1, minutes: 30, billingUnits: 2, noShows: 0),
-            ProductivityRow(staffName: "Zoë Ñúñez", modality: "Individual counseling", sessions: 2, minutes: 105, billingUnits: 7, noShows: 1),
+            ProductivityRow(staffName: "Zoë Ñúñez", modality: "Individual counseling", sessions: 1, minutes: 60, billingUnits: 4, noShows: 1),
             ProductivityRow(staffName: "Zoë Ñúñez", modality: "Relapse prevention", sessions: 1, minutes: 90, billingUnits: 9, noShows: 0),
         ])
+        // The program's total counts the co-facilitated session once: 1 + 1 individual sessions and 1 group session.
+        let total = try store.productivityTotal(staffID: nil, from: day("2025-03-01"), to: day("2025-03-12"))
+        XCTAssertEqual([total.sessions, total.minutes, total.billingUnits, total.noShows], [3, 200, 16, 1])
         let bobsFebruary = try store.productivityReport(staffID: bob.id, from: day("2025-02-01"), to: day("2025-03-12"))
         XCTAssertEqual(bobsFebruary.first { $0.modality == "Relapse prevention" },
                        ProductivityRow(staffName: "Bob Stone", modality: "Relapse prevention", sessions: 2, minutes: 180,

@@ -3,6 +3,7 @@
 import CaseloadCore
 @testable import CaseloadStore
 import Foundation
+import GRDB
 import XCTest
 
 final class PlanDeliveryTests: XCTestCase {
@@ -61,6 +62,11 @@ final class PlanDeliveryTests: XCTestCase {
             let session = try store.insert(GroupSession(groupID: group.id!, date: Day(date)!, startMinute: 630, minutes: 60,
                                                         status: .held))
             try store.insert(Attendance(groupSessionID: session.id!, clientID: client.id!, status: status, minutes: 60))
+            // Signed: only a signed session is a delivered one.
+            try store.dbPool.write { db in
+                try db.execute(sql: "UPDATE group_sessions SET signed_at = ?, signed_by_id = ? WHERE id = ?",
+                               arguments: [fixtureClock.now(), ana.id, session.id])
+            }
         }
 
         let delivery = try store.delivery(planID: planID, on: fixtureToday)

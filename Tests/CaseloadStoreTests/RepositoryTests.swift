@@ -176,9 +176,9 @@ final class RepositoryTests: XCTestCase {
         let home = try store.homeSummary(for: ana.id!, on: fixtureToday)
         XCTAssertEqual(home.appointments, [
             TodayAppointment(appointmentID: a2.id!, clientID: c1.id!, clientName: "Ñúñez, Zoë \"Zo\"", mrn: "A-001",
-                             startMinute: 480, minutes: 50, modality: "Individual counseling", noteWritten: true),
+                             startMinute: 480, minutes: 50, modality: "Individual counseling", noteID: n2.id, noteSigned: true),
             TodayAppointment(appointmentID: a1.id!, clientID: c2.id!, clientName: "王, 小明", mrn: "A-002",
-                             startMinute: 780, minutes: 50, modality: "Individual counseling", noteWritten: false),
+                             startMinute: 780, minutes: 50, modality: "Individual counseling"),
         ])
         XCTAssertEqual(home.groups, [
             TodayGroup(groupID: g1.id!, groupSessionID: s3.id, name: "Early Recovery", startMinute: 630, minutes: 60,
@@ -188,7 +188,8 @@ final class RepositoryTests: XCTestCase {
         ])
         XCTAssertEqual(home.plansOverdue, 2, "c1 (2025-03-01) and c3 (2025-01-01, on hold); c4 is discharged")
         XCTAssertEqual(home.plansDueSoon, 1, "c2's draft, 2025-03-20")
-        XCTAssertEqual(home.unsignedNotes, 1, "n3 from February; n4 is only 18 hours old")
+        XCTAssertEqual(home.unsignedNotes, 2, "n3 and n4: every draft, as the list under it shows")
+        XCTAssertEqual(home.unsignedOverdue, 1, "n3 from February; n4 is only 18 hours old")
         XCTAssertEqual(home.noContact, 1, "c2, never seen since admission on 2025-01-01")
         XCTAssertEqual(home.caseloadActive, 2)
         XCTAssertEqual(home.caseloadOnHold, 1)
@@ -197,14 +198,15 @@ final class RepositoryTests: XCTestCase {
     func testHomeSummaryEdgesAndSettings() throws {
         let home = try store.homeSummary(for: ben.id!, on: fixtureToday)
         XCTAssertEqual(home.plansDueSoon, 1, "a review exactly planDueWarningDays away is due soon")
-        XCTAssertEqual(home.unsignedNotes, 1)
+        XCTAssertEqual(home.unsignedOverdue, 1)
         XCTAssertEqual(home.groups, [])
         XCTAssertEqual(home.appointments.map(\.clientID), [c5.id!])
 
         try store.updateSettings { $0.planDueWarningDays = 7; $0.unsignedNoteHours = 12; $0.noContactWarningDays = 90 }
         let ana2 = try store.homeSummary(for: ana.id!, on: fixtureToday)
         XCTAssertEqual(ana2.plansDueSoon, 0, "2025-03-20 is 8 days away")
-        XCTAssertEqual(ana2.unsignedNotes, 2, "n4 (18 hours) now counts")
+        XCTAssertEqual(ana2.unsignedOverdue, 2, "n4 (18 hours) is now overdue too")
+        XCTAssertEqual(ana2.unsignedNotes, 2)
         XCTAssertEqual(ana2.noContact, 0, "c2 admitted 70 days ago")
 
         let later = try store.homeSummary(for: ana.id!, on: day("2025-03-19"))

@@ -301,7 +301,8 @@ final class CaseManagementTabTests: XCTestCase {
         XCTAssertEqual(s2.kind, .productivity)
         XCTAssertEqual(s2.period, .thisMonth)
         let rows = try store.productivityReport(staffID: me.id, from: Day("2026-03-01")!, to: Day("2026-03-02")!)
-        XCTAssertEqual(s2.result, .productivity(rows))
+        let total = try store.productivityTotal(staffID: me.id, from: Day("2026-03-01")!, to: Day("2026-03-02")!)
+        XCTAssertEqual(s2.result, .productivity(rows, total: total))
         app.press(.escape)
         guard case .home = app.current else { return XCTFail("Esc goes back") }
     }

@@ -81,7 +81,7 @@ final class GroupScreenTests: XCTestCase {
         // Mark the first present and the second late for 60 minutes with a line; the store holds them.
         app.type("p")
         app.type("l")
-        XCTAssertTrue(app.render().line(22).contains("Late: minutes attended?"))
+        XCTAssertTrue(app.render().line(22).contains("Late: minutes attended (1-"))
         app.press(.ctrl("u")); app.type("60"); app.press(.enter)
         app.press(.up)
         app.type("n"); app.type("Arrived after the bus; joined the check-in."); app.press(.enter)

@@ -54,7 +54,8 @@ final class GroupSheetReducerTests: XCTestCase {
         var s = sheet()
         XCTAssertEqual(SheetScreen.reduce(&s, .command(.markLate)), Request.none)
         var asking = sheet()
-        asking.prompt = ScreenPrompt(.minutes(clientID: 100, status: .late), "Late: minutes attended? ", text: "90")
+        asking.prompt = ScreenPrompt(.minutes(clientID: 100, status: .late), "Late: minutes attended (1-90)? ", text: "90",
+                                     selected: true)
         XCTAssertEqual(s, asking, "nothing is marked before the minutes are given")
         let r = SheetScreen.reduce(&s, .promptKey(.enter))
         var expected = sheet()
@@ -67,10 +68,11 @@ final class GroupSheetReducerTests: XCTestCase {
     func testLeftEarlyWithTypedMinutesAndBadMinutesKeepThePrompt() {
         var s = sheet()
         _ = SheetScreen.reduce(&s, .command(.markLeftEarly))
-        _ = SheetScreen.reduce(&s, .promptKey(.ctrl("u")))
+        // The prefilled length is selected: what is typed replaces it (not "9045x").
         for c in "45x" { _ = SheetScreen.reduce(&s, .promptKey(.char(c))) }
+        XCTAssertEqual(s.prompt?.editor.text, "45x")
         XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.enter)),
-                       .message("Minutes must be a whole number, like 90.", .error))
+                       .message("Minutes attended are a whole number from 1 to 90, the session's length.", .error))
         XCTAssertNotNil(s.prompt, "the prompt stays for a correction")
         XCTAssertNil(s.sheet.lines[0].attendance)
         _ = SheetScreen.reduce(&s, .promptKey(.backspace))
@@ -78,6 +80,15 @@ final class GroupSheetReducerTests: XCTestCase {
                        .mark(sessionID: 900, clientID: 100, status: .leftEarly, minutes: 45, line: nil, expectedRevision: 0))
         XCTAssertNil(s.prompt)
         XCTAssertEqual(s.sheet.lines[0].attendance, attendance(100, .leftEarly, 45))
+        // More than the session's length, or none, is not an attendance.
+        for typed in ["91", "0", "200"] {
+            var t = sheet()
+            _ = SheetScreen.reduce(&t, .command(.markLate))
+            for c in typed { _ = SheetScreen.reduce(&t, .promptKey(.char(c))) }
+            XCTAssertEqual(SheetScreen.reduce(&t, .promptKey(.enter)),
+                           .message("Minutes attended are a whole number from 1 to 90, the session's length.", .error), typed)
+            XCTAssertNil(t.sheet.lines[0].attendance, typed)
+        }
     }
 
     func testLineNeedsAMarkThenSavesWithTheSameStatus() {
@@ -148,7 +159,7 @@ final class GroupSheetReducerTests: XCTestCase {
         var s = sheet()
         _ = SheetScreen.reduce(&s, .command(.signSession))
         XCTAssertEqual(s.prompt?.label, "Sign this session? It cannot be changed afterwards. 5 members not marked. (y/n)")
-        XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.char("n"))), Request.none)
+        XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.char("n"))), .message("Not signed. The session stays open.", .info))
         XCTAssertEqual(s, sheet(), "n leaves everything as it was")
         _ = SheetScreen.reduce(&s, .command(.signSession))
         XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.char("y"))), .signSession(sessionID: 900))

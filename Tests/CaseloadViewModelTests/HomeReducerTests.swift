@@ -9,7 +9,8 @@ final class HomeReducerTests: XCTestCase {
             appointments: (0..<n).map {
                 TodayAppointment(appointmentID: RowID(100 + $0), clientID: RowID(10 + $0), clientName: "Ñúñez, Zoë \($0)",
                                  mrn: "M\($0)", startMinute: 8 * 60 + $0 * 30, minutes: 50,
-                                 modality: "Individual counseling", noteWritten: $0 % 2 == 0)
+                                 modality: "Individual counseling", noteID: $0 % 2 == 0 ? RowID(500 + $0) : nil,
+                                 noteSigned: $0 % 4 == 0)
             },
             groups: (0..<g).map {
                 TodayGroup(groupID: RowID($0), groupSessionID: nil, name: "Relapse prevention \($0)", startMinute: 17 * 60,

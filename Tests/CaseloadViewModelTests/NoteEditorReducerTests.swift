@@ -160,6 +160,15 @@ final class NoteEditorReducerTests: XCTestCase {
         keys(&s, .tab)
         type(&s, "Seen.")
         keys(&s, .backTab)
+        // A DAP note needs every section before it is signed.
+        XCTAssertEqual(keys(&s, .char("S")),
+                       [.message("Write the Assessment and Plan sections before signing: a DAP note needs every section.", .warning)])
+        XCTAssertNil(s.prompt)
+        keys(&s, .tab, .tab)
+        type(&s, "Engaged.")
+        keys(&s, .tab)
+        type(&s, "Weekly.")
+        keys(&s, .backTab, .backTab, .backTab)
         keys(&s, .char("S"))
         XCTAssertEqual(s.prompt, .sign)
         XCTAssertEqual(keys(&s, .char("n")), [.message("Not signed. The note is still a draft.", .info)])
@@ -256,7 +265,7 @@ final class NoteSearchAndAddendumTests: XCTestCase {
 
     func testHomeTabCyclesAppointmentsGroupsDraftsAndNWritesTheAppointmentsNote() {
         let appt = TodayAppointment(appointmentID: 5, clientID: 42, clientName: "Ñúñez, Zoë", mrn: "M04242",
-                                    startMinute: 600, minutes: 50, modality: "Individual counseling", noteWritten: false)
+                                    startMinute: 600, minutes: 50, modality: "Individual counseling")
         let group = TodayGroup(groupID: 1, groupSessionID: nil, name: "Early Recovery", startMinute: 1050, minutes: 90,
                                room: "B", rosterSize: 8, status: .scheduled)
         var h = HomeState(summary: HomeSummary(appointments: [appt], groups: [group], plansOverdue: 0, plansDueSoon: 0,

@@ -395,6 +395,11 @@ final class NoteScreenTests: XCTestCase {
         XCTAssertTrue(app.render().text.contains("[x] Goal 1.1: "))
         app.press(.tab)
         XCTAssertEqual(app.editor?.focus, .section(0))
+        // Every section written, so the note can be signed from the Notes tab.
+        for text in ["Engaged and on time.", "Weekly sessions go on."] {
+            app.press(.tab)
+            app.type(text)
+        }
         app.press(.ctrl("s"))
         let id = try XCTUnwrap(app.editor?.note.id)
         let goal = try XCTUnwrap(e.linkOptions.first?.link)

@@ -48,11 +48,12 @@ enum Run {
     /// posix_spawn + waitpid rather than Foundation's Process: on Linux, Process learns that a child
     /// ended from a socket the child inherits, and tmux's server (which the tmux client forks) keeps
     /// that socket open, so Process would wait for the server to exit.
+    /// `pinTime: false` leaves the clock alone (a setgid installation refuses CASELOAD_NOW, as it should).
     static func program(_ url: URL, _ arguments: [String], environment extra: [String: String] = [:],
-                        timeout: TimeInterval = 60) throws -> RunResult {
+                        timeout: TimeInterval = 60, pinTime: Bool = true) throws -> RunResult {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CASELOAD_DB")
-        for (k, v) in TestTime.environment { env[k] = v }
+        if pinTime { for (k, v) in TestTime.environment { env[k] = v } }
         for (k, v) in extra { env[k] = v }
 
         // Output goes to files: a big export cannot stall on a full pipe, and nothing waits for EOF.

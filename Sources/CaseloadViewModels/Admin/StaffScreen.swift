@@ -140,14 +140,10 @@ public enum StaffScreen {
             }
             return Request.none
         case .newCosign(var draft):
-            switch key {
-            case .char("y"), .char("Y"), .char("n"), .char("N"):
-                draft.needsCosign = key == .char("y") || key == .char("Y")
-                s.pending = nil
-                return .addStaff(draft)
-            case .escape: s.pending = nil; return cancel
-            default: return Request.none
-            }
+            if key == .escape { s.pending = nil; return cancel }
+            draft.needsCosign = YesNo.isYes(key)
+            s.pending = nil
+            return .addStaff(draft)
         default:
             return nil
         }
@@ -175,11 +171,8 @@ public enum StaffScreen {
             default: break
             }
         case .active(let active):
-            switch key {
-            case .char("y"), .char("Y"): s.pending = nil; return .changeStaff(username: who.username, .active(active))
-            case .char("n"), .char("N"), .escape: s.pending = nil; return .message("No change.", .info)
-            default: break
-            }
+            s.pending = nil
+            return YesNo.isYes(key) ? .changeStaff(username: who.username, .active(active)) : .message("No change.", .info)
         case .newText, .newRole, .newSupervisor, .newCosign: break
         }
         return .none

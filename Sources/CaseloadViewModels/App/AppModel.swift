@@ -565,7 +565,7 @@ public final class AppModel {
         switch p {
         case .confirmQuit:
             prompt = nil
-            if key == .char("y") || key == .char("Y") { saveDrafts(); return .quit }
+            if YesNo.isYes(key) { saveDrafts(); return .quit }
             message = Message("Still here. Nothing was lost.", .info)
             return .redraw
         case .breakGlass(let mrn, var editor):

@@ -77,7 +77,9 @@ extension AppModel {
             switch kind {
             case .caseload: result = .caseload(try repo.caseloadReport(staffID: staffID, from: from, to: to))
             case .overdue: result = .overdue(try repo.overdueReport(staffID: staffID, on: clock.today()))
-            case .productivity: result = .productivity(try repo.productivityReport(staffID: staffID, from: from, to: to))
+            case .productivity:
+                result = .productivity(try repo.productivityReport(staffID: staffID, from: from, to: to),
+                                       total: try repo.productivityTotal(staffID: staffID, from: from, to: to))
             }
             if audit { try repository.record(.view, by: identity.staff, clientID: nil, subject: "report:\(kind.rawValue)",
                                   detail: "viewed the \(kind.rawValue) report \(from) to \(to) on the Reports screen") }

@@ -40,7 +40,7 @@ public enum ReportPeriod: CaseIterable, Hashable, Sendable {
 public enum ReportResult: Hashable, Sendable {
     case caseload([CaseloadReportRow])
     case overdue([OverdueItem])
-    case productivity([ProductivityRow])
+    case productivity([ProductivityRow], total: ProductivityRow)
 }
 
 public struct ReportsState: Hashable, Sendable {
@@ -129,13 +129,14 @@ public enum ReportsScreen {
                          headers: ["Item", "Client", "MRN", "Date", "Detail"],
                          rows: items.map { [$0.kind.label, $0.clientName, $0.mrn, $0.date?.description ?? "", $0.detail] },
                          totals: nil, textColumns: 5, empty: "Nothing is overdue.")
-        case .productivity(let rows)?:
-            let sum = { (f: (ProductivityRow) -> Int) in String(rows.map(f).reduce(0, +)) }
+        case .productivity(let rows, let t)?:
+            // The total counts each group session once; the rows credit every facilitator of it.
             return Table(subtitle: "\(from) to \(to) (no-shows add no minutes or units)",
                          headers: ["Staff", "Modality", "Sessions", "Minutes", "Units", "No-shows"],
                          rows: rows.map { [$0.staffName, $0.modality, String($0.sessions), String($0.minutes),
                                            String($0.billingUnits), String($0.noShows)] },
-                         totals: rows.count > 1 ? ["Total", "", sum(\.sessions), sum(\.minutes), sum(\.billingUnits), sum(\.noShows)] : nil,
+                         totals: rows.count > 1 ? ["Total", "", String(t.sessions), String(t.minutes), String(t.billingUnits),
+                                                   String(t.noShows)] : nil,
                          textColumns: 2, empty: "No sessions in this period.")
         case nil:
             return Table(subtitle: "\(from) to \(to)", headers: [], rows: [], totals: nil, textColumns: 0, empty: "Loading…")

@@ -400,8 +400,14 @@ public enum ChartScreen {
         }
     }
 
-    /// Two header lines: who the client is, then medication, counselor and flags.
+    /// Two header lines: who the client is, then medication, counselor and flags. Clinical safety flags come
+    /// first on the second line, in full (SafetyBanner): the rest of the line is what a narrow terminal cuts.
     static func headerLines(_ state: ChartState, width: Int) -> [StyledLine] {
+        let lines = plainHeaderLines(state, width: width)
+        return [lines[0], SafetyBanner.prefixed(lines[1], flags: state.summary.safetyFlags)]
+    }
+
+    static func plainHeaderLines(_ state: ChartState, width: Int) -> [StyledLine] {
         let c = state.summary.client
         var first: [Span] = [Span(c.displayName, .header), Span("  MRN \(c.mrn)", .dim)]
         if let p = c.pronouns, !p.isEmpty { first.append(Span(" · \(p)")) }
@@ -421,9 +427,10 @@ public enum ChartScreen {
             Span("\(c.medication.label) \(Format.dose(c.doseMg)) mg, \(Format.takeHome(c.takeHomeLevel))"),
             Span(" · Counselor: \(state.summary.counselorName ?? "none assigned")"),
         ]
-        if !c.flags.isEmpty {
+        let others = c.flags.filter { !state.summary.safetyFlags.contains($0) }
+        if !others.isEmpty {
             second.append(Span(" · "))
-            second.append(Span("Flags: " + c.flags.joined(separator: ", "), .flag))
+            second.append(Span("Flags: " + others.joined(separator: ", "), .flag))
         }
         return [StyledLine(first), StyledLine(second)]
     }

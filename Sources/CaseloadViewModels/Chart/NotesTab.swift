@@ -21,13 +21,7 @@ public enum NotesTab {
 
     /// A key while `capturesKeys`.
     static func rawKey(_ state: inout ChartState, _ key: Key) -> Request {
-        let answer: Bool?
-        switch key {
-        case .char("y"), .char("Y"): answer = true
-        case .char("n"), .char("N"), .escape: answer = false
-        default: answer = nil
-        }
-        guard let yes = answer else { return .none }
+        let yes = YesNo.isYes(key)
         let asked = state.notesTab
         state.notesTab = NotesTabState()
         if let id = asked.discarding {

@@ -140,7 +140,8 @@ public enum SheetScreen {
             guard let line = state.selectedLine else { return .message("Nobody is on this sheet.", .info) }
             let status: AttendanceStatus = command == .markLate ? .late : .leftEarly
             state.prompt = ScreenPrompt(.minutes(clientID: line.clientID, status: status),
-                                        "\(status.label): minutes attended? ", text: String(minutes))
+                                        "\(status.label): minutes attended (1-\(state.sheet.session.minutes))? ",
+                                        text: String(minutes), selected: true)
             return .none
         case .markAllPresent:
             let ids = state.sheet.lines.filter { $0.attendance == nil }.map(\.clientID)
@@ -202,6 +203,7 @@ public enum SheetScreen {
         case .pending: return .none
         case .cancel, .no:
             state.prompt = nil
+            if case .sign = p.kind { return .message("Not signed. The session stays open.", .info) }
             // Esc on a mark conflict keeps theirs: the sheet reloads so it shows what is stored.
             if case .markConflict = p.kind { return .reloadSheet(sessionID: state.sessionID) }
             if outcome == .cancel, case .conflict(_, _, let note) = p.kind, note != state.sheet.session.note {
@@ -235,8 +237,9 @@ public enum SheetScreen {
         case .submit(let text):
             switch p.kind {
             case .minutes(let clientID, let status):
-                guard let m = Int(text.trimmingCharacters(in: .whitespaces)), m >= 0, m <= 24 * 60 else {
-                    return .message("Minutes must be a whole number, like \(state.sheet.session.minutes).", .error)
+                let length = state.sheet.session.minutes
+                guard let m = Int(text.trimmingCharacters(in: .whitespaces)), (1...max(1, length)).contains(m) else {
+                    return .message("Minutes attended are a whole number from 1 to \(length), the session's length.", .error)
                 }
                 state.prompt = nil
                 return mark(&state, status, minutes: m, clientID: clientID)
@@ -262,11 +265,7 @@ public enum SheetScreen {
     private static func editorKey(_ state: inout SheetState, _ key: Key) -> Request {
         guard var editor = state.noteEditor else { return .none }
         if editor.confirmingDiscard {
-            switch key {
-            case .char("y"), .char("Y"): state.noteEditor = nil
-            case .char("n"), .char("N"), .escape: editor.confirmingDiscard = false; state.noteEditor = editor
-            default: break
-            }
+            if YesNo.isYes(key) { state.noteEditor = nil } else { editor.confirmingDiscard = false; state.noteEditor = editor }
             return .none
         }
         switch key {
@@ -337,7 +336,7 @@ public enum SheetScreen {
                 let l = state.sheet.lines[row]
                 switch col {
                 case 0: return StyledLine("[\(l.attendance?.status.marker ?? " ")]", markRole(l.attendance?.status))
-                case 1: return StyledLine(l.clientName)
+                case 1: return SafetyBanner.prefixed(StyledLine(l.clientName), flags: l.safetyFlags)
                 case 2: return StyledLine(l.mrn, .dim)
                 case 3: return StyledLine(l.attendance.map { String($0.minutes) } ?? "", .dim)
                 default: return StyledLine(l.attendance?.line ?? "")

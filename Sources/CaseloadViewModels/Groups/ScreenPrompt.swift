@@ -20,13 +20,22 @@ public struct ScreenPrompt: Hashable, Sendable {
     public var kind: Kind
     public var label: String
     public var editor: LineEditor
-    public init(_ kind: Kind, _ label: String, text: String = "") {
-        self.kind = kind; self.label = label; self.editor = LineEditor(text: text)
+    /// `selected`: the prefilled `text` is replaced by what is typed (a suggested value, like minutes).
+    public init(_ kind: Kind, _ label: String, text: String = "", selected: Bool = false) {
+        self.kind = kind; self.label = label; self.editor = LineEditor(text: text, selected: selected)
     }
 
     public var isYesNo: Bool {
         switch kind {
         case .sign, .discharge, .conflict, .markConflict: true
+        default: false
+        }
+    }
+
+    /// A question with named answers (r / o) rather than yes / no.
+    var isChoice: Bool {
+        switch kind {
+        case .conflict, .markConflict: true
         default: false
         }
     }
@@ -49,13 +58,14 @@ extension ScreenPrompt {
     /// Feeds one key; y/n questions answer at once, editors on Enter.
     mutating func handle(_ key: Key) -> PromptOutcome {
         if isYesNo {
-            switch key {
-            case .char("y"), .char("Y"): return .yes
-            case .escape: return .cancel
-            case .char("n"), .char("N"): return .no
-            case .char(let c): return .other(c)
-            default: return .pending
+            if YesNo.isYes(key) { return .yes }
+            if key == .escape { return .cancel }
+            // A conflict offers r / o / Esc and waits for one of them; a yes/no question takes any other key as no.
+            if isChoice {
+                if case .char(let c) = key { return .other(c) }
+                return .pending
             }
+            return .no
         }
         switch editor.handle(key) {
         case .submit: return .submit(editor.text)

@@ -147,7 +147,8 @@ public enum HomeScreen {
         return [
             [Span("Plan reviews: "), Span("! \(s.plansOverdue) overdue", s.plansOverdue > 0 ? .overdue : .normal),
              Span("  "), Span("~ \(s.plansDueSoon) due soon", s.plansDueSoon > 0 ? .dueSoon : .normal)],
-            [Span("Unsigned notes: "), Span("\(s.unsignedNotes)", s.unsignedNotes > 0 ? .warning : .normal)],
+            [Span("Unsigned notes: "), Span("\(s.unsignedNotes)", s.unsignedNotes > 0 ? .warning : .normal)]
+                + (s.unsignedOverdue > 0 ? [Span(" (! \(s.unsignedOverdue) overdue)", .overdue)] : []),
             [Span("No contact \(noContactDays)+ days: "), Span("\(s.noContact)", s.noContact > 0 ? .warning : .normal)],
             [Span("Caseload: "), Span("\(s.caseloadActive) active, \(s.caseloadOnHold) on hold")],
         ] + (absent > 0 ? [[Span("Missing groups: "), Span("A \(absent)", .absent)]] : [])
@@ -216,7 +217,10 @@ public enum HomeScreen {
                 case 1: return StyledLine(ap.clientName)
                 case 2: return StyledLine(ap.mrn, .dim)
                 case 3: return StyledLine(ap.modality)
-                default: return ap.noteWritten ? StyledLine("[x] written", .ok) : StyledLine("[ ] not yet", .warning)
+                default:
+                    // A draft is not a delivered session until it is signed: the two are told apart.
+                    if ap.noteSigned { return StyledLine("[x] signed", .ok) }
+                    return ap.noteWritten ? StyledLine("[~] draft", .warning) : StyledLine("[ ] not yet", .warning)
                 }
             }
             if s.appointments.count > l.appointmentRows {

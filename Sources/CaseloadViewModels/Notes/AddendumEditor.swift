@@ -33,11 +33,8 @@ public enum AddendumEditor {
 
     public static func key(_ s: inout AddendumState, _ key: Key) -> Request {
         if s.confirmingDiscard {
-            switch key {
-            case .char("y"), .char("Y"): return .back
-            case .char("n"), .char("N"), .escape: s.confirmingDiscard = false
-            default: break
-            }
+            if YesNo.isYes(key) { return .back }
+            s.confirmingDiscard = false
             return .none
         }
         switch key {

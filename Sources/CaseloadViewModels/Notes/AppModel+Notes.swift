@@ -109,8 +109,10 @@ extension AppModel {
         do {
             switch request {
             case let .newNote(clientID, appointment):
-                if let a = appointment, a.noteWritten {
-                    message = Message("The note of this appointment is written; it is on \(a.clientName)'s Notes tab (Enter, 3).", .info)
+                if let a = appointment, let noteID = a.noteID {
+                    // A draft opens where it was left; a signed note is read on the Notes tab (addenda go there).
+                    if !a.noteSigned { try openDraft(noteID, repo); return }
+                    message = Message("The note of this appointment is signed; it is on \(a.clientName)'s Notes tab (Enter, 3).", .info)
                     return
                 }
                 try openNewNote(clientID: clientID, appointment: appointment, repo)
@@ -186,7 +188,8 @@ extension AppModel {
         return NoteEditorState(note: note, links: links, clientName: summary.client.displayName, mrn: summary.client.mrn,
                                appointmentID: appointmentID, modalities: try repo.noteModalities(),
                                plan: try repository.currentPlan(clientID: note.clientID), area: contentArea,
-                               today: clock.today(), settings: settings, utcOffset: Format.utcOffset(of: clock))
+                               today: clock.today(), settings: settings, utcOffset: Format.utcOffset(of: clock),
+                               safetyFlags: summary.safetyFlags)
     }
 
     private func openNewNote(clientID: RowID, appointment: TodayAppointment?, _ repo: any NoteRepository) throws {

@@ -28,16 +28,8 @@ public struct CosignState: Hashable, Sendable {
 public enum CosignQueue {
     public static func key(_ s: inout CosignState, _ key: Key) -> Request {
         guard let id = s.confirming else { return .none }
-        switch key {
-        case .char("y"), .char("Y"):
-            s.confirming = nil
-            return .notes(.cosign(noteID: id))
-        case .char("n"), .char("N"), .escape:
-            s.confirming = nil
-            return .message("Not co-signed.", .info)
-        default:
-            return .none
-        }
+        s.confirming = nil
+        return YesNo.isYes(key) ? .notes(.cosign(noteID: id)) : .message("Not co-signed.", .info)
     }
 
     public static func command(_ s: inout CosignState, _ command: Command) -> Request {

@@ -81,10 +81,14 @@ public struct NoteEditorState: Hashable, Sendable {
         var links: Set<NoteLink>
     }
 
+    /// The client's clinical safety flags, shown first in the title (SafetyBanner).
+    public var safetyFlags: [String] = []
+
     public init(note: ProgressNote, links: [NoteLink], clientName: String, mrn: String, appointmentID: RowID? = nil,
                 modalities: [Modality], plan: PlanTree?, area: Rect, today: Day, settings: ProgramSettings,
-                utcOffset: Int = 0) {
+                utcOffset: Int = 0, safetyFlags: [String] = []) {
         self.note = note; self.clientName = clientName; self.mrn = mrn; self.appointmentID = appointmentID
+        self.safetyFlags = safetyFlags
         self.modalities = modalities; self.area = area; self.today = today; self.settings = settings
         self.utcOffset = utcOffset
         linkOptions = NoteLinkOption.options(plan)
@@ -261,17 +265,10 @@ public enum NoteEditor {
     private static func promptKey(_ s: inout NoteEditorState, _ p: NoteEditorPrompt, _ key: Key) -> Request {
         switch p {
         case .sign:
-            switch key {
-            case .char("y"), .char("Y"):
-                s.prompt = nil
-                if let problem = s.build(strict: true).problem { return .message(problem, .error) }
-                return .notes(.save(force: false, then: .sign))
-            case .char("n"), .char("N"), .escape:
-                s.prompt = nil
-                return .message("Not signed. The note is still a draft.", .info)
-            default:
-                return .none
-            }
+            s.prompt = nil
+            guard YesNo.isYes(key) else { return .message("Not signed. The note is still a draft.", .info) }
+            if let problem = s.build(strict: true).problem { return .message(problem, .error) }
+            return .notes(.save(force: false, then: .sign))
         case .conflict:
             switch key {
             case .char("r"), .char("R"):
@@ -392,6 +389,10 @@ public enum NoteEditor {
     static func askSign(_ s: inout NoteEditorState) -> Request {
         if let problem = s.build(strict: true).problem { return .message(problem, .error) }
         if s.isEmpty { return .message("The note is empty; write it before signing.", .warning) }
+        let note = s.build(strict: false).note
+        if let refusal = note.template.signingRefusal(note.sections, format: note.format) {
+            return .message(refusal, .warning)
+        }
         s.prompt = .sign
         return .none
     }
@@ -485,7 +486,8 @@ public enum NoteEditor {
         } else {
             state = ("not saved yet", .dim)
         }
-        let title = StyledLine([Span(kind, .header), Span(" · \(s.clientName) ", .header), Span(s.mrn, .dim)])
+        let title = SafetyBanner.prefixed(StyledLine([Span(kind, .header), Span(" · \(s.clientName) ", .header),
+                                                      Span(s.mrn, .dim)]), flags: s.safetyFlags)
         let sw = DisplayWidth.of(state.0)
         let titleRoom = title.width + sw + 3 <= a.width ? a.width - sw - 3 : a.width - 1
         title.truncated(to: titleRoom).draw(into: &buffer, x: a.x + 1, y: a.y, width: titleRoom)

@@ -216,9 +216,8 @@ public enum PlanTab {
             state.planTab.mode = .chooser(labels: labels, starts: starts, selected: selected)
             return .none
         case .question(let q):
-            let yes = key == .char("y") || key == .char("Y")
-            let no = key == .char("n") || key == .char("N") || key == .escape
-            guard yes || no else { return .none }
+            // Any key but y answers no (YesNo).
+            let yes = YesNo.isYes(key), no = !yes
             state.planTab.mode = .browsing
             guard let plan = current(state)?.plan, let id = plan.id else { return .none }
             switch q {
@@ -489,6 +488,7 @@ public enum PlanTab {
             if let id = n.intervention.id, let d = state.planTab.delivery[id], state.planTab.viewing == nil {
                 spans.append(Span(": \(d.delivered) of \(d.planned)", d.shortfall ? .warning : .ok))
                 if d.shortfall { spans.append(Span(" ! short", .warning)) }
+                if d.drafts > 0 { spans.append(Span(" (\(Format.plural(d.drafts, "draft")) not signed)", .dim)) }
             }
             spans.append(Span(" · " + (n.responsibleName ?? "no one responsible yet"), .dim))
             return StyledLine(spans)

@@ -5,12 +5,26 @@ public struct LineEditor: Hashable, Sendable {
     /// Insertion point, counted in graphemes.
     public private(set) var cursor: Int = 0
 
-    public init(text: String = "") { self.text = text; self.cursor = text.count }
+    /// The prefilled text is selected: the first character typed (or pasted) replaces it, Backspace or Delete
+    /// clears it, and any movement keeps it and starts editing it.
+    public private(set) var selected = false
+
+    public init(text: String = "", selected: Bool = false) {
+        self.text = text; self.cursor = text.count; self.selected = selected && !text.isEmpty
+    }
 
     public enum Outcome: Equatable { case edited, moved, submit, cancel, unhandled }
 
     /// Applies an editing key; Enter submits, Esc cancels.
     public mutating func handle(_ key: Key) -> Outcome {
+        if selected {
+            selected = false
+            switch key {
+            case .char, .paste: text = ""; cursor = 0
+            case .backspace, .delete, .ctrl("d"): text = ""; cursor = 0; return .edited
+            default: break
+            }
+        }
         switch key {
         case .char(let c):
             insert(String(c)); return .edited

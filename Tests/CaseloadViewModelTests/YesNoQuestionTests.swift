@@ -1,0 +1,96 @@
+// Every yes/no question of the program answers by one rule (YesNo): `y` is yes, any other key is no and closes the
+// question. Typing "x z j" before a late "y" must never sign, co-sign, discard or deactivate anything.
+import XCTest
+import CaseloadCore
+@testable import CaseloadViewModels
+
+final class YesNoQuestionTests: XCTestCase {
+    /// Keys a person might hit by mistake while a question shows.
+    static let strays: [Key] = [.char("x"), .char("z"), .char("j"), .char(" "), .down, .tab, .enter, .char("n"), .escape]
+
+    static func sheet() -> SheetState {
+        let session = GroupSession(id: 900, groupID: 7, date: Fixtures.today, startMinute: 600, minutes: 90,
+                                   topic: "Triggers", note: "", status: .scheduled)
+        let group = CounselingGroup(id: 7, name: "Early Recovery", modalityID: 1, weekday: 0, startMinute: 600,
+                                    minutes: 90, room: "B", isOpen: true, capacity: 12)
+        let lines = [AttendanceSheet.Line(clientID: 100, clientName: "Ñúñez, Zoë", mrn: "M1", attendance: nil)]
+        return SheetState(sheet: AttendanceSheet(session: session, group: group, facilitatorIDs: [1], lines: lines),
+                          area: Fixtures.area80)
+    }
+
+    static func editor() -> NoteEditorState {
+        let now = Date(timeIntervalSince1970: 1_772_000_000)
+        let note = ProgressNote(clientID: 42, staffID: 1, date: Fixtures.today, startMinute: 600, minutes: 50,
+                                modalityID: 1, format: .individual, template: .dap, sections: ["D", "A", "P"],
+                                status: .draft, billingUnits: 3, createdAt: now, updatedAt: now, revision: 0)
+        return NoteEditorState(note: note, links: [], clientName: "Ñúñez, Zoë", mrn: "M04242",
+                               modalities: [Modality(id: 1, name: "Individual counseling")], plan: nil,
+                               area: Fixtures.area80, today: Fixtures.today, settings: ProgramSettings())
+    }
+
+    func testTheRule() {
+        XCTAssertTrue(YesNo.isYes(.char("y")))
+        XCTAssertTrue(YesNo.isYes(.char("Y")))
+        for k in Self.strays { XCTAssertFalse(YesNo.isYes(k), "\(k)") }
+    }
+
+    func testTheSessionSignQuestion() {
+        for stray in Self.strays {
+            var s = Self.sheet()
+            _ = SheetScreen.reduce(&s, .command(.signSession))
+            XCTAssertNotNil(s.prompt)
+            let r = SheetScreen.reduce(&s, .promptKey(stray))
+            XCTAssertNil(s.prompt, "\(stray) answers the question")
+            XCTAssertNotEqual(r, Request.signSession(sessionID: 900), "\(stray)")
+            // The y that follows is an ordinary key again, not a late yes.
+            XCTAssertNotEqual(SheetScreen.reduce(&s, .promptKey(.char("y"))), Request.signSession(sessionID: 900))
+        }
+        var s = Self.sheet()
+        _ = SheetScreen.reduce(&s, .command(.signSession))
+        XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.char("y"))), .signSession(sessionID: 900))
+    }
+
+    func testTheConflictQuestionStillWaitsForItsOwnAnswers() {
+        var s = Self.sheet()
+        let c = EditConflict(what: "The group note", changedBy: "Amaka Okafor", changedAt: nil)
+        _ = SheetScreen.reduce(&s, .conflict(c, topic: "T", note: "N"))
+        XCTAssertNotNil(s.prompt)
+        _ = SheetScreen.reduce(&s, .promptKey(.char("x")))
+        XCTAssertNotNil(s.prompt, "r / o / Esc: a stray key is not an answer there")
+        _ = SheetScreen.reduce(&s, .promptKey(.escape))
+        XCTAssertNil(s.prompt)
+    }
+
+    func testTheNoteSignQuestion() {
+        for stray in Self.strays {
+            var s = Self.editor()
+            s.prompt = NoteEditorPrompt.sign
+            let r = NoteEditor.key(&s, stray)
+            XCTAssertNil(s.prompt, "\(stray)")
+            XCTAssertEqual(r, Request.message("Not signed. The note is still a draft.", .info), "\(stray)")
+        }
+    }
+
+    func testTheCosignQuestion() {
+        let row = CosignRow(noteID: 7, clientID: 42, clientName: "Ñúñez, Zoë", mrn: "M1", staffName: "Ana Pérez",
+                            date: Fixtures.today, format: .individual, signedAt: Date(timeIntervalSince1970: 1_772_000_000))
+        for stray in Self.strays {
+            var s = CosignState(rows: [row], area: Fixtures.area80)
+            s.confirming = 7
+            XCTAssertEqual(CosignQueue.key(&s, stray), .message("Not co-signed.", .info), "\(stray)")
+            XCTAssertNil(s.confirming)
+        }
+        var s = CosignState(rows: [row], area: Fixtures.area80)
+        s.confirming = 7
+        XCTAssertEqual(CosignQueue.key(&s, .char("y")), .notes(.cosign(noteID: 7)))
+    }
+
+    func testTheAddendumDiscardQuestion() {
+        for stray in Self.strays {
+            var s = AddendumState(noteID: 7, clientID: 42, title: "Addendum", area: Fixtures.area80)
+            s.confirmingDiscard = true
+            XCTAssertNotEqual(AddendumEditor.key(&s, stray), .back, "\(stray) keeps the addendum")
+            XCTAssertFalse(s.confirmingDiscard)
+        }
+    }
+}
