@@ -56,6 +56,14 @@ final class TerminalTests: XCTestCase {
 
     // MARK: -
 
+    func testATerminalWithoutCursorAddressingIsRefusedWithASentence() throws {
+        // TERM=dumb has no cursor addressing: the app used to draw only the last line of each frame.
+        let s = try startApp(term: "dumb")
+        let screen = s.waitFor("cannot move the cursor")
+        XCTAssertTrue(screen.contains("'dumb'"), screen)
+        s.waitUntil("the program to exit") { _ in s.paneIsDead }
+    }
+
     func testStartShowsHomeThenQQuitsBackToTheShell() throws {
         // A shell in the pane: after Q the prompt must come back and take input.
         let s = try TmuxSession(command: "exec env -u NO_COLOR PS1='e2e$ ' TERM=screen-256color sh")
