@@ -124,7 +124,7 @@ final class Terminal {
 
     /// The refusal for a terminal type without cursor addressing.
     static func noCursorSentence(_ term: String) -> String {
-        "The terminal type '\(term)' cannot move the cursor, which the Caseload workspace needs; set TERM to your terminal's type (e.g. xterm-256color)."
+        "Terminal '\(term)' cannot move the cursor; set TERM, e.g. xterm-256color."
     }
 
     /// Bracketed paste is asked for once the first frame is out (see `blit`).
