@@ -76,8 +76,10 @@ extension SQLiteStore {
     /// The one sentence for a chart a person may not open, whether it exists or not (so the refusal does not
     /// tell them which): `mrn` is the number they typed, or nil when they named a record (a consent, a note).
     func noAccessSentence(_ mrn: String?) -> String {
-        let chart = mrn.map { "chart \(StaffValidation.printable(String($0.prefix(40))))" } ?? "that record"
-        return "You do not have access to \(chart): there is no such chart, or the client is not on your caseload, your team's, or in a group you facilitate. In an emergency, \(breakGlassHint(mrn)) (it is recorded)."
+        guard let mrn else {
+            return "You do not have access to that record: it does not exist, or its client is not on your caseload, your team's, or in a group you facilitate. In an emergency, \(breakGlassHint(nil)) (it is recorded)."
+        }
+        return "You do not have access to chart \(StaffValidation.printable(String(mrn.prefix(40)))): there is no such chart, or the client is not on your caseload, your team's, or in a group you facilitate. In an emergency, \(breakGlassHint(mrn)) (it is recorded)."
     }
 
     /// A chart number a person typed, for a command about that client: its id, or the refusal (recorded) that
