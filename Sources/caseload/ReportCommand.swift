@@ -67,7 +67,8 @@ struct AttendanceReportCommand: ParsableCommand {
         } else {
             let mrn = client!
             try SignIn.emergency(emergency, mrn: mrn, me, in: repository)
-            guard let found = try repository.client(mrn: mrn) else {
+            _ = try repository.clientID(typedMRN: mrn, what: "attendance report")
+            guard let found = try repository.client(mrn: MRN.normalized(mrn)) else {
                 throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(mrn))'")
             }
             clientID = found.id
