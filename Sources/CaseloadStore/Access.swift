@@ -16,8 +16,15 @@ final class AccessGuard: @unchecked Sendable {
     private let lock = NSLock()
     private var _viewer: Staff?
     private var grants: Set<[RowID]> = []
+    private var _commandLine = false
 
     var viewer: Staff? { lock.withLock { _viewer } }
+    /// Whether the person works on the command line (emergency access is `--break-glass REASON` there) rather
+    /// than in the workspace (`:breakglass MRN`).
+    var commandLine: Bool {
+        get { lock.withLock { _commandLine } }
+        set { lock.withLock { _commandLine = newValue } }
+    }
 
     func bind(_ staff: Staff) throws {
         try lock.withLock {
@@ -53,9 +60,38 @@ extension SQLiteStore {
 
     /// Binds the handle to the person signed in: from now on reads are limited to what they may see. Once
     /// bound, a handle cannot act for someone else.
-    public func bind(viewer: Staff) throws {
+    /// `commandLine`: refusals name the command line's emergency access (`--break-glass REASON`) instead of
+    /// the workspace's (`:breakglass MRN`).
+    public func bind(viewer: Staff, commandLine: Bool = false) throws {
         guard viewer.id != nil else { throw CaseloadError.refused("Only a saved staff account can use the store.") }
         try accessGuard.bind(viewer)
+        if commandLine { accessGuard.commandLine = true }
+    }
+
+    /// How to ask for emergency access to `mrn` where this handle's person works.
+    func breakGlassHint(_ mrn: String?) -> String {
+        accessGuard.commandLine ? "give --break-glass REASON" : "type :breakglass \(mrn ?? "MRN") and give the reason"
+    }
+
+    /// The one sentence for a chart a person may not open, whether it exists or not (so the refusal does not
+    /// tell them which): `mrn` is the number they typed, or nil when they named a record (a consent, a note).
+    func noAccessSentence(_ mrn: String?) -> String {
+        guard let mrn else {
+            return "You do not have access to that record: it does not exist, or its client is not on your caseload, your team's, or in a group you facilitate. In an emergency, \(breakGlassHint(nil)) (it is recorded)."
+        }
+        return "You do not have access to chart \(StaffValidation.printable(String(mrn.prefix(40)))): there is no such chart, or the client is not on your caseload, your team's, or in a group you facilitate. In an emergency, \(breakGlassHint(mrn)) (it is recorded)."
+    }
+
+    /// A chart number a person typed, for a command about that client: its id, or the refusal (recorded) that
+    /// reads the same for a chart that does not exist as for one they may not see. The program itself (no
+    /// viewer) and administrators are told plainly that the chart does not exist.
+    public func clientID(typedMRN typed: String, what: String) throws -> RowID {
+        let mrn = MRN.normalized(typed)
+        if let id = try clientID(mrn: mrn) { return id }
+        guard let v = viewer, try v.id.flatMap({ try staff(id: $0) })?.role != .admin else {
+            throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(String(mrn.prefix(40))))'")
+        }
+        throw try refusal(by: v, clientID: nil, what: what, sentence: noAccessSentence(mrn))
     }
 
     // MARK: Deciding
@@ -136,7 +172,8 @@ extension SQLiteStore {
     /// A refusal is recorded in the audit trail and thrown as a sentence that names no client the person
     /// may not see. No viewer and no staff: the program itself, always allowed.
     @discardableResult
-    func authorize(clientID: RowID, _ need: AccessNeed, what: String, by staff: Staff? = nil) throws -> ClientAccess {
+    func authorize(clientID: RowID, _ need: AccessNeed, what: String, by staff: Staff? = nil,
+                   namedByRecord: Bool = false) throws -> ClientAccess {
         guard let actor = staff ?? viewer else { return .full(.system) }
         guard let actorID = actor.id else { throw CaseloadError.refused("Only a saved staff account can use the store.") }
         if let v = viewer, v.id != actorID {
@@ -156,13 +193,11 @@ extension SQLiteStore {
                 throw try refusal(by: actor, clientID: clientID, what: what, sentence: Self.deactivated(actor))
             }
             let mrn = try read { db in try String.fetchOne(db, sql: "SELECT mrn FROM clients WHERE id = ?", arguments: [clientID]) }
-            let chart = mrn.map { "chart \($0)" } ?? "this chart"
             if (current?.role ?? actor.role) == .admin {
                 throw try refusal(by: actor, clientID: clientID, what: what, sentence:
-                    "Administrators open a chart only through emergency access: type :breakglass \(mrn ?? "MRN") and give the reason (it is recorded).")
+                    "Administrators open a chart only through emergency access: \(breakGlassHint(mrn)) (it is recorded).")
             }
-            throw try refusal(by: actor, clientID: clientID, what: what, sentence:
-                "You do not have access to \(chart): the client is not on your caseload, your team's, or in a group you facilitate. In an emergency, type :breakglass \(mrn ?? "MRN") and give the reason (it is recorded).")
+            throw try refusal(by: actor, clientID: clientID, what: what, sentence: noAccessSentence(namedByRecord ? nil : mrn))
         }
     }
 
@@ -193,8 +228,10 @@ extension SQLiteStore {
             : "Only the group's facilitators and their clinical supervisor can \(action).")
     }
 
-    /// Records a refused access and returns the error to throw.
-    func refusal(by staff: Staff, clientID: RowID?, what: String, sentence: String) throws -> CaseloadError {
+    /// The one way a refusal is made, in the store and on the command line: records it in the audit trail
+    /// (action `refused`, `what` as subject, the sentence as detail) and returns the error to throw. Nothing
+    /// else is recorded for a refused act: the act itself is recorded only once it happened.
+    public func refusal(by staff: Staff, clientID: RowID?, what: String, sentence: String) throws -> CaseloadError {
         try record(.refused, by: staff, clientID: clientID, subject: what, detail: sentence)
         return CaseloadError.refused(sentence)
     }
@@ -209,9 +246,14 @@ extension SQLiteStore {
     @discardableResult
     func authorize(recordSQL sql: String, id: RowID, _ need: AccessNeed, what: String, by staff: Staff? = nil) throws -> RowID {
         guard let clientID = try read({ db in try RowID.fetchOne(db, sql: sql, arguments: [id]) }) else {
+            // A record that does not exist is refused as one of another client is: the answer must not tell
+            // a person which numbers belong to clients they may not see.
+            if let actor = staff ?? viewer, try actor.id.flatMap({ try self.staff(id: $0) })?.role != .admin {
+                throw try refusal(by: actor, clientID: nil, what: what, sentence: noAccessSentence(nil))
+            }
             throw CaseloadError.notFound(what: what.prefix(1).uppercased() + what.dropFirst())
         }
-        try authorize(clientID: clientID, need, what: what, by: staff)
+        try authorize(clientID: clientID, need, what: what, by: staff, namedByRecord: true)
         return clientID
     }
 

@@ -42,8 +42,7 @@ extension SQLiteStore {
                            _ body: (_ pass: Int, _ row: AuditTrailRow) throws -> Void) throws {
         let role = try viewer.id.flatMap { try staff(id: $0) }.flatMap { $0.active ? $0.role : nil }
         guard role == .admin || role == .supervisor else {
-            try record(.refused, by: viewer, clientID: nil, subject: "audit", detail: detail)
-            throw CaseloadError.refused(
+            throw try refusal(by: viewer, clientID: nil, what: "audit", sentence:
                 "Only administrators and supervisors can read the audit trail; '\(viewer.username)' is a \(viewer.role.label.lowercased()).")
         }
         try record(.view, by: viewer, clientID: query.clientID, subject: "audit", detail: detail)

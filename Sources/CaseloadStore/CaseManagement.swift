@@ -277,14 +277,27 @@ extension SQLiteStore: CaseManagementRepository {
 
     // MARK: Roster import
 
+    /// The roster import applies the access rules of every other write (Access.swift), read from the store as
+    /// it is now: an administrator may add and update any client; a clinical supervisor may add clients and
+    /// update only clients of their team (their own caseload and that of everyone under them, at any depth),
+    /// and every row's counselor must be on that team (or empty for a new client), so no row moves a client
+    /// into or out of the team: moving a client between teams is an administrator's act. A refused row refuses
+    /// the whole file, naming the row, and the refusal is recorded. An import records one event for the file
+    /// and one per client it added or changed (with the client's id, so `caseload audit --client` finds it);
+    /// a dry run is recorded as a view of the file, and a file with problems as a refused import.
     public func importClients(_ rows: [ClientImportRow], source: String, by staff: Staff,
                               dryRun: Bool) throws -> ImportSummary {
-        guard staff.role == .admin || staff.role == .supervisor else {
-            throw CaseloadError.refused("Only an administrator or a clinical supervisor can import the roster.")
+        let current = try staff.id.flatMap { try self.staff(id: $0) }
+        guard let current, current.active, current.role == .admin || current.role == .supervisor else {
+            throw try refusal(by: staff, clientID: nil, what: "roster_import",
+                              sentence: "Only an administrator or a clinical supervisor can import the roster.")
         }
         let now = clock.now()
         let today = clock.today()
-        let body = { (db: Database, apply: Bool) throws -> ImportSummary in
+        let team: Set<RowID>? = current.role == .admin ? nil : Set(try read { db in
+            try RowID.fetchAll(db, sql: Self.teamSQL, arguments: ["me": current.id!])
+        } + [current.id!])
+        let body = { (db: Database, apply: Bool) throws -> (ImportSummary, [(RowID?, String, String)]) in
             let staffRows = try StaffTable.fetchAll(db, where: "1")
             let byUsername = Dictionary(staffRows.map { ($0.username.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
             var problems: [ImportProblems.Problem] = []
@@ -306,12 +319,37 @@ extension SQLiteStore: CaseManagementRepository {
                 throw ImportProblems(problems: Array(problems.prefix(ImportProblems.limit)),
                                      more: max(0, problems.count - ImportProblems.limit))
             }
-            var summary = ImportSummary(added: 0, updated: 0, unchanged: 0)
+            // Access first, over every row, before anything is written: all rows or none.
+            var existing: [Int: Client] = [:]
+            var refused: [(row: ClientImportRow, clientID: RowID?, why: String)] = []
             for r in rows {
                 let counselorID = counselor[r.row] ?? nil
-                if let row = try Row.fetchOne(db, sql: "SELECT \(ClientTable.select()) FROM clients WHERE mrn = ?",
-                                              arguments: [r.mrn]) {
-                    let old = try ClientTable.decode(row)
+                let old = try Row.fetchOne(db, sql: "SELECT \(ClientTable.select()) FROM clients WHERE mrn = ? COLLATE NOCASE",
+                                           arguments: [r.mrn]).map { try ClientTable.decode($0) }
+                existing[r.row] = old
+                guard let team else { continue }
+                if let old {
+                    guard let p = old.primaryCounselorID, team.contains(p) else {
+                        refused.append((r, old.id, "chart \(r.mrn) is a client outside your team; only an administrator can update it"))
+                        continue
+                    }
+                    if counselorID != old.primaryCounselorID, !(counselorID.map(team.contains) ?? false) {
+                        refused.append((r, old.id, "it would move chart \(r.mrn) out of your team (counselor '\(r.counselorUsername ?? "")'); moving a client between teams is an administrator's act"))
+                    }
+                } else if let counselorID, !team.contains(counselorID) {
+                    refused.append((r, nil, "counselor '\(r.counselorUsername ?? "")' is not on your team; a supervisor adds clients to their own team only"))
+                }
+            }
+            if let first = refused.first {
+                let others = refused.count - 1
+                throw AccessRefused(staff: staff, clientID: first.clientID, subject: "roster_import", sentence:
+                    "Nothing was imported: row \(first.row.row): \(first.why)\(others > 0 ? " (and \(others) more row\(others == 1 ? "" : "s") like it)" : "").")
+            }
+            var summary = ImportSummary(added: 0, updated: 0, unchanged: 0)
+            var touched: [(RowID?, String, String)] = []   // client, mrn, what changed
+            for r in rows {
+                let counselorID = counselor[r.row] ?? nil
+                if let old = existing[r.row] {
                     var c = old
                     c.legalLastName = r.lastName; c.legalFirstName = r.firstName
                     if let p = r.preferredName { c.preferredName = p.isEmpty ? nil : p }
@@ -328,6 +366,7 @@ extension SQLiteStore: CaseManagementRepository {
                     if c == old { summary.unchanged += 1; continue }
                     c.version = old.version + 1
                     summary.updated += 1
+                    touched.append((old.id, old.mrn, "updated"))
                     guard apply else { continue }
                     let columns = ClientTable.columns.dropFirst()
                     // Who and when, so someone editing the client's details meanwhile is told it was this import.
@@ -335,7 +374,7 @@ extension SQLiteStore: CaseManagementRepository {
                                    arguments: StatementArguments(Array(ClientTable.values(c).dropFirst()) + [staff.id, now, old.id]))
                 } else {
                     summary.added += 1
-                    guard apply else { continue }
+                    guard apply else { touched.append((nil, r.mrn, "added")); continue }
                     let c = Client(mrn: r.mrn, legalFirstName: r.firstName, legalLastName: r.lastName,
                                    preferredName: r.preferredName.flatMap { $0.isEmpty ? nil : $0 },
                                    dateOfBirth: r.dateOfBirth, admissionDate: r.admissionDate,
@@ -343,17 +382,40 @@ extension SQLiteStore: CaseManagementRepository {
                                    dischargeReason: r.status == .discharged ? "Discharged on the dosing roster" : nil,
                                    status: r.status, phase: r.phase, medication: r.medication, doseMg: r.doseMg,
                                    takeHomeLevel: r.takeHomeLevel, primaryCounselorID: counselorID)
-                    try ClientTable.insert(c, db)
+                    let id = try ClientTable.insert(c, db)
+                    touched.append((id, r.mrn, "added"))
                 }
             }
             if apply {
                 try self.caseAudit(db, .create, staff, clientID: nil, subject: "roster_import",
                                    detail: "imported the client roster from \(source): \(summary.sentence)")
+                for (id, mrn, what) in touched {
+                    try self.caseAudit(db, what == "added" ? .create : .update, staff, clientID: id, subject: "roster_import",
+                                       detail: "\(what) chart \(mrn) from the roster \(source)")
+                }
             }
-            return summary
+            return (summary, touched)
         }
-        if dryRun { return try read { db in try body(db, false) } }
-        return try write { db in try body(db, true) }
+        do {
+            if dryRun {
+                let (summary, _) = try read { db in try body(db, false) }
+                try record(.view, by: staff, clientID: nil, subject: "roster_import",
+                           detail: "checked the client roster \(source) without writing (dry run): it would give \(summary.sentence)")
+                return summary
+            }
+            return try write { db in try body(db, true) }.0
+        } catch let problems as ImportProblems {
+            try recordFailedImport(source: source, problems, by: staff)
+            throw problems
+        }
+    }
+
+    /// A roster file that was not imported because of problems in it: recorded as a refused import (nothing
+    /// was written), with the number of problems and the first one.
+    public func recordFailedImport(source: String, _ problems: ImportProblems, by staff: Staff) throws {
+        let count = problems.problems.count + problems.more
+        try record(.refused, by: staff, clientID: nil, subject: "roster_import", detail:
+            "the client roster \(source) was not imported (\(count) problem\(count == 1 ? "" : "s"); first: \(problems.problems.first?.line ?? "none"))")
     }
 
     // MARK: Reports

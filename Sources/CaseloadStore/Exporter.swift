@@ -12,26 +12,36 @@ public enum Exporter {
     public static let topLevelKeys = ["attendance", "clients", "consents", "contacts", "drugScreens", "groupSessions",
                                       "groups", "modalities", "referrals", "sessions", "staff", "treatmentPlans"]
 
+    /// Checks, before anything is recorded or written, that the handle's person may export the client (their
+    /// whole chart) or the whole store (an administrator). A refusal is recorded as a refusal and thrown; a chart
+    /// number that does not exist is refused like one the person may not see. Returns the client's id.
+    @discardableResult
+    public static func authorize(_ store: SQLiteStore, clientMRN: String?) throws -> RowID? {
+        guard let viewer = store.viewer else { return try clientMRN.flatMap { try store.clientID(mrn: MRN.normalized($0)) } }
+        if let mrn = clientMRN {
+            let id = try store.clientID(typedMRN: mrn, what: "export")
+            try store.authorize(clientID: id, .full, what: "export")
+            return id
+        }
+        if try store.staff(id: viewer.id!)?.role != .admin {
+            throw try store.refusal(by: viewer, clientID: nil, what: "export of the store", sentence:
+                "Only an administrator exports the whole store; give --client MRN to export one client of your caseload.")
+        }
+        return nil
+    }
+
     /// Streams JSON (never builds the whole store in memory: 2.5 M notes must export in bounded memory).
     /// With `clientMRN`, only that client's records and the staff, modalities and groups they
     /// reference (a group's roster then lists only that client). Unknown MRN → `CaseloadError.notFound`.
     /// For a handle bound to a person, one client's export needs their whole chart (Access.swift) and the
     /// whole store's is an administrator's (like a backup); refusals are recorded.
     public static func export(_ store: SQLiteStore, clientMRN: String?, write: (String) throws -> Void) throws {
-        if let viewer = store.viewer {
-            if let mrn = clientMRN {
-                if let id = try store.clientID(mrn: mrn) {
-                    try store.authorize(clientID: id, .full, what: "export")
-                }
-            } else if try store.staff(id: viewer.id!)?.role != .admin {
-                throw try store.refusal(by: viewer, clientID: nil, what: "export of the store", sentence:
-                    "Only an administrator exports the whole store; give --client MRN to export one client of your caseload.")
-            }
-        }
+        try authorize(store, clientMRN: clientMRN)
         try store.read { db in
             var scope: Scope = .all
             if let mrn = clientMRN {
-                guard let id = try RowID.fetchOne(db, sql: "SELECT id FROM clients WHERE mrn = ?", arguments: [mrn]) else {
+                guard let id = try RowID.fetchOne(db, sql: "SELECT id FROM clients WHERE mrn = ? COLLATE NOCASE",
+                                                  arguments: [MRN.normalized(mrn)]) else {
                     throw CaseloadError.notFound(what: "The client with MRN '\(mrn)'")
                 }
                 scope = .client(id)

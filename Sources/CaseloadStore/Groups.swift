@@ -98,7 +98,7 @@ extension SQLiteStore: GroupRepository {
             if let id = g.id {
                 try Self.requireGroupAccess(staff, groupID: id, db, to: "change this group", settings: true)
             } else if !(staff.role == .admin || staff.role == .supervisor || facilitators.contains(staff.id ?? -1)) {
-                throw CaseloadError.refused(
+                throw AccessRefused(staff: staff, clientID: nil, subject: "group", sentence:
                     "Only an administrator, a clinical supervisor or one of the group's facilitators can create a group.")
             }
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM groups WHERE name = ? AND id IS NOT ?", arguments: [g.name, g.id]) == true {

@@ -48,7 +48,8 @@ extension SQLiteStore: NoteRepository {
                     throw CaseloadError.refused("This note is signed and cannot be changed. Add an addendum instead.")
                 }
                 guard current.staffID == staffID else {
-                    throw CaseloadError.refused("Only \(current.authorName), who wrote this note, can edit it.")
+                    throw AccessRefused(staff: staff, clientID: current.clientID, subject: "note \(id)",
+                                        sentence: "Only \(current.authorName), who wrote this note, can edit it.")
                 }
                 if current.revision != note.revision && !force {
                     throw EditConflict(what: "The note", changedBy: current.updatedByName, changedAt: current.updatedAt)
@@ -108,7 +109,8 @@ extension SQLiteStore: NoteRepository {
             let current = try Self.noteState(noteID, db)
             if current.status == .signed { throw CaseloadError.refused("This note is already signed.") }
             guard current.staffID == staffID else {
-                throw CaseloadError.refused("Only \(current.authorName), who wrote this note, can sign it.")
+                throw AccessRefused(staff: staff, clientID: current.clientID, subject: "note \(noteID)",
+                                    sentence: "Only \(current.authorName), who wrote this note, can sign it.")
             }
             if current.revision != expectedRevision {
                 throw EditConflict(what: "The note", changedBy: current.updatedByName, changedAt: current.updatedAt)
@@ -154,7 +156,8 @@ extension SQLiteStore: NoteRepository {
             guard needsCosign else { throw CaseloadError.refused("\(authorName)'s notes do not need a co-signature.") }
             guard authorID != staffID else { throw CaseloadError.refused("A note cannot be co-signed by the person who wrote it.") }
             guard supervisorID == staffID else {
-                throw CaseloadError.refused("Only \(authorName)'s clinical supervisor can co-sign this note.")
+                throw AccessRefused(staff: staff, clientID: clientID, subject: "note \(noteID)",
+                                    sentence: "Only \(authorName)'s clinical supervisor can co-sign this note.")
             }
             try db.execute(sql: """
                 UPDATE progress_notes SET cosigned_at = ?, cosigned_by_id = ? WHERE id = ? AND cosigned_at IS NULL
@@ -195,7 +198,8 @@ extension SQLiteStore: NoteRepository {
                 throw CaseloadError.refused("A signed note cannot be discarded. Add an addendum to correct it.")
             }
             guard current.staffID == staffID else {
-                throw CaseloadError.refused("Only \(current.authorName), who wrote this draft, can discard it.")
+                throw AccessRefused(staff: staff, clientID: current.clientID, subject: "note \(noteID)",
+                                    sentence: "Only \(current.authorName), who wrote this draft, can discard it.")
             }
             try db.execute(sql: "UPDATE appointments SET note_id = NULL WHERE note_id = ?", arguments: [noteID])
             try db.execute(sql: "DELETE FROM note_goal_links WHERE note_id = ?", arguments: [noteID])

@@ -39,7 +39,7 @@ extension SQLiteStore: PlanRepository {
         try authorize(clientID: clientID, .full, what: "treatment plan", by: staff)
         let now = clock.now()
         return try write { db in
-            try Self.requirePlanWriter(staff)
+            try requirePlanWriter(staff)
             let client = try Self.planClient(clientID, db)
             if client.status == .discharged {
                 throw CaseloadError.refused("\(client.displayName) is discharged from the program; a new plan cannot be started.")
@@ -94,7 +94,7 @@ extension SQLiteStore: PlanRepository {
         try authorize(recordSQL: Self.planClientSQL, id: planID, .full, what: "treatment plan", by: staff)
         let now = clock.now()
         return try write { db in
-            try Self.requirePlanWriter(staff)
+            try requirePlanWriter(staff)
             let plan = try Self.editableDraft(planID, expectedRevision: expectedRevision, db)
             let changed: String?
             switch edit {
@@ -193,7 +193,7 @@ extension SQLiteStore: PlanRepository {
         try authorize(recordSQL: Self.planClientSQL, id: planID, .full, what: "treatment plan", by: staff)
         let now = clock.now()
         return try write { db in
-            try Self.requirePlanWriter(staff)
+            try requirePlanWriter(staff)
             let plan = try Self.editableDraft(planID, expectedRevision: expectedRevision, db, action: "signed")
             let tree = try Self.planTree(plan, db)
             try Self.checkComplete(tree)
@@ -241,7 +241,7 @@ extension SQLiteStore: PlanRepository {
             let signature: PlanSignature
             switch role {
             case .client:
-                try Self.requirePlanWriter(staff)
+                try requirePlanWriter(staff)
                 if existing.contains(where: { $0.role == .client }) {
                     throw CaseloadError.invalidInput("\(client.displayName) has already signed this plan.")
                 }
@@ -257,7 +257,8 @@ extension SQLiteStore: PlanRepository {
                         (counselorIDs + [client.primaryCounselorID ?? -1]).map(String.init).joined(separator: ",")))
                     """)
                 guard staff.id.map(supervisors.contains) ?? false else {
-                    throw CaseloadError.refused("Only the counselor's clinical supervisor can co-sign this plan.")
+                    throw AccessRefused(staff: staff, clientID: client.id, subject: "treatment plan",
+                                        sentence: "Only the counselor's clinical supervisor can co-sign this plan.")
                 }
                 signature = PlanSignature(planID: planID, role: .supervisor, signerName: staff.displayName,
                                           staffID: staff.id, signedAt: now)
@@ -280,7 +281,7 @@ extension SQLiteStore: PlanRepository {
         let now = clock.now()
         let note = Self.trimmed(reviewNote)
         return try write { db in
-            try Self.requirePlanWriter(staff)
+            try requirePlanWriter(staff)
             let plan = try Self.planRecord(planID, db).plan
             guard plan.status == .signed else {
                 throw CaseloadError.refused(plan.status == .draft
@@ -311,7 +312,7 @@ extension SQLiteStore: PlanRepository {
     public func discardPlanDraft(planID: RowID, by staff: Staff) throws {
         try authorize(recordSQL: Self.planClientSQL, id: planID, .full, what: "treatment plan", by: staff)
         try write { db in
-            try Self.requirePlanWriter(staff)
+            try requirePlanWriter(staff)
             let plan = try Self.planRecord(planID, db).plan
             guard plan.status == .draft else {
                 throw CaseloadError.refused(
@@ -468,9 +469,10 @@ extension SQLiteStore: PlanRepository {
     /// The name a client signs with: their legal name, as on the paper they sign.
     private static func signingName(_ c: Client) -> String { "\(c.legalFirstName) \(c.legalLastName)" }
 
-    private static func requirePlanWriter(_ staff: Staff) throws {
+    private func requirePlanWriter(_ staff: Staff) throws {
         if staff.role == .facilitator {
-            throw CaseloadError.refused("Only counselors, clinical supervisors and administrators write treatment plans.")
+            throw try refusal(by: staff, clientID: nil, what: "treatment plan", sentence:
+                "Only counselors, clinical supervisors and administrators write treatment plans.")
         }
     }
 

@@ -435,7 +435,7 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
     /// The id of the client with this chart number, without access check: an id shows nothing of a chart, and
     /// every read by id is checked (the audit listing filters by it).
     public func clientID(mrn: String) throws -> RowID? {
-        try read { db in try RowID.fetchOne(db, sql: "SELECT id FROM clients WHERE mrn = ?", arguments: [mrn]) }
+        try read { db in try RowID.fetchOne(db, sql: "SELECT id FROM clients WHERE mrn = ? COLLATE NOCASE", arguments: [mrn]) }
     }
 
     /// The client with this chart number. For a handle bound to a person (`bind(viewer:)`), a client they may
@@ -443,7 +443,7 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
     /// that belong to the counselor (see `ChartSummary.access`).
     public func client(mrn: String) throws -> Client? {
         let found = try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Tables.clientColumns) FROM clients WHERE mrn = ?", arguments: [mrn])
+            try Row.fetchOne(db, sql: "SELECT \(Tables.clientColumns) FROM clients WHERE mrn = ? COLLATE NOCASE", arguments: [mrn])
                 .map(Tables.client)
         }
         guard let found, let id = found.id, viewer != nil else { return found }

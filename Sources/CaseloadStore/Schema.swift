@@ -21,6 +21,7 @@ enum Schema {
         migrator.registerMigration("v8") { db in try v8Passphrases(db) }   // Schema+Passphrase.swift
         migrator.registerMigration("v9") { db in try v9Consents(db) }   // Schema+Consents.swift (issue 6)
         migrator.registerMigration("v10") { db in try v10ConsentSigner(db) }   // Schema+Consents.swift (issue 6)
+        migrator.registerMigration("v11") { db in try v11CaseInsensitiveMRN(db) }   // Schema+MRN.swift
         return migrator
     }
 

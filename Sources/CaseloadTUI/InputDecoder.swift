@@ -34,14 +34,18 @@ public struct InputDecoder: Sendable {
 
     private enum State: Sendable {
         case idle
-        case text(String.UnicodeScalarView)
+        case text
         case escape
         case csi([Unicode.Scalar])
         case ss3
-        case paste(String.UnicodeScalarView)
+        case paste
     }
 
     private var state: State = .idle
+    /// The characters of a burst of typing or of a paste, kept outside `state` and appended in place: a copy
+    /// taken out of the enum and put back would copy the whole buffer on every byte (a 1 MiB paste would take
+    /// minutes). Each read costs O(1); a paste is decoded in time linear in its length (docs/benchmark.md).
+    private var buffer: [Unicode.Scalar] = []
     /// Key codes ncurses assigns at run time to modified keys its terminfo entry names (kLFT5 = Ctrl-Left …).
     public var extendedKeys: [Int32: Key]
 
@@ -87,20 +91,22 @@ public struct InputDecoder: Sendable {
                     return
                 }
                 guard let scalar = Unicode.Scalar(v) else { return }
-                var s = String.UnicodeScalarView()
-                s.append(scalar)
-                state = .text(s)
+                buffer.removeAll(keepingCapacity: true)
+                buffer.append(scalar)
+                state = .text
             }
 
-        case .text(var scalars):
+        case .text:
             // Printable characters that arrive in one burst are grouped, so a base letter and the
             // combining marks after it become one Character.
             if case .char(let v) = raw, Self.isPrintable(v), let scalar = Unicode.Scalar(v) {
-                scalars.append(scalar)
-                state = .text(scalars)
+                buffer.append(scalar)
                 return
             }
+            var scalars = String.UnicodeScalarView()
+            scalars.append(contentsOf: buffer)
             for ch in String(scalars) { out.append(.key(.char(ch))) }
+            buffer.removeAll(keepingCapacity: true)
             state = .idle
             step(raw, size: size, into: &out)
 
@@ -140,7 +146,8 @@ public struct InputDecoder: Sendable {
                 state = .idle
                 let params = String(String.UnicodeScalarView(body))
                 if params == "200", v == 126 {
-                    state = .paste(String.UnicodeScalarView())
+                    buffer.removeAll(keepingCapacity: true)
+                    state = .paste
                     return
                 }
                 if let key = Self.csiKey(params: params, final: Unicode.Scalar(v)!) { out.append(.key(key)) }
@@ -174,38 +181,42 @@ public struct InputDecoder: Sendable {
             default: break
             }
 
-        case .paste(var text):
+        case .paste:
             switch raw {
             case .none:
                 // The terminal never sent the end marker: deliver what came rather than swallow keys.
-                out.append(.key(.paste(Self.finishPaste(text))))
+                out.append(.key(.paste(Self.finishPaste(buffer))))
+                buffer.removeAll(keepingCapacity: false)
                 state = .idle
             case .keyCode(let code):
                 // ncurses may have matched part of the pasted text as a key; keep line breaks and tabs. Enter
                 // stands for the CR it came from, so a CR LF pair still folds into one line break.
-                if code == CursesKey.enter { text.append("\r") }
-                state = .paste(text)
+                if code == CursesKey.enter { buffer.append("\r") }
             case .char(let v):
                 guard let scalar = Unicode.Scalar(v) else { return }
-                text.append(scalar)
-                let end: [Unicode.Scalar] = ["\u{1B}", "[", "2", "0", "1", "~"]
-                if text.count >= end.count, Array(text.suffix(end.count)) == end {
-                    text.removeLast(end.count)
-                    out.append(.key(.paste(Self.finishPaste(text))))
+                buffer.append(scalar)
+                // The end marker is looked for in the last six characters only: constant work per byte.
+                if scalar == "~", buffer.count >= Self.pasteEnd.count,
+                   buffer[(buffer.count - Self.pasteEnd.count)...].elementsEqual(Self.pasteEnd) {
+                    buffer.removeLast(Self.pasteEnd.count)
+                    out.append(.key(.paste(Self.finishPaste(buffer))))
+                    buffer.removeAll(keepingCapacity: false)
                     state = .idle
-                } else if text.count >= Self.pasteLimit {
-                    out.append(.key(.paste(Self.finishPaste(text))))
-                    state = .paste(String.UnicodeScalarView())
-                } else {
-                    state = .paste(text)
+                } else if buffer.count >= Self.pasteLimit {
+                    out.append(.key(.paste(Self.finishPaste(buffer))))
+                    buffer.removeAll(keepingCapacity: true)
                 }
             }
         }
     }
 
+    /// What a terminal sends after a bracketed paste: ESC [ 2 0 1 ~.
+    static let pasteEnd: [Unicode.Scalar] = ["\u{1B}", "[", "2", "0", "1", "~"]
+
     /// Terminals send line breaks in a paste as CR; the app wants "\n".
-    static func finishPaste(_ text: String.UnicodeScalarView) -> String {
+    static func finishPaste(_ text: [Unicode.Scalar]) -> String {
         var out = String.UnicodeScalarView()
+        out.reserveCapacity(text.count)
         var lastWasCR = false
         for s in text {
             if s == "\r" { out.append("\n"); lastWasCR = true; continue }

@@ -65,10 +65,20 @@ final class Terminal {
             throw CaseloadError.refused(
                 "The terminal type '\(requested)' is unknown and no fallback (xterm, vt100, dumb) is installed. Install ncurses-base or set TERM.")
         }
+        set_term(screen)
+        // A terminal that cannot move the cursor (TERM=dumb, a printing terminal) would show only the last line
+        // of every frame: refused, as a too-small terminal is, before anything is drawn.
+        if Self.capability("cup") == nil {
+            let name = termname().map { String(cString: $0) } ?? requested
+            endwin()
+            delscreen(screen)
+            fclose(outFile); fclose(inFile)
+            if haveOriginal { tcsetattr(STDIN_FILENO, TCSANOW, &original) }
+            throw CaseloadError.refused(Self.noCursorSentence(name))
+        }
         self.screen = screen
         self.files = (outFile, inFile)
         self.notice = notice
-        set_term(screen)
 
         // raw, not cbreak: Ctrl-C, Ctrl-S, Ctrl-Q and Ctrl-Z must reach the app as keys.
         raw()
@@ -110,6 +120,11 @@ final class Terminal {
         Signals.prepare(original: haveOriginal ? original : nil, resetSequence: reset)
 
         wantsBracketedPaste = termname().map { String(cString: $0) != "dumb" } ?? false
+    }
+
+    /// The refusal for a terminal type without cursor addressing.
+    static func noCursorSentence(_ term: String) -> String {
+        "Terminal '\(term)' cannot move the cursor; set TERM, e.g. xterm-256color."
     }
 
     /// Bracketed paste is asked for once the first frame is out (see `blit`).

@@ -8,7 +8,9 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check the whole store for damage (prints ok, or names each problem and exits non-zero).",
         discussion: """
-        Runs SQLite's PRAGMA integrity_check and the FTS5 integrity check of the note search index. Sessions keep \
+        Checks that the store's protective triggers are all there (append-only audit trail, signed notes and plans, \
+        revoked consents, the accounting of disclosures), then runs SQLite's PRAGMA integrity_check and the FTS5 \
+        integrity check of the note search index. Sessions keep \
         working: while any are open, the index is checked in a temporary copy beside the store (it needs as much \
         free space as the store). Takes a while on a large store.
         """)
@@ -21,7 +23,8 @@ struct CheckCommand: ParsableCommand {
         // With sessions at work, the search index is checked in a snapshot so no save has to wait.
         let othersAtWork = SQLiteStore.sessionsInUse(path: path)
         let repository = try store.openStore()
-        let problems = try repository.integrityProblems(sparingOtherSessions: othersAtWork)
+        let problems = try repository.missingProtections()
+            + repository.integrityProblems(sparingOtherSessions: othersAtWork)
         if problems.isEmpty {
             try Console.out("ok")
             return

@@ -49,9 +49,7 @@ struct DiscloseCommand: ParsableCommand {
         let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         try SignIn.emergency(emergency, mrn: client, me, in: repository)
-        guard let found = try repository.client(mrn: client), let clientID = found.id else {
-            throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(client))'")
-        }
+        let clientID = try repository.clientID(typedMRN: client, what: "disclosure of records")
         let path = out
         let d = try repository.disclose(clientID: clientID, consentID: consent, format: format, by: me.staff) { text in
             let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
@@ -99,7 +97,8 @@ struct DisclosuresCommand: ParsableCommand {
         let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         try SignIn.emergency(emergency, mrn: client, me, in: repository)
-        guard let found = try repository.client(mrn: client), let clientID = found.id else {
+        let clientID = try repository.clientID(typedMRN: client, what: "accounting of disclosures")
+        guard let found = try repository.client(mrn: MRN.normalized(client)) else {
             throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(client))'")
         }
         let rows = try repository.disclosures(clientID: clientID)

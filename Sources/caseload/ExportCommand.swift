@@ -21,14 +21,9 @@ struct ExportCommand: ParsableCommand {
         let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         if let client { try SignIn.emergency(emergency, mrn: client, me, in: repository) }
-        var clientID: RowID?
-        if let client {
-            guard let found = try repository.client(mrn: client) else {
-                throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(client))'")
-            }
-            clientID = found.id
-        }
-        // Record first: an export that leaves no trace is worse than a trace of an export that failed.
+        // Checked first, so a refused export is recorded as a refusal and never as an export; then recorded
+        // before the first byte goes out: an export that leaves no trace is worse than a trace of one that failed.
+        let clientID = try Exporter.authorize(repository, clientMRN: client)
         try repository.record(.export, by: me.staff, clientID: clientID,
                               subject: client.map { "client:\($0)" } ?? "store",
                               detail: SignIn.auditDetail(me, what: client == nil ? "exported the whole store as JSON" : "exported one client as JSON"))

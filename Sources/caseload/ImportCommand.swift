@@ -33,19 +33,26 @@ struct ImportClientsCommand: ParsableCommand {
         let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         guard me.staff.role == .admin || me.staff.role == .supervisor else {
-            throw CaseloadError.refused("Only an administrator or a clinical supervisor can import the roster.")
+            throw try repository.refusal(by: me.staff, clientID: nil, what: "roster_import", sentence:
+                "Only an administrator or a clinical supervisor can import the roster.")
         }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CaseloadError.notFound(what: "The file '\(StaffValidation.printable(file))' (or it cannot be read)")
         }
+        let source = (file as NSString).lastPathComponent
         do {
-            let parsed = try RosterCSV.parse(data, phases: try repository.settings().phases,
+            let parsed: RosterCSV.Parsed
+            do {
+                parsed = try RosterCSV.parse(data, phases: try repository.settings().phases,
                                              staff: try repository.allStaff(), today: repository.clock.today())
+            } catch let problems as ImportProblems {
+                try repository.recordFailedImport(source: source, problems, by: me.staff)
+                throw problems
+            }
             if !parsed.ignoredColumns.isEmpty {
                 Console.note("Ignored columns Caseload does not keep: \(parsed.ignoredColumns.joined(separator: ", ")).")
             }
-            let summary = try repository.importClients(parsed.rows, source: (file as NSString).lastPathComponent,
-                                                       by: me.staff, dryRun: dryRun)
+            let summary = try repository.importClients(parsed.rows, source: source, by: me.staff, dryRun: dryRun)
             if dryRun {
                 try Console.out("Dry run, nothing was written. The import would give: \(summary.sentence).")
             } else {
@@ -68,8 +75,11 @@ enum RosterColumns {
         UTF-8 (a byte-order mark is fine), with LF or CRLF line ends, and a header row naming the columns in any \
         order (case-insensitive; spaces and hyphens count as underscores). Columns:
 
-          mrn              chart number; a client already in the store with
-                           this MRN is updated, any other is added
+          mrn              chart number: letters, digits, '-' and '.',
+                           starting with a letter or digit; case does
+                           not matter (d-2 is D-2, kept in upper case);
+                           a client already in the store with this MRN
+                           is updated, any other is added
           last_name        legal last name (required)
           first_name       legal first name (may be empty)
           preferred_name   optional column; an empty cell clears it, and
@@ -91,7 +101,9 @@ enum RosterColumns {
         Updating a client keeps what the file does not carry (pronouns, phone, flags, emergency contact) and \
         raises its version; a client first seen as discharged is given today as discharge date. The summary \
         says how many clients were added, updated and unchanged. Only administrators and clinical supervisors \
-        may import; every import is recorded in the audit trail.
+        may import, and a supervisor only adds and updates clients of their own team (moving a client between \
+        teams is an administrator's act); every import, dry run and refused file is recorded in the audit trail, \
+        with an event for each client added or updated.
         """
 }
 
@@ -208,9 +220,12 @@ enum RosterCSV {
                 return d
             }
 
-            let mrn = field("mrn") ?? ""
+            // Chart numbers are case-insensitive and kept in upper case (CaseloadCore/MRN.swift).
+            let mrn = MRN.normalized(field("mrn") ?? "")
             if mrn.isEmpty && ok { problem(rowNumber, "mrn", "the chart number is missing"); ok = false }
-            if !mrn.isEmpty {
+            if !mrn.isEmpty, let why = MRN.problem(mrn) {
+                problem(rowNumber, "mrn", "\(shown(mrn)) is not a chart number: \(why)"); ok = false
+            } else if !mrn.isEmpty {
                 if let first = firstRowOfMRN[mrn] {
                     problem(rowNumber, "mrn", "the chart number \(shown(mrn)) is also on row \(first); each client once")
                     ok = false

@@ -50,7 +50,8 @@ struct PlanPrintCommand: ParsableCommand {
         let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         try SignIn.emergency(emergency, mrn: client, me, in: repository)
-        guard let found = try repository.client(mrn: client), let clientID = found.id else {
+        let clientID = try repository.clientID(typedMRN: client, what: "treatment plan")
+        guard let found = try repository.client(mrn: MRN.normalized(client)) else {
             throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(client))'")
         }
         let tree: PlanTree

@@ -67,7 +67,8 @@ struct AttendanceReportCommand: ParsableCommand {
         } else {
             let mrn = client!
             try SignIn.emergency(emergency, mrn: mrn, me, in: repository)
-            guard let found = try repository.client(mrn: mrn) else {
+            _ = try repository.clientID(typedMRN: mrn, what: "attendance report")
+            guard let found = try repository.client(mrn: MRN.normalized(mrn)) else {
                 throw CaseloadError.notFound(what: "A client with chart number '\(StaffValidation.printable(mrn))'")
             }
             clientID = found.id
@@ -152,22 +153,17 @@ struct AttendanceReportText {
     }
 
     func csv() -> String {
-        var out = "group,member,mrn,present,absent,excused,late,left_early,sessions_held,attendance_percent,attendance_percent_excused_excluded\r\n"
+        var out = CSVWriter.row(["group", "member", "mrn", "present", "absent", "excused", "late", "left_early",
+                                 "sessions_held", "attendance_percent", "attendance_percent_excused_excluded"])
         for r in rows {
             let percent = Self.percent(r).map { String($0.dropLast()) } ?? ""
             let ofExpected = Self.percent(r.percentOfExpected).map { String($0.dropLast()) } ?? ""
-            let fields = [r.groupName, r.clientName, r.mrn].map(Self.csvField)
-                + [r.present, r.absent, r.excused, r.late, r.leftEarly, r.sessionsHeld].map(String.init) + [percent, ofExpected]
-            out += fields.joined(separator: ",") + "\r\n"
+            out += CSVWriter.row([r.groupName, r.clientName, r.mrn]
+                + [r.present, r.absent, r.excused, r.late, r.leftEarly, r.sessionsHeld].map(String.init) + [percent, ofExpected])
         }
         return out
     }
 
-    /// RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
-    static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 
     func markdown() -> String {
         var out = "# \(Self.markdownCell(title))\n\n"
@@ -234,7 +230,8 @@ struct CaseManagementReportOptions: ParsableArguments {
         }
         if me.staff.role == .counselor || me.staff.role == .facilitator {
             if let chosen, chosen.id != me.staff.id {
-                throw CaseloadError.refused("Counselors can only print their own figures; a supervisor can print anyone's.")
+                throw try repository.refusal(by: me.staff, clientID: nil, what: "report", sentence:
+                    "Counselors can only print their own figures; a supervisor can print anyone's.")
             }
             chosen = me.staff
         }
@@ -377,8 +374,8 @@ struct ReportTable {
 
     /// Data rows only (no totals): a spreadsheet sums them itself.
     func csv() -> String {
-        var out = csvHeaders.joined(separator: ",") + "\r\n"
-        for r in rows { out += r.map(AttendanceReportText.csvField).joined(separator: ",") + "\r\n" }
+        var out = CSVWriter.row(csvHeaders)
+        for r in rows { out += CSVWriter.row(r) }
         return out
     }
 

@@ -48,7 +48,7 @@ struct SettingsCommand: ParsableCommand {
             let repository = try store.openStore()
             let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
             guard me.staff.role == .admin else {
-                throw CaseloadError.refused(
+                throw try repository.refusal(by: me.staff, clientID: nil, what: "settings:\(setting.key)", sentence:
                     "Only an administrator can change program settings; '\(me.staff.username)' is a \(me.staff.role.label.lowercased()).")
             }
             var before = ""

@@ -40,7 +40,7 @@ enum SignIn {
             throw refused
         }
         let identity = Identity(staff: try activeStaff(username, in: store))
-        try store.bind(viewer: identity.staff)
+        try store.bind(viewer: identity.staff, commandLine: true)
         return identity
     }
 

@@ -100,8 +100,7 @@ final class ConsentTests: XCTestCase {
             XCTAssertEqual(($0 as? CaseloadError)?.description, "The revocation date (2025-03-01) is before the consent was signed (2025-03-10).")
         }
         XCTAssertThrowsError(try store.revokeConsent(id: saved.id!, revision: 1, on: fixtureToday, note: "letter", by: ben)) {
-            XCTAssertEqual(($0 as? CaseloadError)?.description,
-                           noAccess("A-001"))
+            XCTAssertEqual(($0 as? CaseloadError)?.description, noAccessToRecord)
         }
         let revoked = try store.revokeConsent(id: saved.id!, revision: 1, on: fixtureToday, note: "Letter from the patient, given to Ana", by: ana)
         XCTAssertEqual(revoked.revokedOn, fixtureToday)

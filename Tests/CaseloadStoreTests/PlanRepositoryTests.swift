@@ -391,7 +391,7 @@ final class PlanRepositoryTests: XCTestCase {
         XCTAssertEqual(try store.planCosignQueue(supervisorID: ben.id!), [])
 
         assertCaseloadError(try store.addPlanSignature(planID: t.plan.id!, role: .supervisor, by: ben)) {
-            self.refused($0, "You do not have access to chart A-001")
+            self.refused($0, "You do not have access to that record")
         }
         t = try store.addPlanSignature(planID: t.plan.id!, role: .client, by: ana)
         assertCaseloadError(try store.addPlanSignature(planID: t.plan.id!, role: .client, by: ana)) {

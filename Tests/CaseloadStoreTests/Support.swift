@@ -68,8 +68,12 @@ func exportJSON(_ store: SQLiteStore, mrn: String? = nil) throws -> [String: Any
 
 /// The refusal a person gets for a chart that is not on their caseload, team or groups (Access.swift).
 func noAccess(_ mrn: String) -> String {
-    "You do not have access to chart \(mrn): the client is not on your caseload, your team's, or in a group you facilitate. In an emergency, type :breakglass \(mrn) and give the reason (it is recorded)."
+    "You do not have access to chart \(mrn): there is no such chart, or the client is not on your caseload, your team's, or in a group you facilitate. In an emergency, type :breakglass \(mrn) and give the reason (it is recorded)."
 }
+
+/// The refusal for a record (a consent, a plan, a note) named by its number: the same whether it does not exist
+/// or belongs to a client the person may not see, and naming no chart (Access.swift).
+let noAccessToRecord = "You do not have access to that record: it does not exist, or its client is not on your caseload, your team's, or in a group you facilitate. In an emergency, type :breakglass MRN and give the reason (it is recorded)."
 
 /// A supervisor, two counselors she supervises, and Ana's client Zoë Ñúñez, on a new store.
 struct TwoCounselorProgram {

@@ -1,4 +1,5 @@
 // The multi-line text field, and the group note written with it on the attendance sheet of a real store.
+import Foundation
 import XCTest
 import CaseloadCore
 import CaseloadStore
@@ -158,6 +159,18 @@ final class TextAreaTests: XCTestCase {
         XCTAssertTrue(why2.contains("20,000"), why2)
         XCTAssertEqual(b.text, "abc", "a refused paste adds nothing")
         XCTAssertEqual(b.handle(.enter), .edited)
+    }
+
+    func testAOneMebibytePasteIsRefusedAtOnce() {
+        // What the decoder delivers for a 1 MiB paste: refused with the sentence, in well under a second.
+        var a = TextArea(text: "abc", limit: 20_000)
+        let started = Date()
+        guard case .refused(let why) = a.handle(.paste(String(repeating: "lorem ipsum\n", count: (1 << 20) / 12))) else {
+            return XCTFail("a 1 MiB paste is refused")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 1.0)
+        XCTAssertTrue(why.contains("20,000"), why)
+        XCTAssertEqual(a.text, "abc")
     }
 }
 

@@ -145,7 +145,7 @@ final class DiscloseTests: XCTestCase {
         let theirs = try SQLiteStore.open(path: db, clock: TestTime.clock)
         try theirs.bind(viewer: other)
         let sentence = try theirs.clientAccess(clientID: client.id!) == .none
-            ? "You do not have access to chart \(client.mrn): the client is not on your caseload, your team's, or in a group you facilitate. In an emergency, type :breakglass \(client.mrn) and give the reason (it is recorded)."
+            ? "You do not have access to chart \(client.mrn): there is no such chart, or the client is not on your caseload, your team's, or in a group you facilitate. In an emergency, give --break-glass REASON (it is recorded)."
             : "You see only the group part of this chart (you facilitate a group the client attends); the disclosure of records belongs to the client's counselor and their supervisor."
         try refused(good.id!, sentence, extra: ["--as", other.username])
         XCTAssertEqual(try accountingCount(), before)

@@ -89,7 +89,7 @@ final class PlanPrintTests: XCTestCase {
         let r = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--as", demo.supervisor, "--client", "NO-SUCH-MRN"])
         XCTAssertNotEqual(r.status, 0)
         XCTAssertEqual(r.stdout, "")
-        XCTAssertTrue(r.stderr.contains("A client with chart number 'NO-SUCH-MRN' was not found."), r.stderr)
+        XCTAssertTrue(r.stderr.contains("You do not have access to chart NO-SUCH-MRN: there is no such chart, or"), r.stderr)
         XCTAssertFalse(r.stderr.contains("Fatal error"))
         let format = try Run.caseload(["plan", "print", "--db", demo.dbPath, "--as", demo.supervisor, "--client", "NO-SUCH-MRN", "--format", "pdf"])
         XCTAssertNotEqual(format.status, 0)

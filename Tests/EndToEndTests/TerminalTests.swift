@@ -56,6 +56,17 @@ final class TerminalTests: XCTestCase {
 
     // MARK: -
 
+    func testATerminalWithoutCursorAddressingIsRefusedWithASentence() throws {
+        // TERM=dumb has no cursor addressing: the app used to draw only the last line of each frame. (Run from a
+        // shell that stays: tmux loses lines of a pane whose program writes and exits at once.)
+        let command = appCommand(term: "dumb").replacingOccurrences(of: "exec ", with: "")
+        let s = try TmuxSession(command: command + "; echo \"exit status $?\"; sleep 30")
+        session = s
+        let screen = s.waitFor("exit status")
+        XCTAssertTrue(screen.contains("Terminal 'dumb' cannot move the cursor; set TERM, e.g. xterm-256color."), screen)
+        XCTAssertTrue(screen.contains("exit status 1"), screen)
+    }
+
     func testStartShowsHomeThenQQuitsBackToTheShell() throws {
         // A shell in the pane: after Q the prompt must come back and take input.
         let s = try TmuxSession(command: "exec env -u NO_COLOR PS1='e2e$ ' TERM=screen-256color sh")
