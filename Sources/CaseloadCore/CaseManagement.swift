@@ -265,6 +265,11 @@ public protocol CaseManagementRepository: AnyObject, Sendable {
     func screenHistory(clientID: RowID, limit: Int) throws -> [DrugScreen]
     /// Records a collection (screens are never edited once recorded). Audited.
     func recordScreen(_ screen: DrugScreen, by staff: Staff) throws -> DrugScreen
+    /// Marks a recorded screen entered in error with a reason (at least a few words); audited. It stays, marked.
+    func markScreenEnteredInError(screenID: RowID, reason: String, by staff: Staff) throws -> DrugScreen
+    /// Records `screen` as the corrected result of `replacing`, which is marked entered in error in the same
+    /// transaction, its reason naming the new screen.
+    func recordCorrection(_ screen: DrugScreen, replacing: RowID, reason: String, by staff: Staff) throws -> DrugScreen
     /// Contacts by name with the consent covering each on `day`.
     func contactRows(clientID: RowID, on day: Day) throws -> [ContactRow]
     func saveContact(_ contact: Contact, by staff: Staff) throws -> Contact

@@ -315,11 +315,47 @@ public struct DrugScreen: Codable, Hashable, Sendable, Identifiable {
     public var random: Bool
     public var results: [Substance: ScreenResult]
     public var note: String
+    /// Set when the screen was marked entered in error (the laboratory convention): it stays in the chart and in
+    /// exports, marked, and leaves positivity counts, trends and the random-screen count.
+    public var enteredInError: ScreenError?
+    /// The screen this one corrects (that one is entered in error, with a reason naming this one).
+    public var correctsID: RowID?
     public init(id: RowID? = nil, clientID: RowID, collectedOn: Day, observed: Bool, random: Bool = true,
-                results: [Substance: ScreenResult], note: String = "") {
+                results: [Substance: ScreenResult], note: String = "", enteredInError: ScreenError? = nil,
+                correctsID: RowID? = nil) {
         self.id = id; self.clientID = clientID; self.collectedOn = collectedOn; self.observed = observed
-        self.random = random; self.results = results; self.note = note
+        self.random = random; self.results = results; self.note = note; self.enteredInError = enteredInError
+        self.correctsID = correctsID
     }
+
+    /// The substance of the client's own medication: in a methadone program the medication is the expected positive.
+    public static func ownSubstance(_ m: Medication) -> Substance? {
+        switch m {
+        case .methadone: .methadone
+        case .buprenorphine: .buprenorphine
+        case .naltrexone: nil
+        }
+    }
+
+    /// A negative for the client's own medication: it may not be being taken (possible diversion).
+    public func unexpectedNegative(for medication: Medication) -> Substance? {
+        guard let own = Self.ownSubstance(medication), results[own] == .negative else { return nil }
+        return own
+    }
+
+    /// Positives other than the client's own medication: the results that are a clinical concern.
+    public func unexpectedPositives(for medication: Medication) -> [Substance] {
+        let own = Self.ownSubstance(medication)
+        return Substance.allCases.filter { $0 != own && results[$0] == .positive }
+    }
+}
+
+/// Why and when a screen was marked entered in error, and by whom.
+public struct ScreenError: Codable, Hashable, Sendable {
+    public var reason: String
+    public var at: Date
+    public var byName: String
+    public init(reason: String, at: Date, byName: String) { self.reason = reason; self.at = at; self.byName = byName }
 }
 
 public struct Referral: Codable, Hashable, Sendable, Identifiable {
@@ -431,6 +467,9 @@ public struct ProgramSettings: Codable, Hashable, Sendable {
     /// Flags that are clinical safety information: shown in full and first on every screen about one client, to
     /// everyone who sees any part of the chart. A client's flag matches when it starts with one of these.
     public var clinicalFlags: [String] = ProgramSettings.defaultClinicalFlags
+    /// Signing a note, a plan or a group session asks for the signer's passphrase (when they have set one), as the
+    /// lock screen does: a signature is the person, not whoever sits at their open session.
+    public var signRequiresPassphrase = true
     public static let defaultClinicalFlags = ["safety alert", "pregnancy", "allergy"]
 
     /// The client's flags that are clinical safety information, in the client's order.

@@ -15,6 +15,7 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
     case supervisorCosignPlans = "supervisor_cosign_plans"
     case idleLockMinutes = "idle_lock_minutes"
     case clinicalFlags = "clinical_flags"
+    case signRequiresPassphrase = "sign_requires_passphrase"
 
     public var key: String { rawValue }
 
@@ -33,6 +34,7 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
         case .supervisorCosignPlans: "whether signed plans wait for a supervisor's co-signature (yes/no)"
         case .idleLockMinutes: "minutes without a key before the screen locks (1-120)"
         case .clinicalFlags: "client flags shown first and in full on every screen about the client, comma-separated"
+        case .signRequiresPassphrase: "whether signing asks for the signer's passphrase, when they have one (yes/no)"
         }
     }
 
@@ -50,6 +52,7 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
         case .supervisorCosignPlans: settings.supervisorCosignPlans ? "yes" : "no"
         case .idleLockMinutes: String(settings.idleLockMinutes)
         case .clinicalFlags: settings.clinicalFlags.joined(separator: ", ")
+        case .signRequiresPassphrase: settings.signRequiresPassphrase ? "yes" : "no"
         }
     }
 
@@ -71,6 +74,13 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
                 throw CaseloadError.invalidInput("\(key): \(what) contains a control character.")
             }
             return s
+        }
+        func yesNo() throws -> Bool {
+            switch text.lowercased() {
+            case "yes", "true", "on", "1": return true
+            case "no", "false", "off", "0": return false
+            default: throw CaseloadError.invalidInput("\(key) is yes or no; '\(Self.printable(text))' is neither.")
+            }
         }
         switch self {
         case .programName: settings.programName = try name(text, what: "the program's name")
@@ -106,13 +116,8 @@ public enum ProgramSetting: String, CaseIterable, Sendable {
             settings.clinicalFlags = try parts.map { try name($0, what: "a flag") }
         case .consecutiveAbsencesAlert: settings.consecutiveAbsencesAlert = try number(1...20)
         case .idleLockMinutes: settings.idleLockMinutes = try number(1...120)
-        case .supervisorCosignPlans:
-            switch text.lowercased() {
-            case "yes", "true", "on", "1": settings.supervisorCosignPlans = true
-            case "no", "false", "off", "0": settings.supervisorCosignPlans = false
-            default:
-                throw CaseloadError.invalidInput("\(key) is yes or no; '\(Self.printable(text))' is neither.")
-            }
+        case .supervisorCosignPlans: settings.supervisorCosignPlans = try yesNo()
+        case .signRequiresPassphrase: settings.signRequiresPassphrase = try yesNo()
         }
     }
 

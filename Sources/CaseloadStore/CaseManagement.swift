@@ -136,7 +136,73 @@ extension SQLiteStore: CaseManagementRepository {
         try drugScreens(clientID: clientID, limit: limit)
     }
 
+    public func markScreenEnteredInError(screenID: RowID, reason: String, by staff: Staff) throws -> DrugScreen {
+        let why = try Self.errorReason(reason)
+        let clientID = try screenClient(screenID)
+        try authorize(clientID: clientID, .full, what: "drug screens", by: staff)
+        let now = clock.now()
+        return try write { db in
+            try Self.markInError(screenID, reason: why, at: now, by: staff, db)
+            try caseAudit(db, .update, staff, clientID: clientID, subject: "drug_screen:\(screenID)",
+                          detail: "marked the screen entered in error: \(why)")
+            return try Self.screen(screenID, db)
+        }
+    }
+
+    public func recordCorrection(_ screen: DrugScreen, replacing: RowID, reason: String, by staff: Staff) throws -> DrugScreen {
+        let why = try Self.errorReason(reason)
+        guard try screenClient(replacing) == screen.clientID else {
+            throw CaseloadError.invalidInput("Screen \(replacing) is not one of this client's screens.")
+        }
+        var corrected = screen
+        corrected.correctsID = replacing
+        let now = clock.now()
+        return try recordScreen(corrected, by: staff) { db, newID in
+            try Self.markInError(replacing, reason: "corrected by screen \(newID): \(why)", at: now, by: staff, db)
+            try self.caseAudit(db, .update, staff, clientID: screen.clientID, subject: "drug_screen:\(replacing)",
+                               detail: "marked the screen entered in error, corrected by screen \(newID): \(why)")
+        }
+    }
+
+    static func errorReason(_ reason: String) throws -> String {
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard why.count >= 5 else {
+            throw CaseloadError.invalidInput("Give the reason the screen was entered in error (a few words, e.g. 'wrong client's cup').")
+        }
+        try checkText(why, "reason")
+        return why
+    }
+
+    private func screenClient(_ screenID: RowID) throws -> RowID {
+        guard let id = try read({ db in try RowID.fetchOne(db, sql: "SELECT client_id FROM drug_screens WHERE id = ?",
+                                                           arguments: [screenID]) }) else {
+            throw CaseloadError.notFound(what: "Drug screen \(screenID)")
+        }
+        return id
+    }
+
+    private static func markInError(_ screenID: RowID, reason: String, at: Date, by staff: Staff, _ db: Database) throws {
+        if try Bool.fetchOne(db, sql: "SELECT error_at IS NOT NULL FROM drug_screens WHERE id = ?", arguments: [screenID]) == true {
+            throw CaseloadError.refused("Screen \(screenID) is already marked entered in error.")
+        }
+        try db.execute(sql: "UPDATE drug_screens SET error_reason = ?, error_at = ?, error_by_id = ? WHERE id = ?",
+                       arguments: [reason, at, staff.id, screenID])
+    }
+
+    private static func screen(_ id: RowID, _ db: Database) throws -> DrugScreen {
+        var screens = try DrugScreenTable.fetchAll(db, where: "id = ?", [id])
+        try DrugScreenTable.attachResults(&screens, db)
+        try DrugScreenTable.attachCorrections(&screens, db)
+        guard let s = screens.first else { throw CaseloadError.notFound(what: "Drug screen \(id)") }
+        return s
+    }
+
     public func recordScreen(_ screen: DrugScreen, by staff: Staff) throws -> DrugScreen {
+        try recordScreen(screen, by: staff) { _, _ in }
+    }
+
+    private func recordScreen(_ screen: DrugScreen, by staff: Staff,
+                              also: (Database, RowID) throws -> Void) throws -> DrugScreen {
         try Self.checkText(screen.note, "note")
         if screen.collectedOn > clock.today() {
             throw CaseloadError.invalidInput("The collection date (\(screen.collectedOn)) is in the future.")
@@ -149,7 +215,10 @@ extension SQLiteStore: CaseManagementRepository {
             let client = try Self.requireClient(screen.clientID, db)
             var s = screen
             s.id = nil
-            let id = try DrugScreenTable.insert(s, db)
+            try db.execute(sql: """
+                INSERT INTO drug_screens (client_id, collected_on, observed, random, note, corrects_id) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [s.clientID, s.collectedOn.sqlText, s.observed, s.random, s.note, s.correctsID])
+            let id = db.lastInsertedRowID
             s.id = id
             let statement = try db.cachedStatement(sql: DrugScreenTable.insertResultSQL)
             for substance in Substance.allCases {
@@ -160,7 +229,9 @@ extension SQLiteStore: CaseManagementRepository {
             let positives = Substance.allCases.filter { screen.results[$0] == .positive }.map(\.label)
             try caseAudit(db, .create, staff, clientID: client.id, subject: "drug_screen:\(id)",
                           detail: "screen collected \(screen.collectedOn)"
-                            + (positives.isEmpty ? ", no positive result" : ", positive: \(positives.joined(separator: ", "))"))
+                            + (positives.isEmpty ? ", no positive result" : ", positive: \(positives.joined(separator: ", "))")
+                            + (screen.correctsID.map { ", correcting screen \($0)" } ?? ""))
+            try also(db, id)
             return s
         }
     }
@@ -260,7 +331,7 @@ extension SQLiteStore: CaseManagementRepository {
         throws -> [(due: ScreensDue, counselor: String)] {
         let rows = try Row.fetchAll(db, sql: """
             SELECT c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, c.phase,
-                   (SELECT count(*) FROM drug_screens d WHERE d.client_id = c.id AND d.random = 1
+                   (SELECT count(*) FROM drug_screens d WHERE d.client_id = c.id AND d.random = 1 AND d.error_at IS NULL
                       AND d.collected_on >= ? AND d.collected_on <= ?),
                    coalesce(s.display_name, 'Unassigned')
             FROM clients c LEFT JOIN staff s ON s.id = c.primary_counselor_id

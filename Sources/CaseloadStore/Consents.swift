@@ -223,6 +223,8 @@ extension SQLiteStore: ConsentRepository {
                     var r: [(String, String)] = [("collected", s.collectedOn.description), ("observed", s.observed ? "yes" : "no"),
                                                  ("random", s.random ? "yes" : "no")]
                     for sub in Substance.allCases { if let res = s.results[sub], res != .notTested { r.append((sub.label, res.label.lowercased())) } }
+                    if let e = s.enteredInError { r.append(("entered in error", e.reason)) }
+                    if let c = s.correctsID { r.append(("corrects screen", "\(c)")) }
                     return r
                 }
             case .treatmentPlan:

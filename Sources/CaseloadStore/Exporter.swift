@@ -82,6 +82,7 @@ public enum Exporter {
             try pages(DrugScreenTable.self, db, where: byClient) { screens in
                 var screens = screens
                 try DrugScreenTable.attachResults(&screens, db)
+                try DrugScreenTable.attachCorrections(&screens, db)
                 try out.page(screens.map(DrugScreenExport.init))
             }
         }
@@ -340,9 +341,12 @@ private struct DrugScreenExport: Encodable {
     var random: Bool
     var results: [String: String]
     var note: String
+    /// Entered in error: the reason, when and by whom (the screen stays, marked).
+    var enteredInError: ScreenError?
+    var correctsID: RowID?
     init(_ s: DrugScreen) {
         id = s.id; clientID = s.clientID; collectedOn = s.collectedOn; observed = s.observed; random = s.random
-        note = s.note
+        note = s.note; enteredInError = s.enteredInError; correctsID = s.correctsID
         var r: [String: String] = [:]
         for (k, v) in s.results { r[k.rawValue] = v.rawValue }
         results = r

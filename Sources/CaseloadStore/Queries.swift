@@ -349,6 +349,7 @@ extension SQLiteStore {
             var screens = try DrugScreenTable.fetchAll(db, where: "client_id = ?", [clientID],
                                                        orderBy: "collected_on DESC, id DESC LIMIT \(max(0, limit))")
             try DrugScreenTable.attachResults(&screens, db)
+            try DrugScreenTable.attachCorrections(&screens, db)
             return screens
         }
     }

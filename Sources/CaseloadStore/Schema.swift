@@ -22,6 +22,7 @@ enum Schema {
         migrator.registerMigration("v9") { db in try v9Consents(db) }   // Schema+Consents.swift (issue 6)
         migrator.registerMigration("v10") { db in try v10ConsentSigner(db) }   // Schema+Consents.swift (issue 6)
         migrator.registerMigration("v11") { db in try v11CaseInsensitiveMRN(db) }   // Schema+MRN.swift
+        migrator.registerMigration("v12") { db in try v12ScreensEnteredInError(db) }   // Schema+Screens.swift
         return migrator
     }
 

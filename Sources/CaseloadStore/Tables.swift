@@ -370,6 +370,23 @@ enum DrugScreenTable: TableMapping {
     }
     static let insertResultSQL = "INSERT INTO drug_screen_results (screen_id, substance, result) VALUES (?, ?, ?)"
 
+    /// Fills in `enteredInError` and `correctsID` (one query; most screens have neither).
+    static func attachCorrections(_ screens: inout [DrugScreen], _ db: Database) throws {
+        guard !screens.isEmpty else { return }
+        var index: [RowID: Int] = [:]
+        for (i, s) in screens.enumerated() { if let id = s.id { index[id] = i } }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT d.id, d.error_reason, d.error_at, coalesce(s.display_name, 'someone'), d.corrects_id
+            FROM drug_screens d LEFT JOIN staff s ON s.id = d.error_by_id
+            WHERE d.id IN (\(index.keys.map(String.init).joined(separator: ","))) AND (d.error_at IS NOT NULL OR d.corrects_id IS NOT NULL)
+            """)
+        while let r = try rows.next() {
+            guard let i = index[r[0] as RowID] else { continue }
+            if let at: Date = r[2] { screens[i].enteredInError = ScreenError(reason: r[1] ?? "", at: at, byName: r[3]) }
+            screens[i].correctsID = r[4]
+        }
+    }
+
     /// Fills in `results` for screens whose ids are all in `ids` (one query).
     static func attachResults(_ screens: inout [DrugScreen], _ db: Database) throws {
         guard !screens.isEmpty else { return }
@@ -506,6 +523,7 @@ enum SettingsCodec {
         int("consecutive_absences_alert", \.consecutiveAbsencesAlert),
         bool("supervisor_cosign_plans", \.supervisorCosignPlans),
         bool("is_demo", \.isDemo),
+        bool("sign_requires_passphrase", \.signRequiresPassphrase),
         Field(key: "clinical_flags", get: { Col.json($0.clinicalFlags) }, set: { s, v in
             if let f = try? JSONDecoder().decode([String].self, from: Data(v.utf8)), !f.isEmpty { s.clinicalFlags = f }
         }),

@@ -142,6 +142,55 @@ final class ClinicalSafetyTests: XCTestCase {
         XCTAssertEqual(try store.productivityTotal(staffID: fay.id, from: fixtureToday, to: fixtureToday).sessions, 1)
     }
 
+    // MARK: Drug screens
+
+    func testAScreenEnteredInErrorStaysMarkedAndACorrectionNamesIt() throws {
+        let wrong = try store.recordScreen(DrugScreen(clientID: client.id!, collectedOn: fixtureToday, observed: true,
+                                                      results: [.fentanyl: .positive, .methadone: .positive]), by: ana)
+        // The recorded screen itself never changes, even through SQL.
+        XCTAssertThrowsError(try store.dbPool.write { db in
+            try db.execute(sql: "UPDATE drug_screen_results SET result = 'negative' WHERE screen_id = ?", arguments: [wrong.id])
+        })
+        XCTAssertThrowsError(try store.dbPool.write { db in
+            try db.execute(sql: "DELETE FROM drug_screens WHERE id = ?", arguments: [wrong.id])
+        })
+        XCTAssertThrowsError(try store.markScreenEnteredInError(screenID: wrong.id!, reason: "oops", by: ana),
+                             "a reason of a few words")
+        let right = try store.recordCorrection(
+            DrugScreen(clientID: client.id!, collectedOn: fixtureToday, observed: true,
+                       results: [.fentanyl: .negative, .methadone: .positive]),
+            replacing: wrong.id!, reason: "result keyed on the wrong line", by: ana)
+        let screens = try store.drugScreens(clientID: client.id!, limit: 10)
+        XCTAssertEqual(screens.count, 2, "the wrong one stays in the chart")
+        let old = try XCTUnwrap(screens.first { $0.id == wrong.id })
+        XCTAssertEqual(old.enteredInError?.reason, "corrected by screen \(right.id!): result keyed on the wrong line")
+        XCTAssertEqual(old.enteredInError?.byName, "Ana Pérez")
+        XCTAssertEqual(old.results[.fentanyl], .positive, "kept as it was recorded")
+        XCTAssertEqual(screens.first { $0.id == right.id }?.correctsID, wrong.id)
+        XCTAssertThrowsError(try store.markScreenEnteredInError(screenID: wrong.id!, reason: "second time round", by: ana))
+        // Exports keep both, the wrong one marked.
+        let export = try exportText(store, mrn: client.mrn)
+        XCTAssertTrue(export.contains("result keyed on the wrong line"), export)
+        // Out of the random-screen count: a maintenance client with only an erroneous screen is still due.
+        let error = try store.recordScreen(DrugScreen(clientID: client.id!, collectedOn: fixtureToday.adding(days: -3),
+                                                      observed: true, results: [.cocaine: .positive]), by: ana)
+        _ = try store.markScreenEnteredInError(screenID: error.id!, reason: "another client's cup", by: ana)
+        XCTAssertEqual(try store.drugScreens(clientID: client.id!, limit: 10).filter { $0.enteredInError == nil }.count, 1)
+    }
+
+    func testTheClientsOwnMedicationIsTheExpectedPositive() {
+        let negative = DrugScreen(clientID: 1, collectedOn: fixtureToday, observed: true,
+                                  results: [.methadone: .negative, .fentanyl: .positive, .buprenorphine: .negative])
+        XCTAssertEqual(negative.unexpectedNegative(for: .methadone), .methadone, "possible diversion")
+        XCTAssertEqual(negative.unexpectedPositives(for: .methadone), [.fentanyl])
+        let expected = DrugScreen(clientID: 1, collectedOn: fixtureToday, observed: true,
+                                  results: [.methadone: .positive, .buprenorphine: .negative])
+        XCTAssertNil(expected.unexpectedNegative(for: .methadone))
+        XCTAssertEqual(expected.unexpectedPositives(for: .methadone), [])
+        XCTAssertEqual(expected.unexpectedPositives(for: .buprenorphine), [.methadone], "someone else's methadone")
+        XCTAssertNil(negative.unexpectedNegative(for: .naltrexone))
+    }
+
     // MARK: Safety flags
 
     func testSafetyFlagsReachEveryoneWhoSeesAnyPartOfTheChart() throws {

@@ -81,6 +81,39 @@ final class CaseManagementTabTests: XCTestCase {
         XCTAssertTrue(try store.activity(clientID: clientID, limit: 5).contains { $0.subject == "drug_screen:\(newest.id!)" })
     }
 
+    func testOwnMedicationIsExpectedAndAWrongScreenIsMarkedEnteredInErrorThenCorrected() throws {
+        let store = try CaseDemo.fresh()
+        let app = try CaseDemo.app(store)
+        let clientID = try CaseDemo.chart(app, store, tab: "5")
+        let medication = try store.chartSummary(clientID: clientID).client.medication
+        let own = try XCTUnwrap(DrugScreen.ownSubstance(medication), "a demo maintenance client takes methadone or buprenorphine")
+        // The form offers the client's own medication as positive: the expected result in this program.
+        app.type("a")
+        let form = try XCTUnwrap(try chartState(app).caseTab.form)
+        let ownField = try XCTUnwrap(form.fields.first { $0.label == own.label })
+        XCTAssertEqual(ownField.choice, 2, "\(own.label) starts as + positive")
+        XCTAssertEqual(ownField.options[2], "+ positive: expected (own medication)")
+        app.press(.escape)
+
+        // e marks a screen entered in error: it stays, marked, and leaves the grid; the corrected one names it.
+        let before = try store.drugScreens(clientID: clientID, limit: 500)
+        let wrong = try XCTUnwrap(before.first)
+        app.type("e")
+        XCTAssertEqual(try chartState(app).caseTab.form?.title, "Mark a screen entered in error")
+        app.press(.tab)
+        app.type("Result keyed for the wrong client")
+        app.press(.tab, .right)                // Then: record the corrected result
+        app.press(.ctrl("s"))
+        XCTAssertEqual(try chartState(app).caseTab.form?.title, "Corrected result of screen \(wrong.id!)")
+        app.press(.ctrl("s"))
+        XCTAssertEqual(app.message?.text, "Corrected result of screen \(wrong.id!) saved.")
+        let after = try store.drugScreens(clientID: clientID, limit: 500)
+        XCTAssertEqual(after.count, before.count + 1)
+        XCTAssertEqual(after.first { $0.id == wrong.id }?.enteredInError?.reason,
+                       "corrected by screen \(after.first { $0.correctsID == wrong.id }?.id ?? 0): Result keyed for the wrong client")
+        XCTAssertTrue(app.render().text.contains("x ENTERED IN ERROR #\(wrong.id!)"), app.render().text)
+    }
+
     func testAScreenWithNothingTestedIsRefusedWithASentence() throws {
         let store = try CaseDemo.fresh()
         let app = try CaseDemo.app(store)

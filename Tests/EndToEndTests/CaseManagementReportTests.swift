@@ -84,7 +84,8 @@ final class CaseManagementReportCLITests: XCTestCase {
             ($0["id"] as! Int, $0["name"] as! String)
         })
         var expected: [String: [Int]] = [:]   // modality → sessions, minutes, units, no-shows
-        for s in demo.export["sessions"] as! [[String: Any]] where s["staffID"] as? Int == me {
+        // Signed notes only: a draft documents no session yet.
+        for s in demo.export["sessions"] as! [[String: Any]] where s["staffID"] as? Int == me && s["status"] as? String == "signed" {
             let d = s["date"] as! String
             guard d >= from, d <= to else { continue }
             let m = modalities[s["modalityID"] as! Int]!
@@ -105,7 +106,9 @@ final class CaseManagementReportCLITests: XCTestCase {
         let groups = (demo.export["groups"] as! [[String: Any]]).filter { ($0["facilitatorIDs"] as? [Int] ?? []).contains(me) }
         let groupModality = Dictionary(uniqueKeysWithValues: groups.map { ($0["id"] as! Int, modalities[$0["modalityID"] as! Int]!) })
         for g in demo.export["groupSessions"] as! [[String: Any]] {
-            guard let m = groupModality[g["groupID"] as! Int], g["status"] as? String == "held" else { continue }
+            // Held and signed sessions only.
+            guard let m = groupModality[g["groupID"] as! Int], g["status"] as? String == "held",
+                  let signed = g["signedAt"], !(signed is NSNull) else { continue }
             let d = g["date"] as! String
             guard d >= from, d <= to else { continue }
             var e = expected[m] ?? [0, 0, 0, 0]

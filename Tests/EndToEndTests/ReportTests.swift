@@ -18,6 +18,12 @@ final class ReportTests: XCTestCase {
             let tenths = Int((Double(present + late + leftEarly) * 1000 / Double(held)).rounded())
             return "\(tenths / 10).\(tenths % 10)"
         }
+        /// Attended of the sessions the member was expected at: excused absences left out.
+        var percentOfExpected: String? {
+            guard held - excused > 0 else { return nil }
+            let tenths = Int((Double(present + late + leftEarly) * 1000 / Double(held - excused)).rounded())
+            return "\(tenths / 10).\(tenths % 10)"
+        }
     }
 
     private struct ExportView {
@@ -104,7 +110,7 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let records = parseCSV(r.stdout)
         XCTAssertEqual(records.first, ["group", "member", "mrn", "present", "absent", "excused", "late", "left_early",
-                                       "sessions_held", "attendance_percent"])
+                                       "sessions_held", "attendance_percent", "attendance_percent_excused_excluded"])
         let expected = try XCTUnwrap(view.expected(group: g.id, client: nil, from: g.from, to: g.to)[g.name])
         XCTAssertEqual(records.count - 1, expected.count, "one line per member in the period")
         XCTAssertFalse(expected.isEmpty)
@@ -117,6 +123,7 @@ final class ReportTests: XCTestCase {
             XCTAssertEqual(record[1], view.name(cid), "names with commas and quotes survive CSV quoting")
             XCTAssertEqual(record[3...8].map { Int($0)! }, [e.present, e.absent, e.excused, e.late, e.leftEarly, e.held], mrn)
             XCTAssertEqual(record[9], e.percent ?? "", mrn)
+            XCTAssertEqual(record[10], e.percentOfExpected ?? "", mrn)
         }
         XCTAssertTrue(r.stdout.contains("\",R"), "a name with a comma is quoted:\n\(r.stdout.prefix(400))")
     }
@@ -130,7 +137,9 @@ final class ReportTests: XCTestCase {
         let text = try Run.caseload(base)
         XCTAssertEqual(text.status, 0, text.stderr)
         XCTAssertTrue(text.stdout.contains("Sessions held: 12\n"), text.stdout)
-        let table = text.stdout.components(separatedBy: "\n").drop { !$0.hasPrefix("Member") }.filter { !$0.isEmpty }
+        // The table: from its header to the blank line before the legend of the two rates.
+        let table = Array(text.stdout.components(separatedBy: "\n").drop { !$0.hasPrefix("Member") }.prefix { !$0.isEmpty })
+        XCTAssertTrue(text.stdout.contains("Of expected: attended / (held - excused)."), text.stdout)
         XCTAssertEqual(table.count, expected.count + 1, text.stdout)
         XCTAssertEqual(Set(table.map(columns)).count, 1, "every line is as wide as the header:\n\(text.stdout)")
         // The MRN column starts at the same display column on every line, whatever the script of the name.
@@ -142,7 +151,7 @@ final class ReportTests: XCTestCase {
             XCTAssertEqual(columns(parts[0]) + 1, mrnHeader, "MRN column of \(view.name(cid)):\n\(text.stdout)")
             let numbers = parts[1].split(separator: " ").map(String.init)
             XCTAssertEqual(numbers, [e.present, e.absent, e.excused, e.late, e.leftEarly, e.held].map(String.init)
-                           + [e.percent.map { $0 + "%" } ?? "—"], line)
+                           + [e.percent.map { $0 + "%" } ?? "—", e.percentOfExpected.map { $0 + "%" } ?? "—"], line)
         }
 
         let md = try Run.caseload(base + ["--format", "markdown"])
@@ -150,11 +159,11 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(md.stdout.hasPrefix("# Attendance: \(g.name)\n"), md.stdout)
         XCTAssertTrue(md.stdout.contains("Sessions held: **12**"), md.stdout)
         let rows = md.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| ---") }
-        XCTAssertEqual(rows.first, "| Member | MRN | Present | Absent | Excused | Late | Left early | Held | Attendance |")
+        XCTAssertEqual(rows.first, "| Member | MRN | Present | Absent | Excused | Late | Left early | Held | Of held | Of expected |")
         XCTAssertEqual(rows.count, expected.count + 1)
         let (cid, e) = try XCTUnwrap(expected.first)
         let mrn = view.clients[cid]!["mrn"] as! String
-        XCTAssertTrue(rows.contains("| \(view.name(cid)) | \(mrn) | \(e.present) | \(e.absent) | \(e.excused) | \(e.late) | \(e.leftEarly) | \(e.held) | \(e.percent.map { $0 + "%" } ?? "—") |"),
+        XCTAssertTrue(rows.contains("| \(view.name(cid)) | \(mrn) | \(e.present) | \(e.absent) | \(e.excused) | \(e.late) | \(e.leftEarly) | \(e.held) | \(e.percent.map { $0 + "%" } ?? "—") | \(e.percentOfExpected.map { $0 + "%" } ?? "—") |"),
                       md.stdout)
     }
 

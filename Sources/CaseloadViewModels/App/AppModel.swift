@@ -47,6 +47,8 @@ public enum Prompt: Hashable, Sendable {
     case confirmQuit
     /// `:breakglass MRN`: the reason for emergency access to that chart.
     case breakGlass(mrn: String, LineEditor)
+    /// The signer's passphrase before `request` (a signature) goes ahead; `tries` wrong ones so far.
+    case signPassphrase(Request, LineEditor, tries: Int)
 }
 
 public final class AppModel {
@@ -74,6 +76,8 @@ public final class AppModel {
     public internal(set) var stack: [Screen] = []
     public internal(set) var message: Message?
     public private(set) var prompt: Prompt?
+    /// The signature whose passphrase was just given: `perform` lets it through once.
+    private var verifiedSignature: Request?
     public private(set) var help: HelpState?
     public private(set) var settings: ProgramSettings
     /// The store's change token as last acted on (live refresh, AppModel+Refresh).
@@ -353,6 +357,13 @@ public final class AppModel {
     /// Runs what a reducer asked for, feeding results back as actions.
     @discardableResult
     func perform(_ request: Request) -> Effect {
+        // A signature asks for the signer's passphrase first (ProgramSettings.signRequiresPassphrase), whichever
+        // screen asked for it: one gate for notes, co-signatures, plans and group sessions.
+        if Self.isSignature(request), signingNeedsPassphrase, verifiedSignature != request {
+            prompt = .signPassphrase(request, LineEditor(), tries: 0)
+            return .redraw
+        }
+        verifiedSignature = nil
         switch request {
         case .none:
             break
@@ -561,8 +572,51 @@ public final class AppModel {
         return .quit
     }
 
+    /// Requests that put the signer's name on a record.
+    static func isSignature(_ r: Request) -> Bool {
+        switch r {
+        case .notes(.save(_, then: .sign)), .notes(.sign), .notes(.cosign), .signSession,
+             .plans(.sign), .plans(.laterSignature):
+            return true
+        default:
+            return false
+        }
+    }
+
+    var signingNeedsPassphrase: Bool {
+        guard settings.signRequiresPassphrase, let authenticator else { return false }
+        return (try? authenticator.hasPassphrase(staffID: identity.staffID)) ?? false
+    }
+
     private func handlePrompt(_ p: Prompt, _ key: Key) -> Effect {
         switch p {
+        case .signPassphrase(let request, var editor, let tries):
+            switch editor.handle(key) {
+            case .edited, .moved, .unhandled:
+                prompt = .signPassphrase(request, editor, tries: tries)
+                return .redraw
+            case .cancel:
+                prompt = nil
+                message = Message("Not signed: no passphrase was given.", .info)
+                return .redraw
+            case .submit:
+                let right = (try? authenticator?.verifyPassphrase(editor.text, staffID: identity.staffID)) ?? false
+                if right {
+                    prompt = nil
+                    verifiedSignature = request
+                    return perform(request)
+                }
+                try? authenticator?.record(.refused, by: identity.staff, clientID: nil, subject: "signature",
+                                           detail: "a wrong passphrase was given to sign")
+                if tries + 1 >= 3 {
+                    prompt = nil
+                    message = Message("Not signed: the passphrase was wrong three times.", .error)
+                } else {
+                    prompt = .signPassphrase(request, LineEditor(), tries: tries + 1)
+                    message = Message("That is not your passphrase; try again (Esc: do not sign).", .error)
+                }
+                return .redraw
+            }
         case .confirmQuit:
             prompt = nil
             if YesNo.isYes(key) { saveDrafts(); return .quit }
@@ -718,6 +772,13 @@ public final class AppModel {
         case .confirmQuit?:
             Chrome.message(into: &buffer, Message("You have unsaved changes. Quit anyway? (y/n)", .warning), y: messageRow)
             buffer.cursor = Point(x: min(size.width - 1, 46), y: messageRow)
+        case .signPassphrase(_, let editor, _)?:
+            if let m = message { Chrome.message(into: &buffer, m, y: messageRow - 1) }
+            // Never the text: a bullet per character typed.
+            let masked = LineEditor(text: String(repeating: "•", count: editor.text.count))
+            masked.draw(into: &buffer, prompt: "Your passphrase to sign: ", x: 0, y: messageRow, width: size.width,
+                        role: .commandLine)
+            hints = [("Enter", "sign"), ("Esc", "do not sign")]
         case .breakGlass(_, let editor)?:
             if let m = message { Chrome.message(into: &buffer, m, y: messageRow - 1) }
             editor.draw(into: &buffer, prompt: "Reason: ", x: 0, y: messageRow, width: size.width, role: .commandLine)

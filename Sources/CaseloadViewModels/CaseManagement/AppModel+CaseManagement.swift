@@ -18,6 +18,15 @@ extension AppModel {
             save(what: "Referral", tab: .referrals) { _ = try repo.saveReferral(r, by: identity.staff) }
         case .recordScreen(let s):
             save(what: "Drug screen", tab: .screens) { _ = try repo.recordScreen(s, by: identity.staff) }
+        case let .markScreenError(id, reason):
+            save(what: "Screen \(id)", tab: .screens,
+                 done: "Screen \(id) is marked entered in error; it stays in the chart, out of the counts.") {
+                _ = try repo.markScreenEnteredInError(screenID: id, reason: reason, by: identity.staff)
+            }
+        case let .recordCorrection(s, replacing, reason):
+            save(what: "Corrected result of screen \(replacing)", tab: .screens) {
+                _ = try repo.recordCorrection(s, replacing: replacing, reason: reason, by: identity.staff)
+            }
         case .saveContact(let c):
             save(what: "Contact", tab: .contacts) { _ = try repo.saveContact(c, by: identity.staff) }
         case .saveConsent(let c):
@@ -93,13 +102,13 @@ extension AppModel {
     /// Saves, then closes the form and reloads the tab; a refusal keeps the form open with the sentence.
     /// After an edit conflict the other person's version is shown and the form keeps ours, now based on
     /// theirs, so a second save deliberately puts ours over it.
-    private func save(what: String, tab: ChartTab, _ body: () throws -> Void) {
+    private func save(what: String, tab: ChartTab, done: String? = nil, _ body: () throws -> Void) {
         guard case .chart(var s) = current else { return }
         do {
             try body()
             s.caseTab.form = nil
             reload(&s, tab)
-            message = Message("\(what) saved.", .ok)
+            message = Message(done ?? "\(what) saved.", .ok)
         } catch let conflict as EditConflict {
             reload(&s, tab)
             let when = conflict.changedAt.map { " at " + Format.timestamp($0, utcOffset: Format.utcOffset(of: clock)) } ?? ""

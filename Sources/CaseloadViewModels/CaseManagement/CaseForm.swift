@@ -65,6 +65,10 @@ public struct CaseForm: Hashable, Sendable {
     public enum Subject: Hashable, Sendable {
         case referral(Referral)
         case screen(DrugScreen)
+        /// Marking a screen entered in error: `screenIDs[i]` is the screen of choice i of the first field.
+        case screenError(screenIDs: [RowID], screens: [DrugScreen])
+        /// The corrected result of `screen.correctsID`, with the reason the old one was wrong.
+        case correction(DrugScreen, reason: String)
         /// `consentIDs[i]` is the consent of choice i of the consent field (nil: none).
         case contact(Contact, consentIDs: [RowID?])
         /// The Summary tab's counselor-kept details (the version goes back with the save).

@@ -16,6 +16,9 @@ public enum CaseRequest: Hashable, Sendable {
     case saveClientDetails(clientID: RowID, ClientDetails, expectedVersion: Int?)
     case saveReferral(Referral)
     case recordScreen(DrugScreen)
+    /// Marks a recorded screen entered in error (it stays, marked); or records its corrected result.
+    case markScreenError(screenID: RowID, reason: String)
+    case recordCorrection(DrugScreen, replacing: RowID, reason: String)
     case saveContact(Contact)
     /// Records or changes a Part 2 consent (the revision goes back with it).
     case saveConsent(Consent)
@@ -28,6 +31,7 @@ public enum CaseRequest: Hashable, Sendable {
 public enum CaseTabs {
     static let tabs: Set<ChartTab> = [.screens, .referrals, .contacts, .consents]
     static let screenOptions = ["· not tested", "- negative", "+ positive"]
+    static let ownMedicationOptions = ["· not tested", "- negative: unexpected", "+ positive: expected (own medication)"]
     static let screenResults: [ScreenResult] = [.notTested, .negative, .positive]
 
     static func isCaseTab(_ state: ChartState) -> Bool { tabs.contains(state.tab) && state.openNote == nil }
@@ -50,6 +54,20 @@ public enum CaseTabs {
             state.caseTab.form = nil
             return .message(form.isChanged ? "Not saved: the form was closed." : "Closed.", .info)
         case .save:
+            // "Entered in error, then record the corrected result": the screen form opens next, prefilled with the
+            // wrong one's results, and nothing is saved until it is.
+            if case let .screenError(ids, screens) = form.subject, form.fields[2].choice == 1 {
+                let why = form.fields[1].value.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard why.count >= 5 else {
+                    form.problem = "Give the reason the screen was entered in error (a few words, e.g. 'wrong client's cup')."
+                    form.focus = 1
+                    state.caseTab.form = form
+                    return .none
+                }
+                let old = screens[form.fields[0].choice]
+                state.caseTab.form = screenForm(state, prefill: old, correcting: ids[form.fields[0].choice], reason: why)
+                return .none
+            }
             switch build(form, clientID: state.clientID, today: state.today) {
             case .success(let request):
                 state.caseTab.form = form
@@ -110,8 +128,18 @@ public enum CaseTabs {
                     return .message("Consent \(c[i].id ?? 0) was revoked on \(r) and cannot be changed; press a to record a new one.", .info)
                 }
                 state.caseTab.form = consentForm(c[i], title: "Edit consent \(c[i].id ?? 0)")
-            case .screens:
-                return .message("A recorded screen is not changed; record a new collection with a.", .info)
+            case .screens(let all)?:
+                // The laboratory convention: a recorded screen is never changed; it is marked entered in error
+                // (kept, marked) and, if need be, a corrected result names the one it replaces.
+                let open = all.filter { $0.enteredInError == nil }
+                guard !open.isEmpty else { return .message("No screen to correct: press a to record a collection.", .info) }
+                let shown = Array(open.prefix(20))
+                state.caseTab.form = CaseForm(
+                    title: "Mark a screen entered in error",
+                    subject: .screenError(screenIDs: shown.map { $0.id ?? 0 }, screens: shown),
+                    fields: [.choice("Screen", shown.map { screenLabel($0) }),
+                             .text("Reason", "", limit: 300),
+                             .choice("Then", ["only mark it", "record the corrected result"])])
             default:
                 return .message("Nothing to edit yet: press a to add one.", .info)
             }
@@ -149,16 +177,7 @@ public enum CaseTabs {
                                        purpose: "", informationCovered: "", expiresOn: nil, signedOn: state.today),
                                title: "New consent to disclose (42 CFR 2.31)")
         case .screens:
-            var fields: [FormField] = [.text("Collected on", state.today.description, limit: 10),
-                                       .choice("Observed", ["yes", "no"]), .choice("Random", ["yes", "no"])]
-            for s in Substance.allCases {
-                fields.append(.choice(s.label, screenOptions, s == .other ? 0 : 1))
-            }
-            fields.append(.area("Note", limit: 2000))
-            return CaseForm(title: "Record a drug screen collection",
-                            subject: .screen(DrugScreen(clientID: state.clientID, collectedOn: state.today, observed: true,
-                                                        results: [:])),
-                            fields: fields)
+            return screenForm(state, prefill: nil, correcting: nil, reason: "")
         default:
             return nil
         }
@@ -293,7 +312,13 @@ public enum CaseTabs {
             }
             r.note = f[5].value
             return .success(.saveReferral(r))
-        case .screen(var s):
+        case .screenError(let ids, _):
+            let why = f[1].value.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard why.count >= 5 else {
+                return .failure(Problem(sentence: "Give the reason the screen was entered in error (a few words, e.g. 'wrong client's cup').", field: 1))
+            }
+            return .success(.markScreenError(screenID: ids[f[0].choice], reason: why))
+        case .screen(var s), .correction(var s, _):
             switch date(0, "collection date") { case .success(let d): s.collectedOn = d!; case .failure(let p): return .failure(p) }
             if s.collectedOn > today {
                 return .failure(Problem(sentence: "The collection date (\(s.collectedOn)) is in the future.", field: 0))
@@ -308,6 +333,9 @@ public enum CaseTabs {
                 return .failure(Problem(sentence: "Give at least one result: every substance is marked not tested.", field: 3))
             }
             s.note = f[3 + Substance.allCases.count].value
+            if case .correction(_, let reason) = form.subject, let replacing = s.correctsID {
+                return .success(.recordCorrection(s, replacing: replacing, reason: reason))
+            }
             return .success(.recordScreen(s))
         case .contact(var c, let ids):
             c.name = f[0].text
@@ -434,10 +462,46 @@ public enum CaseTabs {
         return true
     }
 
+    /// The collection form. The client's own medication (methadone, buprenorphine) starts as positive: in an
+    /// opioid treatment program it is the expected result, and a negative for it is the one to notice. A correction
+    /// starts from the wrong screen's answers.
+    static func screenForm(_ state: ChartState, prefill: DrugScreen?, correcting: RowID?, reason: String) -> CaseForm {
+        let own = DrugScreen.ownSubstance(state.summary.client.medication)
+        var fields: [FormField] = [.text("Collected on", (prefill?.collectedOn ?? state.today).description, limit: 10),
+                                   .choice("Observed", ["yes", "no"], prefill.map { $0.observed ? 0 : 1 } ?? 0),
+                                   .choice("Random", ["yes", "no"], prefill.map { $0.random ? 0 : 1 } ?? 0)]
+        for s in Substance.allCases {
+            let choice: Int
+            if let p = prefill {
+                choice = screenResults.firstIndex(of: p.results[s] ?? .notTested) ?? 0
+            } else {
+                choice = s == .other ? 0 : s == own ? 2 : 1
+            }
+            // The client's own medication says so in its answers: positive is expected, negative is the concern.
+            fields.append(.choice(s.label, s == own ? ownMedicationOptions : screenOptions, choice))
+        }
+        fields.append(.area("Note", prefill?.note ?? "", limit: 2000))
+        let base = DrugScreen(clientID: state.clientID, collectedOn: state.today, observed: true, results: [:],
+                              correctsID: correcting)
+        if let correcting {
+            return CaseForm(title: "Corrected result of screen \(correcting)", subject: .correction(base, reason: reason),
+                            fields: fields)
+        }
+        return CaseForm(title: "Record a drug screen collection", subject: .screen(base), fields: fields)
+    }
+
+    /// "2026-03-01 #12 + fentanyl": a screen as a choice.
+    static func screenLabel(_ s: DrugScreen) -> String {
+        let positives = Substance.allCases.filter { s.results[$0] == .positive }.map(\.label)
+        return "\(s.collectedOn) #\(s.id ?? 0) " + (positives.isEmpty ? "- no positive" : "+ " + positives.joined(separator: ", "))
+    }
+
     /// The grid of the last 8 results per substance (oldest left, newest right), the random-screen count,
     /// then one row per collection.
     static func screenLines(_ screens: [DrugScreen], state: ChartState, width: Int) -> ([StyledLine], [StyledLine]) {
-        let last8 = Array(screens.prefix(8).reversed())
+        // Screens entered in error stay listed, marked, but leave the grid and the counts.
+        let valid = screens.filter { $0.enteredInError == nil }
+        let last8 = Array(valid.prefix(8).reversed())
         let cell = width >= 16 + 8 * 6 ? 6 : 2
         var out: [StyledLine] = [StyledLine("Last 8 results, newest right: + positive  - negative  · not tested", .header)]
         if screens.isEmpty {
@@ -458,18 +522,35 @@ public enum CaseTabs {
             out.append(StyledLine(spans))
         }
         let windowStart = ScreenRule.windowStart(state.today)
-        let random = screens.filter { $0.random && $0.collectedOn >= windowStart && $0.collectedOn <= state.today }.count
+        let random = valid.filter { $0.random && $0.collectedOn >= windowStart && $0.collectedOn <= state.today }.count
         let maintenance = ScreenRule.isMaintenance(state.summary.client.phase) && state.summary.client.status == .active
         if maintenance && random < ScreenRule.randomScreensPerYear {
             out.append(StyledLine("! \(random) of \(ScreenRule.randomScreensPerYear) random screens in the last 12 months: more are due", .overdue))
         } else {
             out.append(StyledLine("Random screens in the last 12 months: \(random)", .dim))
         }
+        let medication = state.summary.client.medication
+        let own = DrugScreen.ownSubstance(medication)
         let rows = screens.map { s -> StyledLine in
-            let positives = Substance.allCases.filter { s.results[$0] == .positive }.map(\.label)
+            if let e = s.enteredInError {
+                // Kept visible, marked: never silently gone from the chart.
+                return StyledLine([Span("\(s.collectedOn)  "), Span("x ENTERED IN ERROR ", .warning),
+                                   Span("#\(s.id ?? 0): \(e.reason) (\(e.byName))", .dim)])
+            }
+            let concerns = s.unexpectedPositives(for: medication).map(\.label)
             var spans = [Span("\(s.collectedOn)  "), Span(s.observed ? "observed  " : "unobserved", .dim),
                          Span(s.random ? " random     " : " scheduled  ", .dim)]
-            spans.append(positives.isEmpty ? Span("- no positive", .ok) : Span("+ " + positives.joined(separator: ", "), .positive))
+            if let missing = s.unexpectedNegative(for: medication) {
+                spans.append(Span("! \(missing.label) negative: possible diversion  ", .overdue))
+            }
+            let ownPositive = own.map { s.results[$0] == .positive } ?? false
+            if concerns.isEmpty {
+                spans.append(ownPositive ? Span("+ \(own!.label) (expected)", .ok) : Span("- no positive", .ok))
+            } else {
+                spans.append(Span("+ " + concerns.joined(separator: ", "), .positive))
+                if ownPositive { spans.append(Span("  (\(own!.label) expected)", .dim)) }
+            }
+            if let c = s.correctsID { spans.append(Span("  corrects #\(c)", .dim)) }
             if !s.note.isEmpty { spans.append(Span("  " + s.note.split(whereSeparator: \.isNewline).joined(separator: " "), .dim)) }
             return StyledLine(spans)
         }

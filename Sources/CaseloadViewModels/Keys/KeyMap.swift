@@ -169,7 +169,7 @@ public struct KeyMap: Hashable, Sendable {
                    scope: .summaryTab, hint: true),
 
         KeyBinding(.addRecord, [.char("a")], "add (record a screen, a referral, a contact)", scope: .caseTab, hint: true),
-        KeyBinding(.editRecord, [.char("e"), .enter], "edit the selected referral or contact", scope: .caseTab, hint: true),
+        KeyBinding(.editRecord, [.char("e"), .enter], "edit the selected referral or contact (a screen: entered in error)", scope: .caseTab, hint: true),
 
         KeyBinding(.addRecord, [.char("a")], "record a consent (every 42 CFR 2.31 element)", scope: .consentsTab, hint: true),
         KeyBinding(.editRecord, [.char("e"), .enter], "edit the selected consent (not once revoked)", scope: .consentsTab, hint: true),
