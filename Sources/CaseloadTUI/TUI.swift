@@ -238,7 +238,7 @@ final class TraceLog {
     private let file: UnsafeMutablePointer<FILE>
 
     init?(path: String) {
-        guard let f = fopen(path, "a") else { return nil }
+        guard let f = try? UserFiles.withRealIDs({ fopen(path, "a") }) ?? nil else { return nil }
         file = f
     }
 

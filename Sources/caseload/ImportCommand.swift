@@ -35,7 +35,7 @@ struct ImportClientsCommand: ParsableCommand {
         guard me.staff.role == .admin || me.staff.role == .supervisor else {
             throw CaseloadError.refused("Only an administrator or a clinical supervisor can import the roster.")
         }
-        guard let data = FileManager.default.contents(atPath: file) else {
+        guard let data = UserFiles.contents(atPath: file) else {
             throw CaseloadError.notFound(what: "The file '\(StaffValidation.printable(file))' (or it cannot be read)")
         }
         do {
