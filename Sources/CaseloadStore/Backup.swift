@@ -171,6 +171,12 @@ extension SQLiteStore {
         chmod(path, 0o600)
     }
 
+    /// Refuses a backup target that is a folder, in a missing folder, an existing file (unless `overwrite`),
+    /// or the store or one of the files beside it (by any name), as `backup` does, before anything is written.
+    public func checkBackupTarget(_ target: String, overwrite: Bool) throws {
+        try Backup.checkTarget(target, overwrite: overwrite, storePath: path)
+    }
+
     /// The refusal of a restore while the store at `path` is in use.
     public static func inUseRefusal(path: String) -> CaseloadError { Backup.inUse(path) }
 

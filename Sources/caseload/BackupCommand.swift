@@ -50,6 +50,7 @@ struct BackupCommand: ParsableCommand {
         StaleCopies.remove(beside: repository.path)
         StaleCopies.remove(beside: out)
         let me = try SignIn.identify(in: repository, switchingTo: nil)
+        try repository.checkBackupTarget(out, overwrite: overwrite)
         // Record first: a copy of every chart that leaves no trace is worse than a trace of one that failed.
         try repository.record(.export, by: me.staff, clientID: nil, subject: "backup",
                               detail: SignIn.auditDetail(me, what: "backed up the whole store\(passphrase == nil ? "" : " (sealed)") to \(out)"))
