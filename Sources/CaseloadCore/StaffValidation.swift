@@ -1,5 +1,4 @@
 // The checks a new staff account must pass, with sentences an administrator understands.
-import CaseloadCore
 
 public enum StaffValidation {
     /// Staff usernames are OS logins (the SSH user), so they follow the portable login-name rules.

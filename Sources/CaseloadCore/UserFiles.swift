@@ -165,9 +165,7 @@ public enum UserFiles {
     /// beside it of a store this process opened (`StorePath.register`) or of `storePath`. Returns -1 with
     /// `errno` set when the system refuses.
     public static func createPrivate(_ path: String, exclusive: Bool, storePath: String? = nil) throws -> Int32 {
-        if let store = storePath.map({ StorePath.isStoreFile(path, of: $0) ? $0 : nil }) ?? StorePath.openedStore(owning: path) {
-            throw CaseloadError.refused(storeFileRefusal(path, store: store))
-        }
+        try refuseStoreFile(path, storePath: storePath)
         var code: Int32 = 0
         let fd = try withRealIDs { () -> Int32 in
             let fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC), 0o600)
@@ -178,6 +176,15 @@ public enum UserFiles {
         // An existing file keeps its mode on open; what is written here is PHI, so owner-only either way.
         fchmod(fd, 0o600)
         return fd
+    }
+
+    /// Refuses a path for output that is the store or a file beside it named after it, of `storePath` or of a
+    /// store this process opened.
+    public static func refuseStoreFile(_ path: String, storePath: String? = nil) throws {
+        if let store = storePath.flatMap({ StorePath.isStoreFile(path, of: $0) ? StorePath.resolve($0) : nil })
+            ?? StorePath.openedStore(owning: path) {
+            throw CaseloadError.refused(storeFileRefusal(path, store: store))
+        }
     }
 
     /// The sentence for a file a person named that is the store or beside it with its name.

@@ -43,10 +43,11 @@ struct DiscloseCommand: ParsableCommand {
         guard let format = DisclosureFormat(rawValue: format) else {
             throw CaseloadError.invalidInput("The format must be text or json, not '\(StaffValidation.printable(format))'.")
         }
+        let repository = try store.openStore()
+        try UserFiles.refuseStoreFile(out)
         if UserFiles.exists(out) {
             throw CaseloadError.refused("The file '\(StaffValidation.printable(out))' already exists: give a new file with --out; nothing was disclosed.")
         }
-        let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         try SignIn.emergency(emergency, mrn: client, me, in: repository)
         guard let found = try repository.client(mrn: client), let clientID = found.id else {

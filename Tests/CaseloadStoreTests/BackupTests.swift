@@ -484,7 +484,7 @@ final class BackupTests: XCTestCase {
 /// Closes a store with every change in the main file (a pool's last connection to close is a
 /// read-only reader, which leaves the -wal in place), so tests can damage the bytes that matter.
 func closeCheckpointed(_ store: SQLiteStore) throws {
-    try store.dbPool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+    _ = try store.dbPool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
     try store.close()
 }
 
