@@ -178,12 +178,16 @@ final class DeploymentTests: XCTestCase {
         let supervisor = try Run.caseload(["staff", "set-role", user, "supervisor", "--db", db, "--as", admin])
         XCTAssertEqual(supervisor.status, 0, supervisor.stderr)
         let secret = store + "/secret.csv"
-        try Data("mrn,first_name\nSECRET-4711,Hidden Person\n".utf8).write(to: URL(fileURLWithPath: secret))
+        // Its values are wrong in ways the import's sentences quote, so a read would show them.
+        try Data(("mrn,last_name,first_name,date_of_birth,admission_date,phase,medication,dose_mg,take_home_level,counselor,status,hidden_column\n"
+                  + "R9,Hidden,Person,SECRET-4711,2025-01-06,Stabilization,methadone,60,0,\(user),active,x\n").utf8)
+            .write(to: URL(fileURLWithPath: secret))
         try sh("chown root:\(storeGroup) '\(secret)' && chmod 0640 '\(secret)'")
         let imported = try sh("runuser -u \(user) -- '\(bin)/caseload' import clients '\(secret)' --dry-run", mustSucceed: false)
         XCTAssertNotEqual(imported.status, 0, imported.stdout)
-        XCTAssertFalse((imported.stdout + imported.stderr).contains("SECRET-4711") || (imported.stdout + imported.stderr).contains("Hidden"),
-                       imported.stdout + imported.stderr)
+        for secretWord in ["SECRET-4711", "Hidden", "hidden_column"] {
+            XCTAssertFalse((imported.stdout + imported.stderr).contains(secretWord), imported.stdout + imported.stderr)
+        }
         // Refusals name the configuration file in use, not one that is not there.
         let env = try sh("runuser -u \(user) -- env XDG_DATA_HOME=/tmp '\(bin)/caseload' staff list", mustSucceed: false)
         XCTAssertTrue(env.stderr.contains(bin + "/caseload.conf") && !env.stderr.contains("/etc/caseload"), env.stderr)
