@@ -210,7 +210,8 @@ extension SQLiteStore {
         let lock = try FileLock(path: path + ".lock")
         var published = false
         defer {
-            // A lock file made only for a restore that did not happen goes too (unlinked while still held).
+            // A lock file made only for a restore that did not happen goes too (unlinked while still held),
+            // when there is no store: beside an existing one a session may be opening it meanwhile.
             if !published && lock.createdNow && !FileManager.default.fileExists(atPath: path) { unlink(lock.path) }
             lock.release()
         }
