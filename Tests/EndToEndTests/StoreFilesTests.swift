@@ -58,8 +58,10 @@ final class StoreFilesTests: XCTestCase {
         // This process holds the store open through the link; another writes through the real path.
         var throughLink: SQLiteStore? = try SQLiteStore.open(path: link)
         XCTAssertEqual(throughLink?.path, db)
+        let token = try throughLink!.changeToken()
         let added = try Run.caseload(["staff", "add", "bo", "--name", "Bo Real", "--role", "counselor", "--db", db])
         XCTAssertEqual(added.status, 0, added.stderr)
+        XCTAssertNotEqual(try throughLink!.changeToken(), token, "live refresh through the link sees the other process's save")
         _ = try throughLink!.addStaff(Staff(username: "cy", displayName: "Cy Link", role: .counselor))
         XCTAssertEqual(try throughLink!.allStaff().map(\.username).sorted(), ["ana", "bo", "cy", osLogin()].sorted())
         let seen = try Run.caseload(["staff", "list", "--db", db])
@@ -88,6 +90,21 @@ final class StoreFilesTests: XCTestCase {
         XCTAssertEqual(entries(dir + "/links"), ["store.sqlite"])
         let after = try Run.caseload(["staff", "list", "--db", db])
         XCTAssertFalse(after.stdout.contains("Cy Link"), "the backup from before is back:\n\(after.stdout)")
+    }
+
+    func testADemoThroughALinkReplacesTheFileItPointsTo() throws {
+        let dir = try TempDirectories.make("link-demo").path
+        try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+        let link = dir + "/demo.sqlite"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: dir + "/data/demo.sqlite")
+        for _ in 0..<2 {
+            let made = try Run.caseload(["demo", "--db", link, "--clients", "5"])
+            XCTAssertEqual(made.status, 0, made.stderr)
+            XCTAssertTrue(isLink(link))
+        }
+        XCTAssertEqual(entries(dir), ["data", "demo.sqlite"])
+        XCTAssertTrue(entries(dir + "/data").contains("demo.sqlite"), "\(entries(dir + "/data"))")
+        XCTAssertEqual(try Run.caseload(["check", "--db", link]).stdout, "ok\n")
     }
 
     func testBackupIsRefusedOntoTheStoreAndEveryFileBesideItByAnyName() throws {
