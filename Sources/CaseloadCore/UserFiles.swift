@@ -94,7 +94,9 @@ public enum StorePath {
 }
 
 public enum UserFiles {
-    private static let mutex = NSLock()
+    /// Held while the ids are the real ones, so two threads never drop and take back the ids across each other
+    /// (recursive: a body may open another file the person named).
+    private static let mutex = NSRecursiveLock()
 
     /// Whether the program runs with ids other than the person's own (installed setgid for a program).
     public static var hasGainedIDs: Bool { getegid() != getgid() || geteuid() != getuid() }
@@ -103,9 +105,9 @@ public enum UserFiles {
     /// back. Only around opening a file a person named: every thread of the process runs with the real ids
     /// meanwhile, so the body must be short and must not open the store.
     public static func withRealIDs<T>(_ body: () throws -> T) throws -> T {
+        mutex.lock(); defer { mutex.unlock() }
         let savedGID = getegid(), savedUID = geteuid()
         guard savedGID != getgid() || savedUID != getuid() else { return try body() }
-        mutex.lock(); defer { mutex.unlock() }
         guard setegid(getgid()) == 0 else { throw cannotDrop() }
         if savedUID != getuid() && seteuid(getuid()) != 0 {
             _ = setegid(savedGID)
