@@ -62,7 +62,7 @@ extension SQLiteStore {
     /// restoring it: someone holds a lock on `PATH.lock`. Sessions of Caseload versions from before
     /// this lock existed cannot be seen.
     public static func sessionsInUse(path: String) -> Bool {
-        guard let lock = FileLock(existing: path + ".lock") else { return false }
+        guard let lock = FileLock(existing: StorePath.resolve(path) + ".lock") else { return false }
         defer { lock.release() }
         return (try? lock.tryLock(.exclusive)) != true
     }
@@ -126,6 +126,57 @@ extension SQLiteStore {
                             sealed: passphrase != nil, schemaVersion: version)
     }
 
+    /// Removes the temporary copies a killed Caseload command left beside `path` (a backup's, a restore's,
+    /// a check's or an init's: `.NAME.tmp-PID-XXXXXX`, with their -journal, -wal, -shm and .lock) whose
+    /// process is gone; copies of commands still running are kept. Returns the copies removed.
+    @discardableResult
+    public static func removeStaleTemporaryFiles(beside path: String) -> [String] {
+        let stale = Backup.staleTemps(beside: StorePath.resolve(path))
+        for temp in stale { Backup.removeTemp(temp) }
+        return stale
+    }
+
+    /// Creates a new store at `path` whole or not at all: it is built in a temporary file beside `path`,
+    /// `setUp` fills it (the first administrator), and only then is it renamed into place. A command killed
+    /// half-way leaves no store, only a temporary copy the next `removeStaleTemporaryFiles` removes.
+    /// Refuses an existing file, touching nothing.
+    public static func create(path given: String, clock: any Clock = SystemClock(),
+                              setUp: (SQLiteStore) throws -> Void) throws {
+        let path = StorePath.resolve(given)
+        if try checkRestoreLocation(path) {
+            throw CaseloadError.refused("'\(given)' already exists, so nothing was changed. Give another path with --db.")
+        }
+        let temp = try Backup.makeTemp(beside: path)
+        var published = false
+        defer { if !published { Backup.removeTemp(temp) } }
+        let store = try open(path: temp, create: true, clock: clock)
+        do {
+            try setUp(store)
+            // Everything into the main file: the -wal stays behind with the temporary name.
+            try store.dbPool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        } catch {
+            try? store.close()
+            throw error
+        }
+        try store.close()
+        do {
+            try Backup.publish(temp, as: path, overwrite: false)
+        } catch let error as CaseloadError {
+            throw FileManager.default.fileExists(atPath: path)
+                ? CaseloadError.refused("'\(given)' already exists, so nothing was changed. Give another path with --db.")
+                : error
+        }
+        published = true
+        for suffix in StorePath.sideSuffixes { unlink(temp + suffix) }
+        chmod(path, 0o600)
+    }
+
+    /// Refuses a backup target that is a folder, in a missing folder, an existing file (unless `overwrite`),
+    /// or the store or one of the files beside it (by any name), as `backup` does, before anything is written.
+    public func checkBackupTarget(_ target: String, overwrite: Bool) throws {
+        try Backup.checkTarget(target, overwrite: overwrite, storePath: path)
+    }
+
     /// The refusal of a restore while the store at `path` is in use.
     public static func inUseRefusal(path: String) -> CaseloadError { Backup.inUse(path) }
 
@@ -139,8 +190,10 @@ extension SQLiteStore {
     /// store (if any) is kept as `PATH.replaced-YYYYMMDD-HHMMSS` (with its -wal), stale -wal/-shm are
     /// removed under the exclusive lock, and the new file is renamed into place (mode 0600).
     @discardableResult
-    public static func restore(from backup: String, to path: String, passphrase: String?) throws -> RestoreReport {
+    public static func restore(from backup: String, to given: String, passphrase: String?) throws -> RestoreReport {
         let started = Date()
+        // Through a link, the file it points to is replaced, never the link.
+        let path = StorePath.resolve(given)
         let kind = Backup.kind(of: backup)
         switch kind {
         case .missing:
@@ -155,14 +208,19 @@ extension SQLiteStore {
         _ = try checkRestoreLocation(path)
 
         let lock = try FileLock(path: path + ".lock")
-        defer { lock.release() }
+        var published = false
+        defer {
+            // A lock file made only for a restore that did not happen goes too (unlinked while still held),
+            // when there is no store: beside an existing one a session may be opening it meanwhile.
+            if !published && lock.createdNow && !FileManager.default.fileExists(atPath: path) { unlink(lock.path) }
+            lock.release()
+        }
         guard try lock.tryLock(.exclusive) else { throw Backup.inUse(path) }
         if kind == .sealed && (passphrase ?? "").isEmpty {
             throw CaseloadError.refused("The backup '\(backup)' is sealed with a passphrase; give it (--passphrase-file FILE, or type it at a terminal). Nothing was restored.")
         }
 
         let temp = try Backup.makeTemp(beside: path)
-        var published = false
         defer { if !published { Backup.removeTemp(temp) } }
         if kind == .sealed {
             _ = try Backup.unseal(backup, into: temp, passphrase: passphrase ?? "")
@@ -463,11 +521,12 @@ enum Backup {
 
     // MARK: Files
 
-    /// A new empty file (mode 0600) in the folder of `path`, named after it.
+    /// A new empty file (mode 0600) in the folder of `path`, named after it and after this process
+    /// (`.NAME.tmp-PID-XXXXXX`), so that a copy left by a killed command can be told from one in use.
     static func makeTemp(beside path: String) throws -> String {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
-        var template = Array(((directory.isEmpty ? "" : directory + "/") + "." + name + ".tmp-XXXXXX").utf8CString)
+        var template = Array(((directory.isEmpty ? "" : directory + "/") + "." + name + ".tmp-\(getpid())-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             let code = errno
@@ -479,9 +538,28 @@ enum Backup {
         return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// A temp database file and whatever SQLite left beside it.
+    /// A temp database file and whatever SQLite and Caseload left beside it.
     static func removeTemp(_ path: String) {
-        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+        for suffix in [""] + StorePath.sideSuffixes { unlink(path + suffix) }
+    }
+
+    /// The temporary copies (`.NAME.tmp-PID-XXXXXX` and their side files) beside `path` whose process is
+    /// gone: a command killed before it could remove them. Copies of a running process are left alone.
+    static func staleTemps(beside path: String) -> [String] {
+        let (folder, name) = StorePath.split(path)
+        let prefix = "." + name + ".tmp-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        var stale: Set<String> = []
+        for entry in entries where entry.hasPrefix(prefix) {
+            let rest = entry.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { continue }
+            // Alive (or another user's: EPERM) means in use.
+            if kill(pid, 0) == 0 || errno != ESRCH { continue }
+            var base = String(entry)
+            for suffix in StorePath.sideSuffixes where base.hasSuffix(suffix) { base.removeLast(suffix.count) }
+            stale.insert(folder + "/" + base)
+        }
+        return stale.sorted()
     }
 
     static func checkTarget(_ target: String, overwrite: Bool, storePath: String) throws {
@@ -494,10 +572,13 @@ enum Backup {
         }
         if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) {
             if isDirectory.boolValue { throw CaseloadError.refused("'\(target)' is a folder; give the backup a file name.") }
-            var a = stat(), b = stat()
-            if stat(target, &a) == 0, stat(storePath, &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino {
-                throw CaseloadError.refused("'\(target)' is the store itself; give the backup another name.")
-            }
+        }
+        // The store, its side files (-wal, -shm, -journal, .lock) and anything beside it named after it,
+        // by whatever name (docs/deployment.md, "Files the program opens").
+        if StorePath.isStoreFile(target, of: storePath) {
+            throw CaseloadError.refused(UserFiles.storeFileRefusal(target, store: StorePath.resolve(storePath)))
+        }
+        if FileManager.default.fileExists(atPath: target) {
             if !overwrite {
                 throw CaseloadError.refused("'\(target)' already exists, so nothing was written. Give another name, or ask to overwrite it.")
             }

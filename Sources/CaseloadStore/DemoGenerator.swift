@@ -181,7 +181,7 @@ private struct DemoBuild {
             modality[row[0]] = row[1]
         }
         for name in Modality.seeded where modality[name] == nil {
-            throw CaseloadError.storeDamaged(path: db.configuration.label ?? "store", detail: "the modality '\(name)' is missing")
+            throw CaseloadError.refused("The store has no modality '\(name)', which the demo needs; no demo data was added.")
         }
     }
 

@@ -64,7 +64,7 @@ extension SQLiteStore: StaffAuthenticator {
     public func verifyPassphrase(_ passphrase: String, staffID: RowID) throws -> Bool {
         guard let stored = try storedPassphrase(staffID: staffID) else { return false }
         guard stored.kdf == "scrypt" else {
-            throw CaseloadError.storeDamaged(path: path, detail: "a passphrase was made with an unknown method '\(stored.kdf)'")
+            throw CaseloadError.refused("This account's lock passphrase was made with a method this version of Caseload does not know ('\(stored.kdf)'). Update Caseload, or tell your administrator; nothing was changed.")
         }
         let hash = try Self.derive(passphrase, salt: stored.salt, cost: stored.cost, blockSize: stored.blockSize,
                                    parallelism: stored.parallelism, length: stored.hash.count)

@@ -77,7 +77,11 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
         try open(path: path, create: create, clock: clock, upgradeWait: 15)
     }
 
-    static func open(path: String, create: Bool, clock: any Clock, upgradeWait: TimeInterval) throws -> SQLiteStore {
+    static func open(path given: String, create: Bool, clock: any Clock, upgradeWait: TimeInterval) throws -> SQLiteStore {
+        // One real file whatever the name it is reached by (docs/deployment.md, "Files the program opens"):
+        // its lock, side files and checks all follow from this path.
+        let path = StorePath.resolve(given)
+        StorePath.register(path)
         if try !checkLocation(path) && !create { throw CaseloadError.storeNotFound(path: path) }
         let lock = try FileLock(path: path + ".lock")
         // Waiting for sessions that hold the store open (shared) is bounded by `upgradeWait`; waiting for
@@ -225,7 +229,9 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
     /// a store: "is it a demo?", exports. Writes through it fail. A store that still needs a migration
     /// from this build throws `.refused`. It holds a shared lock on `PATH.lock` when that file exists
     /// (so a restore knows it is in use) but never creates it.
-    public static func openReadOnly(path: String, clock: any Clock = SystemClock()) throws -> SQLiteStore {
+    public static func openReadOnly(path given: String, clock: any Clock = SystemClock()) throws -> SQLiteStore {
+        let path = StorePath.resolve(given)
+        StorePath.register(path)
         guard try checkLocation(path) else { throw CaseloadError.storeNotFound(path: path) }
         guard faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) == 0 else {
             throw CaseloadError.refused(
@@ -291,7 +297,7 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
               h[21] == 64, h[22] == 32, h[23] == 32, [1, 2].contains(h[18]), [1, 2].contains(h[19]) else {
             throw CaseloadError.storeDamaged(path: path, detail: "its header is not valid")
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+        let size = Backup.fileSize(path)
         guard size % Int64(pageSize) == 0 else {
             throw CaseloadError.storeDamaged(path: path, detail: "its size (\(size) bytes) is not a whole number of pages")
         }
@@ -300,7 +306,7 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
         // the pages that lengthen the file, and the WAL still holds them all; SQLite finishes it on the next
         // checkpoint (the crash test met this: a sound store was called damaged).
         let pages = Int64(be32(28))
-        let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.int64Value ?? 0
+        let walSize = Backup.fileSize(path + "-wal")
         if walSize == 0, be32(24) == be32(92), pages > 0, pages * Int64(pageSize) > size {
             throw CaseloadError.storeDamaged(
                 path: path, detail: "the file is shorter than it should be: \(size) bytes for \(pages) pages of \(pageSize)")
@@ -358,7 +364,8 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
             if Backup.diskIsFull(near: path) { return diskFull(path) }
             return .refused("Caseload could not read or write the store '\(path)' (\(error.message ?? "disk I/O error")). Nothing was saved; try again, and tell your administrator if it keeps happening.")
         default:
-            return .storeDamaged(path: path, detail: error.message ?? "\(error.resultCode)")
+            // Not a sign of damage by itself: only the file's header and the integrity check say "damaged".
+            return .refused("Caseload could not use the store '\(path)' (\(error.message ?? "\(error.resultCode)")). Nothing was changed; run 'caseload check' on it, or tell your administrator.")
         }
     }
 
@@ -458,7 +465,7 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
         do { return try pool.read(body) }
         catch let e as AccessRefused { throw try recorded(e) }
         catch let e as DatabaseError { throw Self.translateWrite(e, path: path) }
-        catch let e as BadStoredValue { throw CaseloadError.storeDamaged(path: path, detail: e.description) }
+        catch let e as BadStoredValue { throw Self.unreadableValue(e, path: path) }
     }
 
     /// A write transaction; SQLite errors (a trigger refusing, a constraint) become CaseloadErrors.
@@ -466,7 +473,12 @@ public final class SQLiteStore: CaseloadRepository, @unchecked Sendable {
         do { return try pool.write(body) }
         catch let e as AccessRefused { throw try recorded(e) }
         catch let e as DatabaseError { throw Self.translateWrite(e, path: path) }
-        catch let e as BadStoredValue { throw CaseloadError.storeDamaged(path: path, detail: e.description) }
+        catch let e as BadStoredValue { throw Self.unreadableValue(e, path: path) }
+    }
+
+    /// A stored value this version cannot read: said as such, not as damage (which only the checks decide).
+    static func unreadableValue(_ e: BadStoredValue, path: String) -> CaseloadError {
+        .refused("The store '\(path)' holds a value this version of Caseload cannot read (\(e.description)). Nothing was changed; run 'caseload check' on it, or tell your administrator.")
     }
 
     static func translateWrite(_ error: DatabaseError, path: String) -> CaseloadError {
@@ -504,11 +516,18 @@ final class FileLock: @unchecked Sendable {
     private let mutex = NSLock()
     private var fd: Int32
     let path: String
+    /// Whether this lock opened the lock file by creating it.
+    private(set) var createdNow = false
 
     /// Opens (creating, mode 0600) the lock file without locking it.
     init(path: String) throws {
         self.path = path
-        var fd = posixOpen(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        var fd = posixOpen(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o600)
+        if fd >= 0 {
+            createdNow = true
+        } else if errno == EEXIST {
+            fd = posixOpen(path, O_RDWR | O_CLOEXEC)
+        }
         if fd < 0 && (errno == EACCES || errno == EPERM) {
             // Another account created the lock file (a store shared by a group): a read-only
             // descriptor is enough for flock.

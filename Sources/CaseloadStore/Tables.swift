@@ -7,7 +7,7 @@ import Foundation
 import GRDB
 
 /// A value in the store that this build cannot read (hand-edited data, a bug). Translated to
-/// `CaseloadError.storeDamaged` at the transaction boundary.
+/// a refusal naming the value at the transaction boundary (only the header and integrity checks say "damaged").
 struct BadStoredValue: Error, CustomStringConvertible {
     var column: String
     var value: String

@@ -238,7 +238,9 @@ final class TraceLog {
     private let file: UnsafeMutablePointer<FILE>
 
     init?(path: String) {
-        guard let f = fopen(path, "a") else { return nil }
+        // Never onto the store's own files; with the person's own rights (docs/deployment.md).
+        guard (try? UserFiles.refuseStoreFile(path)) != nil,
+              let f = try? UserFiles.withRealIDs({ fopen(path, "a") }) ?? nil else { return nil }
         file = f
     }
 

@@ -1,4 +1,5 @@
 // Themes: what each Role looks like (colours and attributes), loaded from Themes/*.toml or a user folder.
+import CaseloadCore
 import CaseloadViewModels
 #if canImport(Glibc)
 import Glibc
@@ -184,7 +185,7 @@ public struct Theme: Sendable, Equatable {
         names += BuiltinThemes.texts.keys.filter { !names.contains($0) }.sorted()
         if let dir = userDir {
             var users: [String] = []
-            if let d = opendir(dir) {
+            if let d = (try? UserFiles.withRealIDs({ opendir(dir) })) ?? nil {
                 defer { closedir(d) }
                 while let entry = readdir(d) {
                     let fileName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
@@ -207,7 +208,9 @@ public struct Theme: Sendable, Equatable {
     }
 
     static func readFile(_ path: String) throws -> String {
-        guard let f = fopen(path, "rb") else {
+        // Opened with the person's own rights (docs/deployment.md, "Files the program opens").
+        let fd = UserFiles.openForReading(path)
+        guard fd >= 0, let f = fdopen(fd, "rb") else {
             let reason = String(cString: strerror(errno))
             throw ThemeError(file: path, line: 0, key: nil, message: "cannot be read (\(reason)).")
         }

@@ -47,7 +47,10 @@ struct BackupCommand: ParsableCommand {
             passphrase = nil
         }
         let repository = try store.openStore()
+        StaleCopies.remove(beside: repository.path)
+        StaleCopies.remove(beside: out)
         let me = try SignIn.identify(in: repository, switchingTo: nil)
+        try repository.checkBackupTarget(out, overwrite: overwrite)
         // Record first: a copy of every chart that leaves no trace is worse than a trace of one that failed.
         try repository.record(.export, by: me.staff, clientID: nil, subject: "backup",
                               detail: SignIn.auditDetail(me, what: "backed up the whole store\(passphrase == nil ? "" : " (sealed)") to \(out)"))
@@ -61,7 +64,7 @@ struct BackupCommand: ParsableCommand {
 /// Passphrases for sealed backups: from a file, or typed at the terminal with echo off.
 enum Passphrase {
     static func fromFile(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = UserFiles.contents(atPath: path, limit: 1 << 16) else {
             throw CaseloadError.refused("Caseload cannot read the passphrase file '\(path)'.")
         }
         let text = String(decoding: data, as: UTF8.self)

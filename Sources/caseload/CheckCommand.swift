@@ -20,6 +20,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         try Deployment.refuseWhenInstalled("caseload check")
         let path = try store.location().path
+        StaleCopies.remove(beside: path)
         // With sessions at work, the search index is checked in a snapshot so no save has to wait.
         let othersAtWork = SQLiteStore.sessionsInUse(path: path)
         let repository = try store.openStore()

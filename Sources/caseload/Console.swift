@@ -8,6 +8,16 @@ import Musl
 import Darwin
 #endif
 import CaseloadCore
+import CaseloadStore
+
+/// Temporary copies left by killed commands, removed and said on stderr.
+enum StaleCopies {
+    static func remove(beside path: String) {
+        for copy in SQLiteStore.removeStaleTemporaryFiles(beside: path) {
+            Console.note("Removed '\(copy)', a temporary copy left by a Caseload command that was stopped before it finished.")
+        }
+    }
+}
 
 enum Console {
     /// A line for a person, on stderr.

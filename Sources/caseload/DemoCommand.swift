@@ -42,8 +42,10 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         try Deployment.refuseWhenInstalled("caseload demo")
-        let location = try store.location()
+        var location = try store.location()
         try location.prepareDirectoryIfDefault()
+        // Through a link, the demo replaced is the file it points to, with its own side files.
+        location.path = StorePath.resolve(location.path)
         try Self.removeExistingDemo(at: location)
 
         let login = try SignIn.osUsername()

@@ -33,7 +33,7 @@ enum Deployment {
     static func checkEnvironment(_ environment: [String: String]) throws {
         for name in refusedVariables where !(environment[name] ?? "").isEmpty {
             throw CaseloadError.refused(
-                "This Caseload is installed for the whole program, so $\(name) is not used; unset it (the administrator sets the store in \(systemConfig)).")
+                "This Caseload is installed for the whole program, so $\(name) is not used; unset it (\(whereTheStoreIsSet())).")
         }
     }
 
@@ -45,16 +45,35 @@ enum Deployment {
         .refused("This Caseload is installed for the whole program: you are the staff member of your login, so --as is not allowed.")
     }
 
-    /// `db = PATH` from `caseload.conf` beside the binary, else from /etc/caseload/caseload.conf, else the default.
-    /// A configuration file is trusted only when root owns it and nobody else may write it (or its folder).
-    static func installedStorePath() throws -> String {
+    /// The configuration files looked at, in order: `caseload.conf` beside the binary, then the system one.
+    static var configCandidates: [String] {
         var candidates: [String] = []
         if let exe = executablePath() {
             let dir = exe.lastIndex(of: "/").map { String(exe[..<$0]) } ?? "."
             candidates.append(dir + "/caseload.conf")
         }
         candidates.append(systemConfig)
-        for path in candidates {
+        return candidates
+    }
+
+    /// The configuration file in use: the first candidate that exists.
+    static var configInUse: String? {
+        configCandidates.first { path in
+            var st = stat()
+            return lstat(path, &st) == 0
+        }
+    }
+
+    /// Where the administrator sets the store, naming the configuration file actually in use.
+    static func whereTheStoreIsSet() -> String {
+        if let config = configInUse { return "the administrator sets the store in \(config)" }
+        return "the store is \(defaultStorePath); the administrator may set another in \(systemConfig)"
+    }
+
+    /// `db = PATH` from `caseload.conf` beside the binary, else from /etc/caseload/caseload.conf, else the default.
+    /// A configuration file is trusted only when root owns it and nobody else may write it (or its folder).
+    static func installedStorePath() throws -> String {
+        for path in configCandidates {
             var st = stat()
             guard lstat(path, &st) == 0 else { continue }
             let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."

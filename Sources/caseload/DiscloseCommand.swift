@@ -43,23 +43,24 @@ struct DiscloseCommand: ParsableCommand {
         guard let format = DisclosureFormat(rawValue: format) else {
             throw CaseloadError.invalidInput("The format must be text or json, not '\(StaffValidation.printable(format))'.")
         }
-        if Environment.fileExists(out) {
+        let repository = try store.openStore()
+        try UserFiles.refuseStoreFile(out)
+        if UserFiles.exists(out) {
             throw CaseloadError.refused("The file '\(StaffValidation.printable(out))' already exists: give a new file with --out; nothing was disclosed.")
         }
-        let repository = try store.openStore()
         let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
         try SignIn.emergency(emergency, mrn: client, me, in: repository)
         let clientID = try repository.clientID(typedMRN: client, what: "disclosure of records")
         let path = out
         let d = try repository.disclose(clientID: clientID, consentID: consent, format: format, by: me.staff) { text in
-            let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            // With the person's own rights, never onto the store's files (docs/deployment.md).
+            let fd = try UserFiles.createPrivate(path, exclusive: true)
             guard fd >= 0 else {
                 if errno == EEXIST {
                     throw CaseloadError.refused("The file '\(StaffValidation.printable(path))' already exists: give a new file with --out; nothing was disclosed.")
                 }
                 throw CaseloadError.invalidInput("Could not create '\(StaffValidation.printable(path))': \(String(cString: strerror(errno))). Nothing was disclosed.")
             }
-            fchmod(fd, 0o600)
             var ok = true
             Array(text.utf8).withUnsafeBytes { buf in
                 var off = 0

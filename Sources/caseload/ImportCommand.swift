@@ -36,7 +36,7 @@ struct ImportClientsCommand: ParsableCommand {
             throw try repository.refusal(by: me.staff, clientID: nil, what: "roster_import", sentence:
                 "Only an administrator or a clinical supervisor can import the roster.")
         }
-        guard let data = FileManager.default.contents(atPath: file) else {
+        guard let data = UserFiles.contents(atPath: file) else {
             throw CaseloadError.notFound(what: "The file '\(StaffValidation.printable(file))' (or it cannot be read)")
         }
         let source = (file as NSString).lastPathComponent

@@ -34,10 +34,13 @@ struct InitCommand: ParsableCommand {
                 "'\(location.path)' already exists, so nothing was changed. Give another path with --db.")
         }
         try location.prepareDirectoryIfDefault()
-        let repository = try SQLiteStore.open(path: location.path, create: true)
-        let staff = try repository.addStaff(Staff(username: username, displayName: displayName, role: .admin))
-        try repository.record(.create, by: staff, clientID: nil, subject: "staff:\(username)",
-                              detail: "store created with its first administrator")
+        StaleCopies.remove(beside: location.path)
+        // Built whole beside the target and renamed into place: a killed init leaves no half store.
+        try SQLiteStore.create(path: location.path) { repository in
+            let staff = try repository.addStaff(Staff(username: username, displayName: displayName, role: .admin))
+            try repository.record(.create, by: staff, clientID: nil, subject: "staff:\(username)",
+                                  detail: "store created with its first administrator")
+        }
         try Console.out("Created the store '\(location.path)' with the administrator '\(username)' (\(displayName)).")
         try Console.out("Next: as \(username), add staff with: caseload staff add USERNAME --name \"Full Name\" --role counselor")
     }

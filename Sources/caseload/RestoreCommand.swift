@@ -25,6 +25,7 @@ struct RestoreCommand: ParsableCommand {
     func run() throws {
         try Deployment.refuseWhenInstalled("caseload restore")
         let path = try store.location().path
+        StaleCopies.remove(beside: path)
         var passphrase: String?
         if SQLiteStore.isSealedBackup(path: file) {
             // Said before asking for the passphrase, not after.

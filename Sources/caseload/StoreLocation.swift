@@ -78,7 +78,7 @@ struct StoreLocation: Equatable {
     }
 
     /// The files SQLite and the store keep beside the database.
-    var companionFiles: [String] { [path + "-wal", path + "-shm", path + ".lock"] }
+    var companionFiles: [String] { StorePath.sideSuffixes.map { path + $0 } }
 }
 
 enum Environment {

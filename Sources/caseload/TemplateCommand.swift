@@ -66,7 +66,7 @@ struct TemplateCommand: ParsableCommand {
         func run() throws {
             let repository = try store.openStore()
             let me = try SignIn.identify(in: repository, switchingTo: identity.asUser)
-            guard let data = FileManager.default.contents(atPath: file), let json = String(data: data, encoding: .utf8) else {
+            guard let data = UserFiles.contents(atPath: file), let json = String(data: data, encoding: .utf8) else {
                 throw CaseloadError.invalidInput("Cannot read '\(StaffValidation.printable(file))' as a UTF-8 file.")
             }
             let t = try repository.saveTemplate(name: name, json: json, replace: replace, by: me.staff,

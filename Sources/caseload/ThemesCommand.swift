@@ -1,5 +1,6 @@
 // `caseload themes`: the theme names --theme and :theme accept, built-in and the user's own.
 import ArgumentParser
+import CaseloadCore
 import CaseloadTUI
 
 struct ThemesCommand: ParsableCommand {
@@ -13,7 +14,7 @@ struct ThemesCommand: ParsableCommand {
         let builtin = Set(Theme.availableNames(userDir: nil))
         for name in Theme.availableNames(userDir: userDir) {
             var line = name
-            let isUser = Environment.fileExists("\(userDir)/\(name).toml")
+            let isUser = UserFiles.exists("\(userDir)/\(name).toml")
             if isUser { line += builtin.contains(name) ? "  (yours, replaces the built-in)" : "  (yours)" }
             // A broken user theme is listed with its error so it can be fixed before someone picks it.
             if isUser {

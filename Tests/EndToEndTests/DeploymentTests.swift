@@ -2,6 +2,8 @@
 // group that alone can read the store's folder, OpenSSH's `Match Group … ForceCommand` giving counselors the app
 // and no shell. A real sshd on 127.0.0.1 (a high port), a real test account with a key, `ssh -t` inside tmux.
 // Needs root and openssh-server (.ci/run installs it); it fails with a sentence, never skips, without them.
+import CaseloadCore
+import CaseloadStore
 import Foundation
 import XCTest
 
@@ -45,10 +47,11 @@ final class DeploymentTests: XCTestCase {
         cleanups.append { _ = try? self.sh("pkill -u \(user); userdel \(user)", mustSucceed: false) }
         try sh("mkdir -m 0700 '\(d)/home' && chown \(user) '\(d)/home'")
 
-        // The installation: a setgid binary, the session wrapper (UTF-8 locale), the configuration beside it.
+        // The installation: a setgid binary, the session wrapper of docs/deployment.md (a clean environment, a
+        // fixed PATH, a UTF-8 locale), the configuration beside it.
         let bin = d + "/bin", store = d + "/store", db = store + "/caseload.sqlite"
         try sh("mkdir -m 0755 '\(bin)' && cp '\(Binary.url.path)' '\(bin)/caseload' && chown root:\(storeGroup) '\(bin)/caseload' && chmod 2755 '\(bin)/caseload'")
-        try Data("#!/bin/sh\nexport LANG=C.UTF-8 LC_ALL=C.UTF-8\nexec '\(bin)/caseload'\n".utf8)
+        try Data(Self.sessionWrapper(binary: bin + "/caseload").utf8)
             .write(to: URL(fileURLWithPath: bin + "/caseload-session"))
         try sh("chmod 0755 '\(bin)/caseload-session'")
         try Data("# the program's store\ndb = \(db)\n".utf8).write(to: URL(fileURLWithPath: bin + "/caseload.conf"))
@@ -81,6 +84,7 @@ final class DeploymentTests: XCTestCase {
             KbdInteractiveAuthentication no
             PermitRootLogin no
             AllowUsers \(user)
+            AcceptEnv LANG LC_* CASELOAD_* LD_PRELOAD
             Match Group \(usersGroup)
                 ForceCommand \(bin)/caseload-session
                 AllowTcpForwarding no
@@ -98,8 +102,9 @@ final class DeploymentTests: XCTestCase {
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: d + "/sshd.pid") { usleep(50_000) }
         XCTAssertTrue(FileManager.default.fileExists(atPath: d + "/sshd.pid"), "sshd started: \((try? String(contentsOfFile: d + "/sshd.log", encoding: .utf8)) ?? "")")
 
-        // 1. ssh -t: the workspace, as the counselor of the login, on the installed store.
-        let s = try TmuxSession(command: "exec \(ssh) -t \(user)@127.0.0.1", width: 80, height: 24)
+        // 1. ssh -t: the workspace, as the counselor of the login, on the installed store. sshd passes on what
+        // AcceptEnv allows (here, carelessly, CASELOAD_* and LD_PRELOAD); the wrapper starts the app without it.
+        let s = try TmuxSession(command: "exec env CASELOAD_DB=/tmp/other.sqlite LD_PRELOAD=/tmp/nothing.so \(ssh) -o SendEnv=CASELOAD_DB -o SendEnv=LD_PRELOAD -t \(user)@127.0.0.1", width: 80, height: 24)
         session = s
         let home = s.waitFor("Appointments today", timeout: 20)
         XCTAssertTrue(home.contains("Dana Ñúñez"), "the UTF-8 wrapper shows the name whole:\n\(home)")
@@ -138,5 +143,67 @@ final class DeploymentTests: XCTestCase {
             XCTAssertTrue(r.stderr.contains(sentence), "\(command): \(r.stderr)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/copy.sqlite"))
+
+        // 5. Files the person names are opened with their own rights, never the program's group's.
+        // A client of theirs with a consent, so that only the output file decides.
+        let admin2 = try SQLiteStore.open(path: db)
+        let me = try XCTUnwrap(try admin2.staff(username: user))
+        let mine = try admin2.insert(Client(mrn: "DEP-1", legalFirstName: "Ria", legalLastName: "Stone",
+                                            dateOfBirth: Day("1990-03-04")!, admissionDate: Day("2025-01-06")!,
+                                            phase: "Stabilization", medication: .methadone, doseMg: 60, primaryCounselorID: me.id))
+        let today = admin2.clock.today()
+        let consent = try admin2.saveConsent(Consent(clientID: mine.id!, discloser: "Riverbend", recipient: "County Probation",
+                                                     purpose: "Attendance", informationCovered: "",
+                                                     expiresOn: today.adding(days: 200), signedOn: today.adding(days: -1),
+                                                     categories: [.attendance]), by: me)
+        try admin2.close()
+        let before = try FileManager.default.contentsOfDirectory(atPath: store).sorted()
+        for out in [db + "-journal", store + "/mine.txt"] {
+            let r = try sh("runuser -u \(user) -- '\(bin)/caseload' disclose --client DEP-1 --consent \(consent.id!) --out '\(out)'",
+                           mustSucceed: false)
+            XCTAssertNotEqual(r.status, 0, "\(out): \(r.stdout)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), out)
+        }
+        // Sessions bring back the -wal and -shm; nothing else may appear.
+        let sessionFiles = ["caseload.sqlite-wal", "caseload.sqlite-shm"]
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: store).filter { !sessionFiles.contains($0) }.sorted(),
+                       before.filter { !sessionFiles.contains($0) }, "nothing new in the store's folder")
+        let ok = try sh("cd '\(d)/home' && runuser -u \(user) -- '\(bin)/caseload' disclose --client DEP-1 --consent \(consent.id!) --out '\(d)/home/probation.txt'",
+                        mustSucceed: false)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        var st = stat()
+        XCTAssertEqual(stat(d + "/home/probation.txt", &st), 0)
+        XCTAssertEqual(st.st_gid, try XCTUnwrap(getpwnam(user)).pointee.pw_gid, "made with the person's own group, not the store's")
+
+        // A file of the store group the person cannot read is not read for them, even by a supervisor's import.
+        let supervisor = try Run.caseload(["staff", "set-role", user, "supervisor", "--db", db, "--as", admin])
+        XCTAssertEqual(supervisor.status, 0, supervisor.stderr)
+        let secret = store + "/secret.csv"
+        // Its values are wrong in ways the import's sentences quote, so a read would show them.
+        try Data(("mrn,last_name,first_name,date_of_birth,admission_date,phase,medication,dose_mg,take_home_level,counselor,status,hidden_column\n"
+                  + "R9,Hidden,Person,SECRET-4711,2025-01-06,Stabilization,methadone,60,0,\(user),active,x\n").utf8)
+            .write(to: URL(fileURLWithPath: secret))
+        try sh("chown root:\(storeGroup) '\(secret)' && chmod 0640 '\(secret)'")
+        let imported = try sh("runuser -u \(user) -- '\(bin)/caseload' import clients '\(secret)' --dry-run", mustSucceed: false)
+        XCTAssertNotEqual(imported.status, 0, imported.stdout)
+        for secretWord in ["SECRET-4711", "Hidden", "hidden_column"] {
+            XCTAssertFalse((imported.stdout + imported.stderr).contains(secretWord), imported.stdout + imported.stderr)
+        }
+        // Refusals name the configuration file in use, not one that is not there.
+        let env = try sh("runuser -u \(user) -- env XDG_DATA_HOME=/tmp '\(bin)/caseload' staff list", mustSucceed: false)
+        XCTAssertTrue(env.stderr.contains(bin + "/caseload.conf") && !env.stderr.contains("/etc/caseload"), env.stderr)
+    }
+
+    /// The ForceCommand wrapper docs/deployment.md gives, for a binary at `binary`.
+    static func sessionWrapper(binary: String) -> String {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/deployment.md")
+        let text = (try? String(contentsOf: docs, encoding: .utf8)) ?? ""
+        // The block between the markers in the docs, with the installed path replaced.
+        guard let start = text.range(of: "#!/bin/sh\n# caseload-session"),
+              let end = text.range(of: "/usr/local/bin/caseload\n", range: start.upperBound..<text.endIndex) else {
+            return "docs/deployment.md has no caseload-session wrapper"
+        }
+        return String(text[start.lowerBound..<end.upperBound]).replacingOccurrences(of: "/usr/local/bin/caseload", with: binary)
     }
 }

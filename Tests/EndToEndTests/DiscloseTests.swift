@@ -113,6 +113,23 @@ final class DiscloseTests: XCTestCase {
         XCTAssertEqual((records["drug_screens"] as? [Any])?.count, try store.drugScreens(clientID: client.id!, limit: 10_000).count)
     }
 
+    func testTheStoresOwnFilesAreRefusedAndNothingIsWrittenBesideIt() throws {
+        let c = try consent([.attendance])
+        let before = try accountingCount()
+        let folder = (db as NSString).deletingLastPathComponent
+        let link = dir.appendingPathComponent("alias").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: folder)
+        for out in [db + "-journal", db + ".lock", db + "-x", link + "/demo.sqlite-journal", folder + "/./demo.sqlite.copy"] {
+            let existed = FileManager.default.fileExists(atPath: out)
+            let r = try disclose(c.id!, out)
+            XCTAssertNotEqual(r.status, 0, out)
+            XCTAssertTrue(r.stderr.contains("one of the files Caseload keeps beside it"), "\(out): \(r.stderr)")
+            XCTAssertEqual(FileManager.default.fileExists(atPath: out), existed, out)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: db + "-journal"))
+        XCTAssertEqual(try accountingCount(), before, "nothing was disclosed")
+    }
+
     func testRefusalsWriteNothingAndRecordNothing() throws {
         let revoked = try consent([.attendance])
         _ = try store.revokeConsent(id: revoked.id!, revision: 1, on: TestTime.today, note: "Letter from the patient", by: me)

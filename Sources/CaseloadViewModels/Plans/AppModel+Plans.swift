@@ -197,10 +197,9 @@ extension AppModel {
             // Recorded first: a print that leaves no trace is worse than a trace of a print that failed.
             try repository.record(.print, by: identity.staff, clientID: tree.plan.clientID, subject: "plan:\(planID)",
                                   detail: "printed treatment plan version \(tree.plan.version) as text to \(path) from the Plan tab")
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            // With the person's own rights, never onto the store's files; owner-only (docs/deployment.md).
+            let fd = try UserFiles.createPrivate(path, exclusive: false)
             guard fd >= 0 else { throw CaseloadError.invalidInput("Could not write \(path): \(String(cString: strerror(errno))).") }
-            // An existing file keeps its mode on open; the plan is PHI, so it is made owner-only either way.
-            fchmod(fd, 0o600)
             let bytes = Array(text.utf8)
             let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             close(fd)
