@@ -134,7 +134,7 @@ public struct CaseloadReportRow: Hashable, Sendable {
 
 public enum OverdueKind: String, CaseIterable, Hashable, Sendable {
     case planReview = "plan_review", unsignedNote = "unsigned_note", referralFollowUp = "referral_follow_up",
-         consentExpiring = "consent_expiring", screensDue = "screens_due"
+         consentExpiring = "consent_expiring", screensDue = "screens_due", groupSessionUnsigned = "group_session_unsigned"
     public var label: String {
         switch self {
         case .planReview: "Plan review overdue"
@@ -142,6 +142,7 @@ public enum OverdueKind: String, CaseIterable, Hashable, Sendable {
         case .referralFollowUp: "Referral follow-up"
         case .consentExpiring: "Consent expiring"
         case .screensDue: "Random screens due"
+        case .groupSessionUnsigned: "Group session not signed"
         }
     }
 }

@@ -62,6 +62,30 @@ public struct AttendanceSheet: Hashable, Sendable {
     }
 }
 
+/// A group session that needs its facilitator: held but not signed, or past with nobody marked.
+public struct SessionToSign: Hashable, Sendable, Identifiable {
+    public var sessionID: RowID
+    public var groupID: RowID
+    public var groupName: String
+    public var date: Day
+    public var startMinute: Int
+    public var held: Bool
+    /// Members on the roster with no mark.
+    public var unmarked: Int
+    public var facilitatorName: String
+    public var id: RowID { sessionID }
+    public init(sessionID: RowID, groupID: RowID, groupName: String, date: Day, startMinute: Int, held: Bool,
+                unmarked: Int, facilitatorName: String) {
+        self.sessionID = sessionID; self.groupID = groupID; self.groupName = groupName; self.date = date
+        self.startMinute = startMinute; self.held = held; self.unmarked = unmarked; self.facilitatorName = facilitatorName
+    }
+    public var detail: String {
+        let what = held ? "held, not signed" : "not marked"
+        return "\(groupName) on \(date) \(formatClockTime(startMinute)): \(what)"
+            + (held && unmarked > 0 ? " (\(unmarked) not marked)" : "")
+    }
+}
+
 /// A save refused because someone else changed the record first (optimistic versioning).
 public struct EditConflict: Error, Hashable, Sendable, CustomStringConvertible {
     public var what: String
@@ -97,6 +121,9 @@ public struct AttendanceReportRow: Hashable, Sendable {
 }
 
 public protocol GroupRepository: AnyObject, Sendable {
+    /// Sessions of the groups `facilitatorID` runs (nil: every group) on or before `day` that need a facilitator:
+    /// held and not signed, or past and never marked; oldest first.
+    func sessionsToSign(facilitatorID: RowID?, on day: Day) throws -> [SessionToSign]
     /// Every active group, the ones `staffID` facilitates first, then by name.
     func groups(for staffID: RowID) throws -> [GroupListRow]
     /// The whole roster, past members included (leftOn set), current first.

@@ -81,10 +81,20 @@ public struct TodayGroup: Hashable, Sendable {
     public var room: String
     public var rosterSize: Int
     public var status: GroupSessionStatus
+    /// Held and signed; a held session not signed yet is shown apart ("Held, not signed").
+    public var signed: Bool
     public init(groupID: RowID, groupSessionID: RowID?, name: String, startMinute: Int, minutes: Int, room: String,
-                rosterSize: Int, status: GroupSessionStatus) {
+                rosterSize: Int, status: GroupSessionStatus, signed: Bool = false) {
         self.groupID = groupID; self.groupSessionID = groupSessionID; self.name = name; self.startMinute = startMinute
-        self.minutes = minutes; self.room = room; self.rosterSize = rosterSize; self.status = status
+        self.minutes = minutes; self.room = room; self.rosterSize = rosterSize; self.status = status; self.signed = signed
+    }
+
+    /// "Scheduled", "Held, not signed", "Signed", "Cancelled".
+    public var statusText: String {
+        switch status {
+        case .held: signed ? "Signed" : "Held, not signed"
+        default: status.label
+        }
     }
 }
 

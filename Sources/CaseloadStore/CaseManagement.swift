@@ -578,6 +578,13 @@ extension SQLiteStore: CaseManagementRepository {
                                          date: expires, detail: "consent for \(r[5] as String) expires \(expires)"))
             }
 
+            // Group sessions held but not signed, or past and never marked: under each facilitator (the report of
+            // one person lists the groups they run).
+            for s in try Self.sessionsToSign(facilitatorID: staffID, on: day, db) {
+                items.append(OverdueItem(kind: .groupSessionUnsigned, counselorName: s.facilitatorName, clientName: "",
+                                         mrn: "", date: s.date, detail: s.detail))
+            }
+
             for (due, counselor) in try Self.screensDue(counselorID: staffID, on: day, db) {
                 items.append(OverdueItem(kind: .screensDue, counselorName: counselor, clientName: due.clientName,
                                          mrn: due.mrn, date: nil,

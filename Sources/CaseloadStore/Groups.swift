@@ -8,8 +8,12 @@ extension SQLiteStore: GroupRepository {
     /// On the roster on a day: joined by then, not yet left, and the client not discharged.
     /// The day is written into the SQL (a Day prints only digits and dashes) because it is needed twice.
     static func onRoster(_ member: String, _ client: String, day: Day) -> String {
-        let d = "'\(day.sqlText)'"
-        return "\(member).joined_on <= \(d) AND (\(member).left_on IS NULL OR \(member).left_on > \(d)) AND \(client).status <> 'discharged'"
+        onRoster(member, client, dayColumn: "'\(day.sqlText)'")
+    }
+
+    /// The same, for a day given as an SQL expression (a column).
+    static func onRoster(_ member: String, _ client: String, dayColumn d: String) -> String {
+        "\(member).joined_on <= \(d) AND (\(member).left_on IS NULL OR \(member).left_on > \(d)) AND \(client).status <> 'discharged'"
     }
 
     // MARK: Groups
@@ -229,6 +233,13 @@ extension SQLiteStore: GroupRepository {
         return try write { db in
             try Self.requireGroupAccess(staff, groupID: groupID, db, to: "add a session to this group")
             let group = try Self.group(groupID, db)
+            // Two sessions of one group at the same hour are one session entered twice.
+            if try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM group_sessions WHERE group_id = ? AND date = ? AND start_minute = ? AND status <> 'cancelled'
+                """, arguments: [groupID, date.sqlText, startMinute]) == true {
+                throw CaseloadError.invalidInput(
+                    "'\(group.name)' already has a session on \(date) at \(formatClockTime(startMinute)): open it from the list.")
+            }
             var session = GroupSession(groupID: groupID, date: date, startMinute: startMinute, minutes: minutes, status: .scheduled)
             session.id = try GroupSessionTable.insert(session, db)
             try audit(db, .create, staff, clientID: nil, subject: "group_session:\(session.id!)",
@@ -370,6 +381,31 @@ extension SQLiteStore: GroupRepository {
             let group = try Self.group(session.groupID, db)
             try audit(db, .sign, staff, clientID: nil, subject: "group_session:\(sessionID)",
                       detail: "signed the session of '\(group.name)' on \(session.date)")
+        }
+    }
+
+    public func sessionsToSign(facilitatorID: RowID?, on day: Day) throws -> [SessionToSign] {
+        if let facilitatorID { try authorizeStaffView(facilitatorID, what: "group sessions to sign") }
+        return try read { db in try Self.sessionsToSign(facilitatorID: facilitatorID, on: day, db) }
+    }
+
+    static func sessionsToSign(facilitatorID: RowID?, on day: Day, _ db: Database) throws -> [SessionToSign] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT s.id, g.id, g.name, s.date, s.start_minute, s.status = 'held',
+                   (SELECT count(*) FROM group_members gm JOIN clients c ON c.id = gm.client_id
+                    WHERE gm.group_id = g.id AND \(Self.onRoster("gm", "c", dayColumn: "s.date"))
+                      AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.group_session_id = s.id AND a.client_id = gm.client_id)),
+                   coalesce((SELECT group_concat(st.display_name, ', ') FROM group_facilitators f JOIN staff st ON st.id = f.staff_id
+                             WHERE f.group_id = g.id), 'no facilitator')
+            FROM group_sessions s JOIN groups g ON g.id = s.group_id
+            WHERE s.signed_at IS NULL AND s.status <> 'cancelled'
+              AND (s.status = 'held' AND s.date <= :day OR s.status = 'scheduled' AND s.date < :day)
+              AND (:staff IS NULL OR EXISTS (SELECT 1 FROM group_facilitators f WHERE f.group_id = g.id AND f.staff_id = :staff))
+            ORDER BY s.date, s.start_minute, s.id
+            """, arguments: ["day": day.sqlText, "staff": facilitatorID])
+        return try rows.map { r in
+            SessionToSign(sessionID: r[0], groupID: r[1], groupName: r[2], date: try Col.day(r, 3, "group_sessions.date"),
+                          startMinute: r[4], held: r[5], unmarked: r[6], facilitatorName: r[7])
         }
     }
 

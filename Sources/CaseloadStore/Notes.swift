@@ -344,14 +344,16 @@ extension SQLiteStore: NoteRepository {
             }
             return try rows.map { r in
                 let template: NoteTemplate = try Col.value(r, 8, "progress_notes.template")
-                let sections: [String] = (0..<template.sections.count).map { r[11 + $0] }
+                // The addenda are searched too: a hit only there says so ("Addendum").
+                let sections: [String] = (0..<template.sections.count).map { r[11 + $0] } + [(r[15] as String?) ?? ""]
                 let excerpt = NoteSearchText.snippet(sections: sections, terms: terms)
                 return NoteSearchHit(
                     noteID: r[0], clientID: r[1], clientName: clientDisplayName(first: r[2], last: r[3], preferred: r[4]),
                     mrn: r[5], date: try Col.day(r, 6, "progress_notes.date"),
                     format: try Col.value(r, 7, "progress_notes.format"), template: template,
                     status: try Col.value(r, 9, "progress_notes.status"), staffName: r[10],
-                    section: template.sections[min(excerpt.section, template.sections.count - 1)],
+                    section: excerpt.section >= template.sections.count ? "Addendum"
+                        : template.sections[excerpt.section],
                     snippet: excerpt.text, highlights: excerpt.highlights)
             }
         }
@@ -359,7 +361,8 @@ extension SQLiteStore: NoteRepository {
 
     static let searchColumns = """
         n.id, n.client_id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.mrn, n.date,
-        n.format, n.template, n.status, s.display_name, n.section1, n.section2, n.section3, n.section4
+        n.format, n.template, n.status, s.display_name, n.section1, n.section2, n.section3, n.section4,
+        (SELECT group_concat(x.text, char(10)) FROM (SELECT text FROM note_addenda WHERE note_id = n.id ORDER BY id) x)
         """
 
     /// A chart's search for a word that fills the page from the client's newest notes. Intersecting
@@ -386,7 +389,7 @@ extension SQLiteStore: NoteRepository {
         // A cursor: a common word stops the read after the page is full, not after the window.
         while let r = try recent.next() {
             read += 1
-            let sections: [String] = (11...14).map { r[$0] }
+            let sections: [String] = (11...14).map { r[$0] } + [(r[15] as String?) ?? ""]
             if NoteSearchText.matchesAll(sections, folded) {
                 found.append(r.copy())
                 if found.count == limit { return found }

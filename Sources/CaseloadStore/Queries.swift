@@ -73,7 +73,7 @@ extension SQLiteStore {
                        g.room,
                        (SELECT count(DISTINCT gm.client_id) FROM group_members gm
                         WHERE gm.group_id = g.id AND gm.joined_on <= :day AND (gm.left_on IS NULL OR gm.left_on > :day)),
-                       coalesce(s.status, 'scheduled')
+                       coalesce(s.status, 'scheduled'), s.signed_at IS NOT NULL
                 FROM groups g
                 JOIN group_facilitators f ON f.group_id = g.id AND f.staff_id = :staff
                 LEFT JOIN group_sessions s ON s.group_id = g.id AND s.date = :day
@@ -83,7 +83,7 @@ extension SQLiteStore {
             while let r = try groupRows.next() {
                 groups.append(TodayGroup(groupID: r[0], groupSessionID: r[1], name: r[2], startMinute: r[3],
                                          minutes: r[4], room: r[5], rosterSize: r[6],
-                                         status: try Col.value(r, 7, "group_sessions.status")))
+                                         status: try Col.value(r, 7, "group_sessions.status"), signed: (r[8] as Bool?) ?? false))
             }
             return HomeSummary(appointments: appointments, groups: groups, plansOverdue: counts[2],
                                plansDueSoon: counts[3], unsignedNotes: unsigned[0], unsignedOverdue: unsigned[1],

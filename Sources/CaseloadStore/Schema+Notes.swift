@@ -31,8 +31,9 @@ extension Schema {
             CREATE VIRTUAL TABLE note_search_recent_terms USING fts5vocab(note_search_recent, 'row');
             CREATE VIRTUAL TABLE note_search_terms USING fts5vocab(note_search, 'col');
             """)
-        try db.execute(sql: noteSearchTriggers)
-        try fillNoteSearch(db)
+        // As v3 built them (frozen: v13 rebuilt the index with the addenda, see Schema+Search.swift).
+        try db.execute(sql: noteSearchTriggers(addenda: false))
+        try fillNoteSearch(db, addenda: false)
     }
 
     /// Moves the words of recently written notes into note_terms (a superset of the index's
@@ -58,9 +59,16 @@ extension Schema {
     }
     static let noteSearchIDMask: Int64 = 0xFFFF_FFFF
 
-    /// The indexed text: every section, one per line (what the snippet is cut from).
-    static func noteSearchBody(_ row: String) -> String {
-        "\(row).section1 || char(10) || \(row).section2 || char(10) || \(row).section3 || char(10) || \(row).section4"
+    /// The indexed text: every section, one per line (what the snippet is cut from); since v13 the note's
+    /// addenda follow, one per line (`addendaBefore`: only those with a smaller id, the body before that one).
+    static func noteSearchBody(_ row: String, addenda: Bool = false, addendaBefore: String? = nil) -> String {
+        let sections = "\(row).section1 || char(10) || \(row).section2 || char(10) || \(row).section3 || char(10) || \(row).section4"
+        guard addenda else { return sections }
+        let before = addendaBefore.map { " AND id < \($0)" } ?? ""
+        return sections + """
+             || coalesce((SELECT char(10) || group_concat(x.text, char(10)) FROM \
+            (SELECT text FROM note_addenda WHERE note_id = \(row).id\(before) ORDER BY id) x), '')
+            """
     }
     /// Tokens that let a search be narrowed inside the index: the client ("c12") and the author ("s3").
     static func noteSearchScope(_ row: String) -> String {
@@ -69,18 +77,21 @@ extension Schema {
 
     /// A contentless index forgets a row only when given the exact values it indexed, so every
     /// change of an indexed column deletes the old entry with OLD's values and adds NEW's.
-    static var noteSearchTriggers: String {
+    /// The triggers of the current index (with the addenda); `addenda: false` gives v3's, frozen.
+    static var noteSearchTriggers: String { noteSearchTriggers(addenda: true) }
+
+    static func noteSearchTriggers(addenda: Bool) -> String {
         func add(_ r: String) -> String {
-            "INSERT INTO note_search (rowid, body, scope) VALUES (\(noteSearchKey(r)), \(noteSearchBody(r)), \(noteSearchScope(r)));"
+            "INSERT INTO note_search (rowid, body, scope) VALUES (\(noteSearchKey(r)), \(noteSearchBody(r, addenda: addenda)), \(noteSearchScope(r)));"
         }
         func remove(_ r: String) -> String {
             """
             INSERT INTO note_search (note_search, rowid, body, scope)
-            VALUES ('delete', \(noteSearchKey(r)), \(noteSearchBody(r)), \(noteSearchScope(r)));
+            VALUES ('delete', \(noteSearchKey(r)), \(noteSearchBody(r, addenda: addenda)), \(noteSearchScope(r)));
             """
         }
-        let recent = "INSERT INTO note_search_recent (rowid, body) VALUES (NEW.id, \(noteSearchBody("NEW")));"
-        return """
+        let recent = "INSERT INTO note_search_recent (rowid, body) VALUES (NEW.id, \(noteSearchBody("NEW", addenda: addenda)));"
+        var sql = """
             CREATE TRIGGER progress_notes_search_insert AFTER INSERT ON progress_notes
             BEGIN \(add("NEW")) \(recent) END;
             CREATE TRIGGER progress_notes_search_update
@@ -89,14 +100,32 @@ extension Schema {
             CREATE TRIGGER progress_notes_search_delete AFTER DELETE ON progress_notes
             BEGIN \(remove("OLD")) END;
             """
+        if addenda {
+            // An addendum (they are never changed or removed) re-indexes its note: out with the body it had
+            // before this addendum, in with the one that ends with it.
+            let key = noteSearchKey("n"), scope = noteSearchScope("n")
+            sql += """
+
+                CREATE TRIGGER note_addenda_search_insert AFTER INSERT ON note_addenda
+                BEGIN
+                    INSERT INTO note_search (note_search, rowid, body, scope)
+                    SELECT 'delete', \(key), \(noteSearchBody("n", addenda: true, addendaBefore: "NEW.id")), \(scope)
+                    FROM progress_notes n WHERE n.id = NEW.note_id;
+                    INSERT INTO note_search (rowid, body, scope)
+                    SELECT \(key), \(noteSearchBody("n", addenda: true)), \(scope) FROM progress_notes n WHERE n.id = NEW.note_id;
+                    INSERT INTO note_search_recent (rowid, body) VALUES (NEW.note_id, NEW.text);
+                END;
+                """
+        }
+        return sql
     }
 
     /// Indexes every note in one statement (an upgraded store, or the demo after its bulk load),
     /// then its vocabulary.
-    static func fillNoteSearch(_ db: Database) throws {
+    static func fillNoteSearch(_ db: Database, addenda: Bool = true) throws {
         try db.execute(sql: """
             INSERT INTO note_search (rowid, body, scope)
-            SELECT \(noteSearchKey("n")), \(noteSearchBody("n")), \(noteSearchScope("n")) FROM progress_notes n;
+            SELECT \(noteSearchKey("n")), \(noteSearchBody("n", addenda: addenda)), \(noteSearchScope("n")) FROM progress_notes n;
             INSERT OR IGNORE INTO note_terms (term) SELECT term FROM note_search_terms WHERE col = 'body';
             INSERT INTO note_search_recent (note_search_recent) VALUES ('delete-all');
             """)
@@ -106,5 +135,5 @@ extension Schema {
     }
 
     static let noteSearchTriggerNames = ["progress_notes_search_insert", "progress_notes_search_update",
-                                         "progress_notes_search_delete"]
+                                         "progress_notes_search_delete", "note_addenda_search_insert"]
 }

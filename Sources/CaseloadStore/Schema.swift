@@ -23,6 +23,7 @@ enum Schema {
         migrator.registerMigration("v10") { db in try v10ConsentSigner(db) }   // Schema+Consents.swift (issue 6)
         migrator.registerMigration("v11") { db in try v11CaseInsensitiveMRN(db) }   // Schema+MRN.swift
         migrator.registerMigration("v12") { db in try v12ScreensEnteredInError(db) }   // Schema+Screens.swift
+        migrator.registerMigration("v13") { db in try v13SearchAddenda(db) }   // Schema+Search.swift
         return migrator
     }
 

@@ -101,7 +101,54 @@ final class ClinicalSafetyTests: XCTestCase {
         XCTAssertEqual(try store.homeSummary(for: ana.id!, on: fixtureToday).unsignedNotes, 0)
     }
 
+    func testAWordOnlyInAnAddendumIsFoundAndTheHitSaysSo() throws {
+        let n = try draft(["Reviewed the week.", "Steady.", "Weekly."])
+        _ = try store.sign(noteID: n.id!, expectedRevision: n.revision, by: ana)
+        let query = NoteSearchQuery(text: "pharmacogenomics")
+        XCTAssertEqual(try store.searchNotes(query, by: ana).count, 0)
+        _ = try store.addAddendum(noteID: n.id!, text: "Late entry: pharmacogenomics panel ordered.", by: ana)
+        _ = try store.addAddendum(noteID: n.id!, text: "Results of the panel reviewed with the client.", by: ana)
+        let hits = try store.searchNotes(query, by: ana)
+        XCTAssertEqual(hits.map(\.noteID), [n.id!])
+        XCTAssertEqual(hits.first?.section, "Addendum")
+        XCTAssertTrue(hits.first?.snippet.contains("pharmacogenomics") == true, "\(hits)")
+        // Within one client's notes too (the chart's search), and the words of the sections still match.
+        XCTAssertEqual(try store.searchNotes(NoteSearchQuery(text: "panel", clientID: client.id!), by: ana).map(\.noteID), [n.id!])
+        XCTAssertEqual(try store.searchNotes(NoteSearchQuery(text: "steady"), by: ana).first?.section, "Assessment")
+        // The index stays consistent: FTS5's own check passes after the re-indexing.
+        try store.dbPool.write { db in try db.execute(sql: "INSERT INTO note_search (note_search, rank) VALUES ('integrity-check', 1)") }
+    }
+
     // MARK: Groups
+
+    func testSessionsToSignReachHomeAndTheOverdueReportAndASessionIsNotAddedTwice() throws {
+        let held = try store.insert(GroupSession(groupID: group.id!, date: fixtureToday.adding(days: -2), startMinute: 630,
+                                                 minutes: 60, status: .scheduled))
+        _ = try store.mark(sessionID: held.id!, clientID: client.id!, status: .present, minutes: 60, line: nil, by: ana)
+        let forgotten = try store.insert(GroupSession(groupID: group.id!, date: fixtureToday.adding(days: -9), startMinute: 630,
+                                                      minutes: 60, status: .scheduled))
+        try store.insert(GroupSession(groupID: group.id!, date: fixtureToday.adding(days: 5), startMinute: 630,
+                                      minutes: 60, status: .scheduled))
+        let toSign = try store.sessionsToSign(facilitatorID: fay.id, on: fixtureToday)
+        XCTAssertEqual(toSign.map(\.sessionID), [forgotten.id!, held.id!], "oldest first; a future session is not due")
+        XCTAssertEqual(toSign.map(\.held), [false, true])
+        XCTAssertEqual(toSign.first?.unmarked, 1)
+        XCTAssertEqual(try store.sessionsToSign(facilitatorID: ben.id, on: fixtureToday), [], "ben runs no group")
+        let overdue = try store.overdueReport(staffID: ana.id, on: fixtureToday).filter { $0.kind == .groupSessionUnsigned }
+        XCTAssertEqual(overdue.map(\.date), [forgotten.date, held.date])
+        XCTAssertTrue(overdue.last?.detail.contains("held, not signed") == true, "\(overdue)")
+        try store.signGroupSession(sessionID: held.id!, by: ana)
+        XCTAssertEqual(try store.sessionsToSign(facilitatorID: fay.id, on: fixtureToday).map(\.sessionID), [forgotten.id!])
+        // Home tells a signed session from one held and not signed.
+        XCTAssertEqual(TodayGroup(groupID: 1, groupSessionID: 2, name: "G", startMinute: 600, minutes: 60, room: "",
+                                  rosterSize: 3, status: .held, signed: false).statusText, "Held, not signed")
+        // A session at the same hour is the same session entered twice.
+        XCTAssertThrowsError(try store.addSession(groupID: group.id!, date: forgotten.date, startMinute: 630, minutes: 60,
+                                                  by: ana)) { e in
+            XCTAssertTrue("\(e)".contains("already has a session on \(forgotten.date) at 10:30"), "\(e)")
+        }
+        XCTAssertNoThrow(try store.addSession(groupID: group.id!, date: forgotten.date, startMinute: 14 * 60, minutes: 60, by: ana))
+    }
 
     func testAttendanceIsTakenOnTheDayWithMinutesWithinTheSession() throws {
         let tomorrow = try store.insert(GroupSession(groupID: group.id!, date: fixtureToday.adding(days: 1), startMinute: 630,

@@ -165,6 +165,7 @@ final class StoreFilesTests: XCTestCase {
         ("CaseloadStore/Backup.swift", "before it can be restored; nothing was changed", "a restore command refused while the store is in use"),
         ("CaseloadStore/Backup.swift", "Update Caseload before restoring it", "a restore command refusing a backup from a newer version"),
         ("CaseloadCore/Repository.swift", "Restore it from a backup", "CaseloadError.storeDamaged: thrown only by the checks listed in damageSites"),
+        ("CaseloadStore/AuditAnchor.swift", "the protective trigger", "caseload check found a protective trigger missing (a failed check)"),
     ]
 
     /// Where `storeDamaged` (whose sentence advises a restore) may be made: each is the file's own header or
@@ -179,6 +180,8 @@ final class StoreFilesTests: XCTestCase {
         ("CaseloadStore/Backup.swift", "the copy fails the integrity check"),
         ("CaseloadStore/Backup.swift", "error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB"),
         ("caseload/AuditCommand.swift", "the audit trail was altered"),
+        // audit verify --anchor: an anchored event cut off or rewritten is a failed integrity check of the trail.
+        ("caseload/AuditCommand.swift", "the audit trail does not match its anchors"),
     ]
 
     private static var sources: URL {

@@ -94,3 +94,27 @@ final class YesNoQuestionTests: XCTestCase {
         }
     }
 }
+
+/// `a` on a group asks the day, time and length of the new session, prefilled from the schedule.
+final class NewSessionPromptTests: XCTestCase {
+    func testTheSessionIsAskedAndBadAnswersKeepTheLine() {
+        let group = CounselingGroup(id: 7, name: "Early Recovery", modalityID: 1, weekday: 0, startMinute: 17 * 60 + 30,
+                                    minutes: 90, room: "B", isOpen: true, capacity: 12)
+        let row = GroupListRow(group: group, modality: "Group therapy", facilitatorIDs: [1], facilitatorNames: ["Ana Pérez"],
+                               rosterSize: 3, isMine: true)
+        var s = GroupState(row: row, roster: [], sessions: [], area: Fixtures.area80, today: Fixtures.today)
+        XCTAssertEqual(GroupScreen.reduce(&s, .command(.addSession)), Request.none, "nothing is added yet")
+        XCTAssertEqual(s.prompt?.editor.text, "\(Fixtures.today) 17:30 90")
+        XCTAssertEqual(GroupScreen.reduce(&s, .promptKey(.enter)),
+                       .addSession(groupID: 7, date: Fixtures.today, startMinute: 17 * 60 + 30, minutes: 90))
+        XCTAssertNil(s.prompt)
+        for bad in ["tomorrow 17:30 90", "\(Fixtures.today) 25:00 90", "\(Fixtures.today) 17:30 0", "\(Fixtures.today)"] {
+            _ = GroupScreen.reduce(&s, .command(.addSession))
+            _ = GroupScreen.reduce(&s, .promptKey(.ctrl("u")))
+            for c in bad { _ = GroupScreen.reduce(&s, .promptKey(.char(c))) }
+            guard case .message(_, .error) = GroupScreen.reduce(&s, .promptKey(.enter)) else { return XCTFail(bad) }
+            XCTAssertNotNil(s.prompt, "the line stays for a correction: \(bad)")
+            _ = GroupScreen.reduce(&s, .promptKey(.escape))
+        }
+    }
+}

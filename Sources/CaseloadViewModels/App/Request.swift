@@ -35,7 +35,8 @@ public enum Request: Hashable, Sendable {
     case signSession(sessionID: RowID)
     case enroll(groupID: RowID, mrn: String)
     case discharge(groupID: RowID, memberID: RowID)
-    case addSession(groupID: RowID)
+    /// A session of the group on that day and time, that long (the group screen asked, prefilled from its schedule).
+    case addSession(groupID: RowID, date: Day, startMinute: Int, minutes: Int)
     case saveGroup(CounselingGroup, facilitatorIDs: [RowID])
     /// A new group from the Groups list; `facilitatorUsername` nil: the person creating it facilitates.
     case createGroup(CounselingGroup, facilitatorUsername: String?)

@@ -61,6 +61,11 @@ extension AppModel {
                 [Span("Follow-ups due: "), Span(due > 0 ? "! \(due)" : "0", due > 0 ? .overdue : .normal)],
                 [Span("Random screens due: "), Span(screens > 0 ? "! \(screens)" : "0", screens > 0 ? .overdue : .normal)],
             ]
+            // Group sessions of mine to sign (held, not signed; or past and never marked): a facilitator's paperwork.
+            if let groups, case let toSign = try groups.sessionsToSign(facilitatorID: identity.staffID, on: today).count,
+               toSign > 0 {
+                home.caseCounts.append([Span("Group sessions to sign: "), Span("! \(toSign)", .overdue)])
+            }
             // Part 2 consents of my clients that end within 30 days: renew them before a disclosure is refused.
             if let consents = repo as? any ConsentRepository {
                 let ending = try consents.consentsExpiring(counselorID: identity.staffID, on: today, within: 30).count

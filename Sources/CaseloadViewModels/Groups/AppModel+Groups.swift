@@ -97,15 +97,14 @@ extension AppModel {
                 try repo.discharge(memberID: memberID, on: today, by: staff)
                 reloadGroup(groupID)
                 message = Message("Discharged from the group today; their attendance history stays.", .info)
-            case .addSession(let groupID):
-                guard case .group(let g) = current else { return }
-                let s = try repo.addSession(groupID: groupID, date: today, startMinute: g.row.group.startMinute,
-                                            minutes: g.row.group.minutes, by: staff)
+            case let .addSession(groupID, date, startMinute, minutes):
+                guard case .group = current else { return }
+                let s = try repo.addSession(groupID: groupID, date: date, startMinute: startMinute, minutes: minutes, by: staff)
                 reloadGroup(groupID)
                 if case .group(var g2) = current, let i = g2.sessions.firstIndex(where: { $0.id == s.id }) {
                     g2.pane = .sessions; g2.sessionCursor.select(i); replaceTop(.group(g2))
                 }
-                message = Message("Session added for today. Enter opens its sheet.", .info)
+                message = Message("Session added for \(date == today ? "today" : date.description) at \(formatClockTime(startMinute)). Enter opens its sheet.", .info)
             case let .saveGroup(group, facilitatorIDs):
                 let saved = try repo.saveGroup(group, facilitatorIDs: facilitatorIDs, by: staff)
                 reloadGroup(saved.id!)

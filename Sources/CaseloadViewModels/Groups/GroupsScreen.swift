@@ -374,7 +374,12 @@ public enum GroupScreen {
                                             "Discharge \(m.clientName) from \(state.row.group.name) today? (y/n)")
                 return .none
             case .addSession:
-                return .addSession(groupID: state.groupID)
+                // The day, time and length are asked (prefilled from the schedule, replaced by typing): a session
+                // added by mistake counts as held once marked.
+                let g = state.row.group
+                state.prompt = ScreenPrompt(.newSession, "New session (date time minutes): ",
+                                            text: "\(state.today) \(formatClockTime(g.startMinute)) \(g.minutes)")
+                return .none
             case .editGroup:
                 let g = state.row.group
                 state.prompt = ScreenPrompt(.groupField(field: 0, draft: g), GroupForm.fields[0].label,
@@ -383,6 +388,29 @@ public enum GroupScreen {
             default: return .none
             }
         }
+    }
+
+    /// "2026-03-02 17:30 90": a session's day (today or later, at most a year ahead), start and length (1-720 minutes).
+    static func parseSession(_ text: String, today: Day) -> Result<(Day, Int, Int), FieldError> {
+        let parts = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard parts.count == 3 else {
+            return .failure(FieldError(message: "Give the day, start and length, like \(today) 17:30 90."))
+        }
+        guard parts[0].count == 10, let day = Day(parts[0]) else {
+            return .failure(FieldError(message: "“\(parts[0])” is not a date: write it as YYYY-MM-DD, like \(today)."))
+        }
+        guard day <= today.adding(days: 366) else {
+            return .failure(FieldError(message: "\(day) is more than a year ahead."))
+        }
+        let start: Int
+        switch NoteEditor.parseTime(parts[1]) {
+        case .success(let m): start = m
+        case .failure(let e): return .failure(e)
+        }
+        guard let minutes = Int(parts[2]), (1...720).contains(minutes) else {
+            return .failure(FieldError(message: "The length “\(parts[2])” must be a number of minutes from 1 to 720."))
+        }
+        return .success((day, start, minutes))
     }
 
     private static func promptKey(_ state: inout GroupState, _ key: Key) -> Request {
@@ -400,6 +428,14 @@ public enum GroupScreen {
             return .none
         case .submit(let text):
             switch p.kind {
+            case .newSession:
+                switch Self.parseSession(text, today: state.today) {
+                case .failure(let problem):
+                    return .message(problem.message, .error)      // the line stays for a correction
+                case .success(let (date, start, minutes)):
+                    state.prompt = nil
+                    return .addSession(groupID: state.groupID, date: date, startMinute: start, minutes: minutes)
+                }
             case .enroll:
                 state.prompt = nil
                 let mrn = text.trimmingCharacters(in: .whitespaces)

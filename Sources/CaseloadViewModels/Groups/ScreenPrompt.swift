@@ -13,6 +13,8 @@ public struct ScreenPrompt: Hashable, Sendable {
         /// Someone else marked this member first: r reloads theirs, o overwrites with ours.
         case markConflict(EditConflict, clientID: RowID, status: AttendanceStatus, minutes: Int, line: String?)
         case enroll
+        /// A new session: "date time minutes", prefilled from the group's schedule.
+        case newSession
         case discharge(memberID: RowID)
         /// One step of the group form; `field` indexes GroupForm.fields.
         case groupField(field: Int, draft: CounselingGroup)

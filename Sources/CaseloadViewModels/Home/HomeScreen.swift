@@ -246,7 +246,7 @@ public enum HomeScreen {
                 StyledLine(g.name),
                 StyledLine(g.room, .dim),
                 StyledLine(Format.plural(g.rosterSize, "member")),
-                StyledLine(g.status.label, g.status == .cancelled ? .warning : .dim),
+                StyledLine(g.statusText, g.status == .cancelled || (g.status == .held && !g.signed) ? .warning : .dim),
             ]
             for slot in gl.slots { cells[slot.column].draw(into: &buffer, x: a.x + slot.x, y: y + i, width: slot.width) }
             if state.groupsFocused && start + i == state.groupCursor.selected {

@@ -113,7 +113,7 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.nextTab, [.tab], "switch roster / sessions", scope: .group, hint: true),
         KeyBinding(.enroll, [.char("e")], "enroll a client (by MRN)", scope: .group, hint: true),
         KeyBinding(.dischargeMember, [.char("d")], "discharge the member (today)", scope: .group, hint: true),
-        KeyBinding(.addSession, [.char("a")], "add a session today", scope: .group, hint: true),
+        KeyBinding(.addSession, [.char("a")], "add a session (asks the day, time and length)", scope: .group, hint: true),
         KeyBinding(.editGroup, [.char("E")], "edit the group", scope: .group, hint: true),
 
         KeyBinding(.markPresent, [.char("p")], "present", scope: .sheet, hint: true),
