@@ -147,10 +147,13 @@ public enum GroupSessionStatus: String, DomainEnum {
 }
 
 public enum AttendanceStatus: String, DomainEnum {
-    case present, absent, excused, late, leftEarly = "left_early"
+    /// `notRecorded`: the facilitator says, when signing, that nobody knows whether this member came (rather
+    /// than leave them unmarked): no minutes, not attended, and its own column in reports.
+    case present, absent, excused, late, leftEarly = "left_early", notRecorded = "not_recorded"
     public var label: String {
         switch self {
         case .leftEarly: "Left early"
+        case .notRecorded: "Not recorded"
         default: rawValue.capitalized
         }
     }
@@ -162,6 +165,7 @@ public enum AttendanceStatus: String, DomainEnum {
         case .excused: "E"
         case .late: "L"
         case .leftEarly: "O"
+        case .notRecorded: "N"
         }
     }
     public var attended: Bool { self == .present || self == .late || self == .leftEarly }

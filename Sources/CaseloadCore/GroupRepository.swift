@@ -107,6 +107,9 @@ public struct AttendanceReportRow: Hashable, Sendable {
     public var percent: Double? {
         sessionsHeld == 0 ? nil : Double(present + late + leftEarly) * 100 / Double(sessionsHeld)
     }
+    /// Held sessions with no mark, or marked "not recorded": present + absent + excused + late + left early + this
+    /// = held, so every session is accounted for.
+    public var notRecorded: Int { max(0, sessionsHeld - (present + absent + excused + late + leftEarly)) }
     /// Attended / sessions the member was expected at (held, less excused absences), 0…100; nil when none.
     public var percentOfExpected: Double? {
         let expected = sessionsHeld - excused

@@ -853,7 +853,7 @@ private struct DemoBuild {
         var active: [Stint] = []
         let statuses = AttendanceStatus.allCases
         let weights: [Double] = statuses.map {
-            switch $0 { case .present: 68; case .absent: 11; case .excused: 7; case .late: 9; case .leftEarly: 5 }
+            switch $0 { case .present: 68; case .absent: 11; case .excused: 7; case .late: 9; case .leftEarly: 5; case .notRecorded: 0 }
         }
         while day <= today {
             while next < stints.count && stints[next].joined <= day { active.append(stints[next]); next += 1 }
@@ -876,7 +876,7 @@ private struct DemoBuild {
                     case .present: minutes = group.minutes
                     case .late: minutes = group.minutes - r.int(10...25)
                     case .leftEarly: minutes = max(5, group.minutes - r.int(15...40))
-                    case .absent, .excused: minutes = 0
+                    case .absent, .excused, .notRecorded: minutes = 0
                     }
                     try attendanceStatement.execute(arguments: [
                         nextAttendanceID, sessionID, RowID(member.clientIndex + 1), a.rawValue, minutes,

@@ -376,6 +376,16 @@ extension SQLiteStore: GroupRepository {
             guard session.status == .held else {
                 throw CaseloadError.invalidInput("Take attendance before signing: nobody is marked on this session yet.")
             }
+            // Every member on the roster is accounted for: marked, or recorded as "not recorded" on purpose.
+            let unmarked = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM group_members gm JOIN clients c ON c.id = gm.client_id
+                WHERE gm.group_id = ? AND \(Self.onRoster("gm", "c", day: session.date))
+                  AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.group_session_id = ? AND a.client_id = gm.client_id)
+                """, arguments: [session.groupID, sessionID]) ?? 0
+            if unmarked > 0 {
+                throw CaseloadError.invalidInput(
+                    "\(unmarked == 1 ? "1 member is" : "\(unmarked) members are") not marked: mark them, or record them as not recorded, before signing.")
+            }
             try db.execute(sql: "UPDATE group_sessions SET signed_at = ?, signed_by_id = ? WHERE id = ?",
                            arguments: [now, staff.id, sessionID])
             let group = try Self.group(session.groupID, db)
@@ -514,7 +524,7 @@ extension SQLiteStore: GroupRepository {
     /// and the excused (whatever was given); billing units follow from them. Returns the minutes to store.
     static func checkMinutes(_ minutes: Int, status: AttendanceStatus, session: GroupSession) throws -> Int {
         switch status {
-        case .absent, .excused:
+        case .absent, .excused, .notRecorded:
             return 0
         default:
             let length = max(1, session.minutes)

@@ -24,6 +24,7 @@ enum Schema {
         migrator.registerMigration("v11") { db in try v11CaseInsensitiveMRN(db) }   // Schema+MRN.swift
         migrator.registerMigration("v12") { db in try v12ScreensEnteredInError(db) }   // Schema+Screens.swift
         migrator.registerMigration("v13") { db in try v13SearchAddenda(db) }   // Schema+Search.swift
+        migrator.registerMigration("v14") { db in try v14AttendanceNotRecorded(db) }   // Schema+Attendance.swift
         return migrator
     }
 

@@ -129,11 +129,11 @@ struct AttendanceReportText {
     static let rateLegend = "Of held: attended (present, late, left early) / sessions held. Of expected: attended / (held - excused)."
 
     private var headers: [String] {
-        (isGroup ? ["Member", "MRN"] : ["Group"]) + ["Present", "Absent", "Excused", "Late", "Left early", "Held", "Of held", "Of expected"]
+        (isGroup ? ["Member", "MRN"] : ["Group"]) + ["Present", "Absent", "Excused", "Late", "Left early", "Not recorded", "Held", "Of held", "Of expected"]
     }
     private func cells(_ r: AttendanceReportRow) -> [String] {
         (isGroup ? [StaffValidation.printable(r.clientName), r.mrn] : [StaffValidation.printable(r.groupName)])
-            + [r.present, r.absent, r.excused, r.late, r.leftEarly, r.sessionsHeld].map(String.init)
+            + [r.present, r.absent, r.excused, r.late, r.leftEarly, r.notRecorded, r.sessionsHeld].map(String.init)
             + [Self.percent(r) ?? "—", Self.percent(r.percentOfExpected) ?? "—"]
     }
 
@@ -154,12 +154,13 @@ struct AttendanceReportText {
 
     func csv() -> String {
         var out = CSVWriter.row(["group", "member", "mrn", "present", "absent", "excused", "late", "left_early",
-                                 "sessions_held", "attendance_percent", "attendance_percent_excused_excluded"])
+                                 "not_recorded", "sessions_held", "attendance_percent", "attendance_percent_excused_excluded"])
         for r in rows {
             let percent = Self.percent(r).map { String($0.dropLast()) } ?? ""
             let ofExpected = Self.percent(r.percentOfExpected).map { String($0.dropLast()) } ?? ""
             out += CSVWriter.row([r.groupName, r.clientName, r.mrn]
-                + [r.present, r.absent, r.excused, r.late, r.leftEarly, r.sessionsHeld].map(String.init) + [percent, ofExpected])
+                + [r.present, r.absent, r.excused, r.late, r.leftEarly, r.notRecorded, r.sessionsHeld].map(String.init)
+                + [percent, ofExpected])
         }
         return out
     }

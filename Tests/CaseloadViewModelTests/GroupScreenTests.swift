@@ -98,6 +98,10 @@ final class GroupScreenTests: XCTestCase {
         // Topic, then sign: the sheet says read-only and refuses marks.
         app.type("t"); app.press(.ctrl("u")); app.type("Coping with cravings"); app.press(.enter)
         XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).session.topic, "Coping with cravings")
+        // Not everyone is marked: signing is not offered until they are, here by recording the rest as not recorded.
+        app.type("S")
+        XCTAssertTrue(app.render().text.contains("not marked: mark them (A: all present), or N: not recorded."))
+        app.type("N")
         app.type("S")
         XCTAssertTrue(app.render().line(22).contains("Sign this session?"))
         app.type("y")
@@ -106,7 +110,7 @@ final class GroupScreenTests: XCTestCase {
         XCTAssertTrue(app.render().text.contains("Signed — read-only"))
         app.type("p")
         XCTAssertTrue(app.render().line(22).contains("read-only"))
-        XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).lines[2].attendance, nil)
+        XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).lines[2].attendance?.status, .notRecorded)
         assertGolden(screen(app), "sheet-signed-80x24")
     }
 
@@ -276,6 +280,11 @@ final class GroupScreenTests: XCTestCase {
         let last = try XCTUnwrap(sheet.sheet.lines.last)
         try store.mark(sessionID: sheet.sessionID, clientID: last.clientID, status: .present, minutes: 90, line: nil,
                        by: app.identity.staff)
+        // The others recorded as not recorded, as signing requires.
+        for line in sheet.sheet.lines.dropLast() {
+            try store.mark(sessionID: sheet.sessionID, clientID: line.clientID, status: .notRecorded, minutes: 0, line: nil,
+                           by: app.identity.staff)
+        }
         try store.signGroupSession(sessionID: sheet.sessionID, by: app.identity.staff)
         app.type("p")
         let message = try XCTUnwrap(app.message)
@@ -284,8 +293,8 @@ final class GroupScreenTests: XCTestCase {
         XCTAssertTrue(app.render().line(22).contains(String(message.text.prefix(30))), app.render().line(22))
         guard case .sheet(let after) = app.current else { return XCTFail("still on the sheet") }
         XCTAssertTrue(after.isSigned, "the reload shows it signed")
-        XCTAssertNil(after.sheet.lines[0].attendance, "nothing was marked")
-        XCTAssertNil(try store.attendanceSheet(sessionID: sheet.sessionID).lines[0].attendance)
+        XCTAssertEqual(after.sheet.lines[0].attendance?.status, .notRecorded, "the p was not saved: the sheet shows what is stored")
+        XCTAssertEqual(try store.attendanceSheet(sessionID: sheet.sessionID).lines[0].attendance?.status, .notRecorded)
         print("Refused mark message: \(message.text)")
     }
 

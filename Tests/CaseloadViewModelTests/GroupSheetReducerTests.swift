@@ -157,10 +157,19 @@ final class GroupSheetReducerTests: XCTestCase {
 
     func testSignAsksThenSignedSheetRefusesEveryChange() {
         var s = sheet()
+        // Members not marked: no signature is offered until each is marked or recorded as not recorded.
+        XCTAssertEqual(SheetScreen.reduce(&s, .command(.signSession)),
+                       .message("5 members not marked: mark them (A: all present), or N: not recorded.", .warning))
+        XCTAssertNil(s.prompt)
+        _ = SheetScreen.reduce(&s, .command(.markPresent))
+        XCTAssertEqual(SheetScreen.reduce(&s, .command(.markRestNotRecorded)),
+                       .markMany(sessionID: 900, clientIDs: [101, 102, 103, 104], status: .notRecorded, minutes: 0))
+        XCTAssertEqual(s.sheet.lines.compactMap(\.attendance?.status), [.present] + Array(repeating: .notRecorded, count: 4))
+        let marked = s
         _ = SheetScreen.reduce(&s, .command(.signSession))
-        XCTAssertEqual(s.prompt?.label, "Sign this session? It cannot be changed afterwards. 5 members not marked. (y/n)")
+        XCTAssertEqual(s.prompt?.label, "Sign this session? It cannot be changed afterwards. (y/n)")
         XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.char("n"))), .message("Not signed. The session stays open.", .info))
-        XCTAssertEqual(s, sheet(), "n leaves everything as it was")
+        XCTAssertEqual(s, marked, "n leaves everything as it was")
         _ = SheetScreen.reduce(&s, .command(.signSession))
         XCTAssertEqual(SheetScreen.reduce(&s, .promptKey(.char("y"))), .signSession(sessionID: 900))
 

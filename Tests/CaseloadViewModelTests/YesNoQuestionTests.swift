@@ -13,7 +13,9 @@ final class YesNoQuestionTests: XCTestCase {
                                    topic: "Triggers", note: "", status: .scheduled)
         let group = CounselingGroup(id: 7, name: "Early Recovery", modalityID: 1, weekday: 0, startMinute: 600,
                                     minutes: 90, room: "B", isOpen: true, capacity: 12)
-        let lines = [AttendanceSheet.Line(clientID: 100, clientName: "Ñúñez, Zoë", mrn: "M1", attendance: nil)]
+        // Marked: a session with a member not marked is not offered for signing at all.
+        let lines = [AttendanceSheet.Line(clientID: 100, clientName: "Ñúñez, Zoë", mrn: "M1",
+                                          attendance: Attendance(groupSessionID: 900, clientID: 100, status: .present, minutes: 90))]
         return SheetState(sheet: AttendanceSheet(session: session, group: group, facilitatorIDs: [1], lines: lines),
                           area: Fixtures.area80)
     }

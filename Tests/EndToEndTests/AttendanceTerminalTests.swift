@@ -100,11 +100,11 @@ final class AttendanceTerminalTests: XCTestCase {
                                        "--to", today, "--format", "csv"])
         XCTAssertEqual(report.status, 0, report.stderr)
         let absentLine = try XCTUnwrap(report.stdout.split(whereSeparator: \.isNewline).first { $0.contains(absentMRN) }, report.stdout)
-        // present, absent, excused, late, left_early, sessions_held and the two rates (of held, of expected) are
-        // the last eight fields.
+        // present, absent, excused, late, left_early, not_recorded, sessions_held and the two rates (of held, of
+        // expected) are the last nine fields.
         let fields = absentLine.trimmingCharacters(in: .whitespacesAndNewlines)
-            .split(separator: ",", omittingEmptySubsequences: false).suffix(8).map(String.init)
-        XCTAssertEqual(fields, ["0", "1", "0", "0", "0", "1", "0.0", "0.0"], String(absentLine))
+            .split(separator: ",", omittingEmptySubsequences: false).suffix(9).map(String.init)
+        XCTAssertEqual(fields, ["0", "1", "0", "0", "0", "0", "1", "0.0", "0.0"], String(absentLine))
     }
 
     /// The pinned day of the demo stores (docs/testing.md).

@@ -13,6 +13,8 @@ final class ReportTests: XCTestCase {
     /// What the report should say for one member and group, counted from the export.
     private struct Expected: Equatable {
         var present = 0, absent = 0, excused = 0, late = 0, leftEarly = 0, held = 0
+        /// Held sessions with no mark (or marked not recorded): every session is accounted for.
+        var notRecorded: Int { held - present - absent - excused - late - leftEarly }
         var percent: String? {
             guard held > 0 else { return nil }
             let tenths = Int((Double(present + late + leftEarly) * 1000 / Double(held)).rounded())
@@ -110,7 +112,7 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let records = parseCSV(r.stdout)
         XCTAssertEqual(records.first, ["group", "member", "mrn", "present", "absent", "excused", "late", "left_early",
-                                       "sessions_held", "attendance_percent", "attendance_percent_excused_excluded"])
+                                       "not_recorded", "sessions_held", "attendance_percent", "attendance_percent_excused_excluded"])
         let expected = try XCTUnwrap(view.expected(group: g.id, client: nil, from: g.from, to: g.to)[g.name])
         XCTAssertEqual(records.count - 1, expected.count, "one line per member in the period")
         XCTAssertFalse(expected.isEmpty)
@@ -121,9 +123,9 @@ final class ReportTests: XCTestCase {
             let record = try XCTUnwrap(byMRN[mrn], "\(mrn) is in the report")
             XCTAssertEqual(record[0], g.name)
             XCTAssertEqual(record[1], view.name(cid), "names with commas and quotes survive CSV quoting")
-            XCTAssertEqual(record[3...8].map { Int($0)! }, [e.present, e.absent, e.excused, e.late, e.leftEarly, e.held], mrn)
-            XCTAssertEqual(record[9], e.percent ?? "", mrn)
-            XCTAssertEqual(record[10], e.percentOfExpected ?? "", mrn)
+            XCTAssertEqual(record[3...9].map { Int($0)! }, [e.present, e.absent, e.excused, e.late, e.leftEarly, e.notRecorded, e.held], mrn)
+            XCTAssertEqual(record[10], e.percent ?? "", mrn)
+            XCTAssertEqual(record[11], e.percentOfExpected ?? "", mrn)
         }
         XCTAssertTrue(r.stdout.contains("\",R"), "a name with a comma is quoted:\n\(r.stdout.prefix(400))")
     }
@@ -150,7 +152,7 @@ final class ReportTests: XCTestCase {
             let parts = line.components(separatedBy: " \(mrn) ")
             XCTAssertEqual(columns(parts[0]) + 1, mrnHeader, "MRN column of \(view.name(cid)):\n\(text.stdout)")
             let numbers = parts[1].split(separator: " ").map(String.init)
-            XCTAssertEqual(numbers, [e.present, e.absent, e.excused, e.late, e.leftEarly, e.held].map(String.init)
+            XCTAssertEqual(numbers, [e.present, e.absent, e.excused, e.late, e.leftEarly, e.notRecorded, e.held].map(String.init)
                            + [e.percent.map { $0 + "%" } ?? "—", e.percentOfExpected.map { $0 + "%" } ?? "—"], line)
         }
 
@@ -159,11 +161,11 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(md.stdout.hasPrefix("# Attendance: \(g.name)\n"), md.stdout)
         XCTAssertTrue(md.stdout.contains("Sessions held: **12**"), md.stdout)
         let rows = md.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| ---") }
-        XCTAssertEqual(rows.first, "| Member | MRN | Present | Absent | Excused | Late | Left early | Held | Of held | Of expected |")
+        XCTAssertEqual(rows.first, "| Member | MRN | Present | Absent | Excused | Late | Left early | Not recorded | Held | Of held | Of expected |")
         XCTAssertEqual(rows.count, expected.count + 1)
         let (cid, e) = try XCTUnwrap(expected.first)
         let mrn = view.clients[cid]!["mrn"] as! String
-        XCTAssertTrue(rows.contains("| \(view.name(cid)) | \(mrn) | \(e.present) | \(e.absent) | \(e.excused) | \(e.late) | \(e.leftEarly) | \(e.held) | \(e.percent.map { $0 + "%" } ?? "—") | \(e.percentOfExpected.map { $0 + "%" } ?? "—") |"),
+        XCTAssertTrue(rows.contains("| \(view.name(cid)) | \(mrn) | \(e.present) | \(e.absent) | \(e.excused) | \(e.late) | \(e.leftEarly) | \(e.notRecorded) | \(e.held) | \(e.percent.map { $0 + "%" } ?? "—") | \(e.percentOfExpected.map { $0 + "%" } ?? "—") |"),
                       md.stdout)
     }
 

@@ -143,15 +143,17 @@ public enum SheetScreen {
                                         "\(status.label): minutes attended (1-\(state.sheet.session.minutes))? ",
                                         text: String(minutes), selected: true)
             return .none
-        case .markAllPresent:
+        case .markAllPresent, .markRestNotRecorded:
+            let status: AttendanceStatus = command == .markAllPresent ? .present : .notRecorded
+            let given = status == .present ? minutes : 0
             let ids = state.sheet.lines.filter { $0.attendance == nil }.map(\.clientID)
             guard !ids.isEmpty else { return .message("Everyone is already marked.", .info) }
             for i in state.sheet.lines.indices where state.sheet.lines[i].attendance == nil {
                 state.sheet.lines[i].attendance = Attendance(groupSessionID: state.sessionID,
                                                              clientID: state.sheet.lines[i].clientID,
-                                                             status: .present, minutes: minutes)
+                                                             status: status, minutes: given)
             }
-            return .markMany(sessionID: state.sessionID, clientIDs: ids, status: .present, minutes: minutes)
+            return .markMany(sessionID: state.sessionID, clientIDs: ids, status: status, minutes: given)
         case .memberLine:
             guard let line = state.selectedLine else { return .message("Nobody is on this sheet.", .info) }
             guard line.attendance != nil else {
@@ -167,9 +169,12 @@ public enum SheetScreen {
             state.noteEditor = GroupNoteEditor(note: state.sheet.session.note, area: state.area)
             return .none
         case .signSession:
+            // Every member is accounted for before a signature: marked, or recorded as not recorded on purpose.
             let unmarked = state.sheet.lines.filter { $0.attendance == nil }.count
-            let warn = unmarked > 0 ? " \(Format.plural(unmarked, "member")) not marked." : ""
-            state.prompt = ScreenPrompt(.sign, "Sign this session? It cannot be changed afterwards.\(warn) (y/n)")
+            if unmarked > 0 {
+                return .message("\(Format.plural(unmarked, "member")) not marked: mark them (A: all present), or N: not recorded.", .warning)
+            }
+            state.prompt = ScreenPrompt(.sign, "Sign this session? It cannot be changed afterwards. (y/n)")
             return .none
         default:
             return .none
@@ -301,6 +306,7 @@ public enum SheetScreen {
         case .absent?: .absent
         case .late?, .leftEarly?: .warning
         case .excused?: .dim
+        case .notRecorded?: .warning
         case nil: .normal
         }
     }

@@ -14,6 +14,7 @@ public enum Command: String, CaseIterable, Sendable, Hashable {
     case goGroups = "groups"
     case markPresent = "mark-present", markAbsent = "mark-absent", markExcused = "mark-excused"
     case markLate = "mark-late", markLeftEarly = "mark-left-early", markAllPresent = "mark-all-present"
+    case markRestNotRecorded = "mark-rest-not-recorded"
     case memberLine = "member-line", editTopic = "edit-topic", editGroupNote = "edit-group-note"
     case signSession = "sign-session"
     case enroll, dischargeMember = "discharge-member", addSession = "add-session", editGroup = "edit-group"
@@ -122,6 +123,7 @@ public struct KeyMap: Hashable, Sendable {
         KeyBinding(.markLate, [.char("l")], "late (asks minutes)", scope: .sheet, hint: true),
         KeyBinding(.markLeftEarly, [.char("o")], "left early (asks minutes)", scope: .sheet, hint: true),
         KeyBinding(.markAllPresent, [.char("A")], "everyone not marked: present", scope: .sheet, hint: true),
+        KeyBinding(.markRestNotRecorded, [.char("N")], "everyone not marked: not recorded (nobody knows)", scope: .sheet),
         KeyBinding(.memberLine, [.char("n")], "the member's line", scope: .sheet, hint: true),
         KeyBinding(.editTopic, [.char("t")], "topic", scope: .sheet),
         KeyBinding(.editGroupNote, [.char("w")], "write the group note", scope: .sheet),
@@ -271,6 +273,7 @@ public struct KeyMap: Hashable, Sendable {
         case .markLate: "late"
         case .markLeftEarly: "left early"
         case .markAllPresent: "rest present"
+        case .markRestNotRecorded: "rest not recorded"
         case .memberLine: "line"
         case .signSession: "sign"
         case .enroll: "enroll"
