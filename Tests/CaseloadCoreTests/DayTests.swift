@@ -80,7 +80,7 @@ final class DomainRuleTests: XCTestCase {
 
     func testEnumerationsHaveSQLListsForCheckConstraints() {
         XCTAssertEqual(ClientStatus.sqlList, "'active','on_hold','discharged'")
-        XCTAssertEqual(AttendanceStatus.allCases.map(\.marker), ["P", "A", "E", "L", "O"])
+        XCTAssertEqual(AttendanceStatus.allCases.map(\.marker), ["P", "A", "E", "L", "O", "N"])
         XCTAssertEqual(NoteTemplate.dap.sections, ["Data", "Assessment", "Plan"])
         XCTAssertEqual(Set(NoteTemplate.allCases.map { $0.sections.last! }), ["Plan"])
     }

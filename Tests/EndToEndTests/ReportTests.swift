@@ -184,7 +184,7 @@ final class ReportTests: XCTestCase {
         for record in records {
             let e = try XCTUnwrap(expected[record[0]]?[cid])
             XCTAssertEqual(record[2], mrn)
-            XCTAssertEqual(record[3...8].map { Int($0)! }, [e.present, e.absent, e.excused, e.late, e.leftEarly, e.held], record[0])
+            XCTAssertEqual(record[3...9].map { Int($0)! }, [e.present, e.absent, e.excused, e.late, e.leftEarly, e.notRecorded, e.held], record[0])
         }
         let text = try Run.caseload(["report", "attendance", "--db", demo.dbPath, "--as", demo.supervisor, "--client", mrn, "--from", g.from, "--to", g.to])
         let total = expected.values.reduce(0) { $0 + ($1[cid]?.held ?? 0) }
