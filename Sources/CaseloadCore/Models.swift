@@ -9,6 +9,8 @@ public struct Staff: Codable, Hashable, Sendable, Identifiable {
     public var username: String          // the OS login used over SSH; unique
     public var displayName: String
     public var credentials: String       // e.g. "LADC", "CADC-II"; may be empty
+    /// The name a signature keeps: "Ana Pérez, LADC" (the name alone without credentials).
+    public var signatureText: String { credentials.isEmpty ? displayName : "\(displayName), \(credentials)" }
     public var role: StaffRole
     public var supervisorID: RowID?      // the clinical supervisor of this staff member
     public var active: Bool

@@ -386,8 +386,12 @@ extension SQLiteStore: GroupRepository {
                 throw CaseloadError.invalidInput(
                     "\(unmarked == 1 ? "1 member is" : "\(unmarked) members are") not marked: mark them, or record them as not recorded, before signing.")
             }
-            try db.execute(sql: "UPDATE group_sessions SET signed_at = ?, signed_by_id = ? WHERE id = ?",
-                           arguments: [now, staff.id, sessionID])
+            try db.execute(sql: """
+                UPDATE group_sessions SET signed_at = ?, signed_by_id = ?,
+                    signer_text = (SELECT CASE WHEN credentials = '' THEN display_name ELSE display_name || ', ' || credentials END
+                                   FROM staff WHERE id = ?)
+                WHERE id = ?
+                """, arguments: [now, staff.id, staff.id, sessionID])
             let group = try Self.group(session.groupID, db)
             try audit(db, .sign, staff, clientID: nil, subject: "group_session:\(sessionID)",
                       detail: "signed the session of '\(group.name)' on \(session.date)")

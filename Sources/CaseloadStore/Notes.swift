@@ -124,9 +124,11 @@ extension SQLiteStore: NoteRepository {
             }
             try db.execute(sql: """
                 UPDATE progress_notes SET status = 'signed', signed_at = ?, signed_by_id = ?, updated_at = ?,
-                    updated_by_id = ?, revision = revision + 1
+                    updated_by_id = ?, revision = revision + 1,
+                    signer_text = (SELECT CASE WHEN credentials = '' THEN display_name ELSE display_name || ', ' || credentials END
+                                   FROM staff WHERE id = ?)
                 WHERE id = ? AND status = 'draft'
-                """, arguments: [now, staffID, now, staffID, noteID])
+                """, arguments: [now, staffID, now, staffID, staffID, noteID])
             try noteAudit(db, .sign, staff, note: noteID, clientID: note.clientID,
                           detail: "signed the \(note.template.label) note of \(note.date)")
             return try Self.progressNote(noteID, db)
@@ -160,8 +162,11 @@ extension SQLiteStore: NoteRepository {
                                     sentence: "Only \(authorName)'s clinical supervisor can co-sign this note.")
             }
             try db.execute(sql: """
-                UPDATE progress_notes SET cosigned_at = ?, cosigned_by_id = ? WHERE id = ? AND cosigned_at IS NULL
-                """, arguments: [now, staffID, noteID])
+                UPDATE progress_notes SET cosigned_at = ?, cosigned_by_id = ?,
+                    cosigner_text = (SELECT CASE WHEN credentials = '' THEN display_name ELSE display_name || ', ' || credentials END
+                                     FROM staff WHERE id = ?)
+                WHERE id = ? AND cosigned_at IS NULL
+                """, arguments: [now, staffID, staffID, noteID])
             try noteAudit(db, .sign, staff, note: noteID, clientID: clientID,
                           detail: "co-signed \(authorName)'s note of \(date)")
         }

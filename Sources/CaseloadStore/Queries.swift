@@ -265,7 +265,8 @@ extension SQLiteStore {
         try authorize(recordSQL: Self.noteClientSQL, id: id, .full, what: "note \(id)")
         return try read { db in
             guard let r = try Row.fetchOne(db, sql: """
-                SELECT \(NoteTable.select("n")), m.name, s.display_name, sb.display_name, cb.display_name
+                SELECT \(NoteTable.select("n")), m.name, s.display_name, coalesce(n.signer_text, sb.display_name),
+                       coalesce(n.cosigner_text, cb.display_name)
                 FROM progress_notes n JOIN modalities m ON m.id = n.modality_id JOIN staff s ON s.id = n.staff_id
                 LEFT JOIN staff sb ON sb.id = n.signed_by_id LEFT JOIN staff cb ON cb.id = n.cosigned_by_id
                 WHERE n.id = ?

@@ -25,6 +25,7 @@ enum Schema {
         migrator.registerMigration("v12") { db in try v12ScreensEnteredInError(db) }   // Schema+Screens.swift
         migrator.registerMigration("v13") { db in try v13SearchAddenda(db) }   // Schema+Search.swift
         migrator.registerMigration("v14") { db in try v14AttendanceNotRecorded(db) }   // Schema+Attendance.swift
+        migrator.registerMigration("v15") { db in try v15SignatureNames(db) }   // Schema+Signatures.swift
         return migrator
     }
 

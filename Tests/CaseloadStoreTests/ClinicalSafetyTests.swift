@@ -4,6 +4,7 @@
 import CaseloadCore
 @testable import CaseloadStore
 import Foundation
+import GRDB
 import XCTest
 
 final class ClinicalSafetyTests: XCTestCase {
@@ -64,6 +65,30 @@ final class ClinicalSafetyTests: XCTestCase {
         let noShow = try draft(["Did not attend; called, no answer.", "", ""], format: .noShow)
         XCTAssertEqual(try store.sign(noteID: noShow.id!, expectedRevision: noShow.revision, by: ana).status, .signed)
         XCTAssertEqual(NoteTemplate.soap.missingSections(["S", "", "A", ""], format: .individual), ["Objective", "Plan"])
+    }
+
+    func testASignatureKeepsTheNameAndCredentialsOfItsDay() throws {
+        try store.dbPool.write { db in try db.execute(sql: "UPDATE staff SET credentials = 'LADC' WHERE id = ?", arguments: [ana.id]) }
+        let n = try draft(["Data", "Assessment", "Plan"])
+        _ = try store.sign(noteID: n.id!, expectedRevision: n.revision, by: ana)
+        XCTAssertEqual(try store.note(id: n.id!).signedByName, "Ana Pérez, LADC")
+        // A later change of name or credentials does not rewrite who signed.
+        try store.dbPool.write { db in
+            try db.execute(sql: "UPDATE staff SET display_name = 'Ana Pérez-Lund', credentials = 'LCADC' WHERE id = ?", arguments: [ana.id])
+        }
+        XCTAssertEqual(try store.note(id: n.id!).signedByName, "Ana Pérez, LADC")
+        // Nor can anyone rewrite it in the file.
+        XCTAssertThrowsError(try store.dbPool.write { db in
+            try db.execute(sql: "UPDATE progress_notes SET signer_text = 'Someone Else' WHERE id = ?", arguments: [n.id])
+        })
+        // A group session keeps its signer the same way.
+        let session = try store.insert(GroupSession(groupID: group.id!, date: fixtureToday, startMinute: 630, minutes: 60,
+                                                    status: .scheduled))
+        _ = try store.mark(sessionID: session.id!, clientID: client.id!, status: .present, minutes: 60, line: nil, by: ana)
+        try store.signGroupSession(sessionID: session.id!, by: ana)
+        XCTAssertEqual(try store.dbPool.read { db in
+            try String.fetchOne(db, sql: "SELECT signer_text FROM group_sessions WHERE id = ?", arguments: [session.id])
+        }, "Ana Pérez-Lund, LCADC")
     }
 
     func testDraftsAreNotDeliveredSessionsAndHomeCountsEveryDraft() throws {

@@ -245,6 +245,12 @@ final class NoteScreenTests: XCTestCase {
         XCTAssertEqual(c.notesCursor.selected, 0)
         app.type("S")
         XCTAssertTrue(app.render().line(22).contains("Sign the draft of 2026-03-02? It cannot be changed afterwards. (y/n)"))
+        app.type("x")                        // any key but y answers no (YesNo)
+        XCTAssertEqual(app.message?.text, "Not signed. The note is still a draft.")
+        app.type("y")                        // a late y answers nothing: the question is gone
+        guard case .chart(let c1) = app.current, case .note(let j)? = c1.notesEntries.first else { return XCTFail("notes tab") }
+        XCTAssertEqual(try store.noteForEditing(id: c1.notes[j].id).note.status, .draft)
+        app.type("S")
         app.type("n")
         XCTAssertEqual(app.message?.text, "Not signed. The note is still a draft.")
         app.type("S", )
@@ -504,13 +510,13 @@ final class NoteScreenTests: XCTestCase {
         XCTAssertEqual(q2.rows.count, before - 1)
         XCTAssertFalse(q2.rows.contains { $0.noteID == first.noteID })
         let detail = try store.note(id: first.noteID)
-        XCTAssertEqual(detail.cosignedByName, sv.displayName)
+        XCTAssertEqual(detail.cosignedByName, sv.signatureText, "the name and credentials at co-signing")
         // Enter on the one left reads it in the chart; the co-signed one shows its co-signature line.
         app.press(.enter)
         guard case .chart(let c) = app.current else { return XCTFail("Enter reads the note") }
         XCTAssertEqual(c.openNote?.note.id, q2.rows.first?.noteID)
         app.perform(.notes(.readNote(clientID: first.clientID, noteID: first.noteID)))
-        XCTAssertTrue(app.render().text.contains("[x] Co-signed by \(sv.displayName) on 2026-03-02 09:00"), app.render().text)
+        XCTAssertTrue(app.render().text.contains("[x] Co-signed by \(sv.signatureText) on 2026-03-02 09:00"), app.render().text)
         // A counselor has no queue.
         let counselor = try NoteDemo.app(store)
         counselor.type(":")

@@ -87,6 +87,19 @@ final class YesNoQuestionTests: XCTestCase {
         XCTAssertEqual(CosignQueue.key(&s, .char("y")), .notes(.cosign(noteID: 7)))
     }
 
+    func testTheGroupDischargeQuestion() {
+        let group = CounselingGroup(id: 7, name: "Early Recovery", modalityID: 1, weekday: 0, startMinute: 600,
+                                    minutes: 90, room: "B", isOpen: true, capacity: 12)
+        let row = GroupListRow(group: group, modality: "Group therapy", facilitatorIDs: [1], facilitatorNames: ["Ana"],
+                               rosterSize: 1, isMine: true)
+        for stray in Self.strays {
+            var s = GroupState(row: row, roster: [], sessions: [], area: Fixtures.area80, today: Fixtures.today)
+            s.prompt = ScreenPrompt(.discharge(memberID: 3), "Discharge Zoë from Early Recovery today? (y/n)")
+            XCTAssertNotEqual(GroupScreen.reduce(&s, .promptKey(stray)), Request.discharge(groupID: 7, memberID: 3), "\(stray)")
+            XCTAssertNil(s.prompt, "\(stray) answers the question")
+        }
+    }
+
     func testTheAddendumDiscardQuestion() {
         for stray in Self.strays {
             var s = AddendumState(noteID: 7, clientID: 42, title: "Addendum", area: Fixtures.area80)

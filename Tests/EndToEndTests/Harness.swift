@@ -69,12 +69,19 @@ enum Run {
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
 
-        let argv = [url.path] + arguments
+        var argv = [url.path] + arguments
+        var program = url.path
+        // libfaketime preloaded straight into a Swift binary leaves it without its arguments (CommandLine.arguments
+        // comes back empty); started through env(1), which loads the library first and then execs, it gets them.
+        if pinTime, TestTime.fakedDay != nil {
+            program = "/usr/bin/env"
+            argv = [program] + argv
+        }
         let envp = env.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let status: Int32 = withCStrings(argv) { cArgv in
             withCStrings(envp) { cEnv in
-                posix_spawn(&pid, url.path, &actions, nil, cArgv, cEnv)
+                posix_spawn(&pid, program, &actions, nil, cArgv, cEnv)
             }
         }
         guard status == 0 else {
