@@ -124,6 +124,8 @@ public struct SystemClock: Clock {
 public struct PinnedClock: Clock {
     public let start: Date
     private let startedAt: TimeInterval
+    /// With an anchor, every process shares one offset from the real clock (see `init?(parsing:)`).
+    private var offset: TimeInterval?
 
     /// `day` at `minute` past local midnight, in the current time zone.
     public init(day: Day, minute: Int) {
@@ -137,9 +139,18 @@ public struct PinnedClock: Clock {
         startedAt = ProcessInfo.processInfo.systemUptime
     }
 
-    /// "YYYY-MM-DD" (at 10:00) or "YYYY-MM-DDTHH:MM" (also with a space); nil when it is neither.
+    /// "YYYY-MM-DD" (at 10:00) or "YYYY-MM-DDTHH:MM" (also with a space); nil when it is neither. An anchor,
+    /// "…@UNIXSECONDS", says which real instant the pinned moment stands for: then every process that reads the
+    /// same value keeps the same offset from the real clock, so times written by several processes stay in
+    /// the order they happened (without one, each process starts at the pinned moment).
     public init?(parsing text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        var t = text.trimmingCharacters(in: .whitespaces)
+        var anchor: TimeInterval?
+        if let at = t.firstIndex(of: "@") {
+            guard let seconds = TimeInterval(t[t.index(after: at)...]) else { return nil }
+            anchor = seconds
+            t = String(t[..<at])
+        }
         let datePart = String(t.prefix(10))
         guard let day = Day(datePart) else { return nil }
         var minute = 10 * 60
@@ -152,9 +163,13 @@ public struct PinnedClock: Clock {
             minute = h * 60 + m
         }
         self.init(day: day, minute: minute)
+        if let anchor { offset = start.timeIntervalSince1970 - anchor }
     }
 
-    public func now() -> Date { start.addingTimeInterval(ProcessInfo.processInfo.systemUptime - startedAt) }
+    public func now() -> Date {
+        if let offset { return Date().addingTimeInterval(offset) }
+        return start.addingTimeInterval(ProcessInfo.processInfo.systemUptime - startedAt)
+    }
     public func today() -> Day { SystemClock.localParts(now()).0 }
     public func minuteOfDay() -> Int { SystemClock.localParts(now()).1 }
 }

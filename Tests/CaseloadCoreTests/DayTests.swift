@@ -48,6 +48,20 @@ final class DayTests: XCTestCase {
         XCTAssertThrowsError(try JSONDecoder().decode(Box.self, from: Data(#"{"d":"2025-02-30"}"#.utf8)))
     }
 
+    func testAPinnedClockWithAnAnchorKeepsOneOffsetForEveryProcess() throws {
+        let anchor = Int(Date().timeIntervalSince1970) - 90        // the run started a minute and a half ago
+        let text = "2027-02-28T10:00@\(anchor)"
+        let a = try XCTUnwrap(PinnedClock(parsing: text)), b = try XCTUnwrap(PinnedClock(parsing: text))
+        XCTAssertEqual(a.today(), Day("2027-02-28")!)
+        // 90 s after the anchor it is 10:01:30 there, in whichever process reads it, and time moves on.
+        XCTAssertEqual(a.minuteOfDay(), 10 * 60 + 1)
+        XCTAssertEqual(a.now().timeIntervalSince1970, b.now().timeIntervalSince1970, accuracy: 1)
+        XCTAssertNil(PinnedClock(parsing: "2027-02-28T10:00@soon"))
+        XCTAssertNil(PinnedClock(parsing: "2027-02-30"))
+        XCTAssertNil(PinnedClock(parsing: "2027-02-28T25:00"))
+        XCTAssertEqual(PinnedClock(parsing: "2027-02-28")?.minuteOfDay(), 10 * 60, "10:00 when no time is given")
+    }
+
     func testFixedClockIsStable() {
         let c = FixedClock(day: Day("2026-03-02")!, minute: 9 * 60 + 30)
         XCTAssertEqual(c.today(), Day("2026-03-02"))

@@ -37,18 +37,25 @@ enum TestTime {
     /// the faked day under libfaketime, else the real local date.
     static var realStoreToday: Day { fakedDay ?? SystemClock().today() }
 
+    /// The real instant the run's pinned 10:00 stands for (its start): every process started keeps the same offset
+    /// from the real clock, so events written by several processes keep their order (a test lists them).
+    static let anchor = Int(Date().timeIntervalSince1970)
+
     /// The pinned moment: 10:00 local, clear of midnight and of the small hours a daylight-saving switch skips.
-    static var now: String { "\(today)T10:00" }
+    static var now: String { "\(today)T10:00@\(anchor)" }
 
     /// A clock for in-process reads of a demo store that agree with the binary's.
-    static var clock: any Clock { PinnedClock(day: today, minute: 10 * 60) }
+    static var clock: any Clock { PinnedClock(parsing: now)! }
 
     /// What every started process gets.
     static let environment: [String: String] = {
         if let fakedDay, let lib = libfaketime {
-            // The monotonic clocks stay real: faking them makes timed waits (tmux, SQLite's busy handler) hang.
-            return ["LD_PRELOAD": lib, "FAKETIME": "@\(fakedDay) 10:00:00", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
-                    "DONT_FAKE_MONOTONIC": "1", "FAKETIME_NO_CACHE": "1"]
+            // One offset from the real clock for every process ("+N" seconds), not a start time: each process
+            // would start at 10:00:00 again and events would come out of order. The monotonic clocks stay real:
+            // faking them makes timed waits (tmux, SQLite's busy handler) hang.
+            let offset = Int(PinnedClock(day: fakedDay, minute: 10 * 60).start.timeIntervalSince1970) - anchor
+            return ["LD_PRELOAD": lib, "FAKETIME": offset >= 0 ? "+\(offset)" : "\(offset)",
+                    "FAKETIME_DONT_FAKE_MONOTONIC": "1", "DONT_FAKE_MONOTONIC": "1", "FAKETIME_NO_CACHE": "1"]
         }
         return ["CASELOAD_NOW": now]
     }()

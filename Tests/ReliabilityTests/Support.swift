@@ -120,11 +120,13 @@ enum Scratch {
         if let raw = ProcessInfo.processInfo.environment["CASELOAD_TEST_TODAY"], let day = Day(raw) { return day }
         return SystemClock().today()
     }()
-    static var now: String { "\(today)T10:00" }
+    /// The same offset from the real clock for every worker (PinnedClock's anchor), so their writes stay in order.
+    static let anchor = Int(Date().timeIntervalSince1970)
+    static var now: String { "\(today)T10:00@\(anchor)" }
 
     /// A demo store (synthetic program) dated around the pinned day, as `caseload demo` makes it.
     static func demoStore(at path: String, clients: Int, seed: UInt64) throws -> DemoSummary {
-        let clock = PinnedClock(day: today, minute: 10 * 60)
+        guard let clock = PinnedClock(parsing: now) else { throw ReliabilityError("bad pinned time \(now)") }
         let store = try SQLiteStore.open(path: path, create: true, clock: clock)
         return try DemoGenerator(clients: clients, years: 1, seed: seed, today: clock.today(), osUsername: "stress")
             .generate(into: store)
