@@ -148,6 +148,9 @@ public protocol GroupRepository: AnyObject, Sendable {
     /// for each date the weekly schedule falls on in that range (idempotent across processes).
     func groupSessions(groupID: RowID, from: Day, to: Day) throws -> [GroupSession]
     func addSession(groupID: RowID, date: Day, startMinute: Int, minutes: Int, by staff: Staff) throws -> GroupSession
+    /// A session on a later day that met early: dated today (audited). Refused when signed, not in the future, or
+    /// when the group already has a session today at that hour.
+    func moveSessionToToday(sessionID: RowID, by staff: Staff) throws -> GroupSession
     func attendanceSheet(sessionID: RowID) throws -> AttendanceSheet
     /// Marks one member (insert or update of that one row only, so co-facilitators marking other members
     /// at the same time never lose each other's marks); sets the session `held`. `line` nil keeps the line.

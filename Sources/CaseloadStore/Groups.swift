@@ -248,6 +248,27 @@ extension SQLiteStore: GroupRepository {
         }
     }
 
+    public func moveSessionToToday(sessionID: RowID, by staff: Staff) throws -> GroupSession {
+        let today = clock.today()
+        return try write { db in
+            let session = try Self.session(sessionID, db)
+            try Self.requireGroupAccess(staff, groupID: session.groupID, db, to: "change this group's sessions")
+            if session.signedAt != nil { throw CaseloadError.refused("This group session is signed and cannot be changed.") }
+            guard session.date > today else { return session }
+            let group = try Self.group(session.groupID, db)
+            if try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM group_sessions WHERE group_id = ? AND date = ? AND start_minute = ? AND status <> 'cancelled'
+                """, arguments: [session.groupID, today.sqlText, session.startMinute]) == true {
+                throw CaseloadError.invalidInput(
+                    "'\(group.name)' already has a session today at \(formatClockTime(session.startMinute)): take attendance on that one.")
+            }
+            try db.execute(sql: "UPDATE group_sessions SET date = ? WHERE id = ?", arguments: [today.sqlText, sessionID])
+            try audit(db, .update, staff, clientID: nil, subject: "group_session:\(sessionID)",
+                      detail: "moved the session of '\(group.name)' from \(session.date) to \(today): it met early")
+            return try Self.session(sessionID, db)
+        }
+    }
+
     public func attendanceSheet(sessionID: RowID) throws -> AttendanceSheet {
         try read { db in
             let (session, changedBy, changedAt) = try Self.sessionWithEditor(sessionID, db)

@@ -133,3 +133,30 @@ final class NewSessionPromptTests: XCTestCase {
         }
     }
 }
+
+/// A session of a later day that met early: marking it dates it today first, and says so; the store alone
+/// refuses to mark or sign a session before its day.
+final class EarlySessionTests: XCTestCase {
+    func testMarkingASessionOfALaterDayMovesItToTodayFirst() throws {
+        let store = try GroupDemo.fresh()
+        let me = try XCTUnwrap(try store.staff(username: "ccounselor"))
+        let today = GroupDemo.clock.day
+        let group = try XCTUnwrap(try store.groups(for: me.id!).first { $0.isMine && $0.rosterSize > 0 })
+        let later = try store.addSession(groupID: group.id, date: today.adding(days: 3), startMinute: 6 * 60, minutes: 60, by: me)
+        let member = try XCTUnwrap(try store.attendanceSheet(sessionID: later.id!).lines.first)
+        XCTAssertThrowsError(try store.mark(sessionID: later.id!, clientID: member.clientID, status: .present, minutes: 60,
+                                            line: nil, by: me), "the store alone does not mark a session of a later day")
+        let app = try GroupDemo.app(store)
+        app.perform(.openSheet(sessionID: later.id!))
+        app.type("p")
+        XCTAssertEqual(app.message?.text,
+                       "This session was dated \(today.adding(days: 3)); it met early, so it is now dated today, \(today).")
+        let sheet = try store.attendanceSheet(sessionID: later.id!)
+        XCTAssertEqual(sheet.session.date, today)
+        XCTAssertEqual(sheet.lines.first { $0.clientID == member.clientID }?.attendance?.status, .present)
+        // Audited, and a second session at that hour today is refused.
+        XCTAssertThrowsError(try store.moveSessionToToday(
+            sessionID: try store.addSession(groupID: group.id, date: today.adding(days: 4), startMinute: 6 * 60, minutes: 60, by: me).id!,
+            by: me))
+    }
+}

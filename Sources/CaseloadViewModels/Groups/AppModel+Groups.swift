@@ -38,6 +38,12 @@ extension AppModel {
                 reloadSheet(sessionID, repo)
             case let .mark(sessionID, clientID, status, minutes, line, expected):
                 defer { reloadSheet(sessionID, repo) }
+                // A session of a later day that is being marked met early: it is dated today first, and says so.
+                if case .sheet(let s) = current, s.sheet.session.date > today, s.sheet.session.signedAt == nil {
+                    let from = s.sheet.session.date
+                    _ = try repo.moveSessionToToday(sessionID: sessionID, by: staff)
+                    message = Message("This session was dated \(from); it met early, so it is now dated today, \(today).", .info)
+                }
                 do {
                     try repo.mark(sessionID: sessionID, clientID: clientID, status: status, minutes: minutes, line: line,
                                   expectedRevision: expected, by: staff)
@@ -51,6 +57,9 @@ extension AppModel {
                 }
             case let .markMany(sessionID, clientIDs, status, minutes):
                 defer { reloadSheet(sessionID, repo) }
+                if case .sheet(let s) = current, s.sheet.session.date > today, s.sheet.session.signedAt == nil {
+                    _ = try repo.moveSessionToToday(sessionID: sessionID, by: staff)
+                }
                 var theirs: [String] = []
                 for id in clientIDs {
                     do {
