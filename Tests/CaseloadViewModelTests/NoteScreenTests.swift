@@ -189,6 +189,11 @@ final class NoteScreenTests: XCTestCase {
         app.type("Unsaved words, Ñúñez.")
         XCTAssertEqual(app.press(.ctrl("c")), [.redraw])
         XCTAssertTrue(app.render().line(22).contains("You have unsaved changes. Quit anyway? (y/n)"))
+        // Any key but y answers no (YesNo): the session stays, and a late y is an ordinary key again.
+        XCTAssertEqual(app.press(.char("x")), [.redraw])
+        XCTAssertEqual(app.message?.text, "Still here. Nothing was lost.")
+        XCTAssertNil(app.prompt)
+        XCTAssertEqual(app.press(.ctrl("c")), [.redraw])
         XCTAssertEqual(app.press(.char("y")), [.quit])
         let d = try XCTUnwrap(try store.drafts(staffID: app.identity.staffID, now: NoteDemo.clock.now()).first)
         XCTAssertEqual(try store.noteForEditing(id: d.noteID).note.sections[0], "Unsaved words, Ñúñez.")

@@ -79,6 +79,11 @@ final class PlanEditorTests: XCTestCase {
         k(.char("G")); k(.char("k"))                    // last row (its intervention), then its objective
         k(.char("d"))
         XCTAssertTrue(text(app).contains("Delete objective 1.1.2 and its interventions? (y/n)"))
+        // Any key but y answers no (YesNo): nothing is deleted, and the question is asked again to go on.
+        app.press(.char("x"))
+        XCTAssertFalse(text(app).contains("Delete objective 1.1.2"))
+        XCTAssertEqual(try plan(f, f.zoe).problems[0].goals[0].objectives.count, 2)
+        app.press(.char("d"))
         k(.char("y"))
         XCTAssertEqual(keys, 8)
         let t = try plan(f, f.zoe)

@@ -74,6 +74,11 @@ final class StaffScreenTests: XCTestCase {
 
         app.type("d")
         XCTAssertTrue(app.render().text.contains("Deactivate zli? They can no longer open Caseload; their records stay. (y/n)"))
+        app.type("x")                                   // any key but y answers no (YesNo)
+        XCTAssertEqual(app.message?.text, "No change.")
+        app.type("y")                                   // a late y answers nothing
+        XCTAssertEqual(try store.staff(username: "zli")?.active, true)
+        app.type("d")
         app.type("n")
         XCTAssertEqual(app.message?.text, "No change.")
         XCTAssertEqual(try store.staff(username: "zli")?.active, true)
