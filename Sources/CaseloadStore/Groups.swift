@@ -409,8 +409,7 @@ extension SQLiteStore: GroupRepository {
             }
             try db.execute(sql: """
                 UPDATE group_sessions SET signed_at = ?, signed_by_id = ?,
-                    signer_text = (SELECT CASE WHEN credentials = '' THEN display_name ELSE display_name || ', ' || credentials END
-                                   FROM staff WHERE id = ?)
+                    signer_text = \(Self.signatureTextSQL)
                 WHERE id = ?
                 """, arguments: [now, staff.id, staff.id, sessionID])
             let group = try Self.group(session.groupID, db)
@@ -535,6 +534,13 @@ extension SQLiteStore: GroupRepository {
         guard let g = try GroupTable.fetchAll(db, where: "id = ?", [id]).first else { throw CaseloadError.notFound(what: "The group") }
         return g
     }
+
+    /// The name a signature keeps, as Staff.signatureText builds it ("Ana Pérez, LADC"), for the staff member whose
+    /// id is bound to the `?`: one expression for notes, co-signatures and group sessions.
+    static let signatureTextSQL = """
+        (SELECT CASE WHEN credentials = '' THEN display_name ELSE display_name || ', ' || credentials END
+         FROM staff WHERE id = ?)
+        """
 
     /// Attendance is taken, and a session signed, on the day it meets or later: a session on a later day has not
     /// happened, and marking it would count it as held in reports and productivity.

@@ -125,8 +125,7 @@ extension SQLiteStore: NoteRepository {
             try db.execute(sql: """
                 UPDATE progress_notes SET status = 'signed', signed_at = ?, signed_by_id = ?, updated_at = ?,
                     updated_by_id = ?, revision = revision + 1,
-                    signer_text = (SELECT CASE WHEN credentials = '' THEN display_name ELSE display_name || ', ' || credentials END
-                                   FROM staff WHERE id = ?)
+                    signer_text = \(Self.signatureTextSQL)
                 WHERE id = ? AND status = 'draft'
                 """, arguments: [now, staffID, now, staffID, staffID, noteID])
             try noteAudit(db, .sign, staff, note: noteID, clientID: note.clientID,
@@ -163,8 +162,7 @@ extension SQLiteStore: NoteRepository {
             }
             try db.execute(sql: """
                 UPDATE progress_notes SET cosigned_at = ?, cosigned_by_id = ?,
-                    cosigner_text = (SELECT CASE WHEN credentials = '' THEN display_name ELSE display_name || ', ' || credentials END
-                                     FROM staff WHERE id = ?)
+                    cosigner_text = \(Self.signatureTextSQL)
                 WHERE id = ? AND cosigned_at IS NULL
                 """, arguments: [now, staffID, staffID, noteID])
             try noteAudit(db, .sign, staff, note: noteID, clientID: clientID,

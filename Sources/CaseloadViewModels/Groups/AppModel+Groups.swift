@@ -38,12 +38,7 @@ extension AppModel {
                 reloadSheet(sessionID, repo)
             case let .mark(sessionID, clientID, status, minutes, line, expected):
                 defer { reloadSheet(sessionID, repo) }
-                // A session of a later day that is being marked met early: it is dated today first, and says so.
-                if case .sheet(let s) = current, s.sheet.session.date > today, s.sheet.session.signedAt == nil {
-                    let from = s.sheet.session.date
-                    _ = try repo.moveSessionToToday(sessionID: sessionID, by: staff)
-                    message = Message("This session was dated \(from); it met early, so it is now dated today, \(today).", .info)
-                }
+                try moveIfMetEarly(sessionID, repo, today: today)
                 do {
                     try repo.mark(sessionID: sessionID, clientID: clientID, status: status, minutes: minutes, line: line,
                                   expectedRevision: expected, by: staff)
@@ -57,9 +52,7 @@ extension AppModel {
                 }
             case let .markMany(sessionID, clientIDs, status, minutes):
                 defer { reloadSheet(sessionID, repo) }
-                if case .sheet(let s) = current, s.sheet.session.date > today, s.sheet.session.signedAt == nil {
-                    _ = try repo.moveSessionToToday(sessionID: sessionID, by: staff)
-                }
+                try moveIfMetEarly(sessionID, repo, today: today)
                 var theirs: [String] = []
                 for id in clientIDs {
                     do {
@@ -170,6 +163,15 @@ extension AppModel {
     }
 
     /// Reloads after every change so marks a co-facilitator made meanwhile show up too.
+    /// A session of a later day that is being marked met early: it is dated today first, and says so (the store
+    /// refuses marks before a session's day).
+    private func moveIfMetEarly(_ sessionID: RowID, _ repo: any GroupRepository, today: Day) throws {
+        guard case .sheet(let s) = current, s.sheet.session.date > today, s.sheet.session.signedAt == nil else { return }
+        let from = s.sheet.session.date
+        _ = try repo.moveSessionToToday(sessionID: sessionID, by: identity.staff)
+        message = Message("This session was dated \(from); it met early, so it is now dated today, \(today).", .info)
+    }
+
     func reloadSheet(_ sessionID: RowID, _ repo: any GroupRepository) {
         guard case .sheet(var s) = current, s.sessionID == sessionID else { return }
         do {
